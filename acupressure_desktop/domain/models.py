@@ -1,0 +1,212 @@
+"""Validated content models: the public shape of everything in ``data/``.
+
+Qt-free. Every model forbids unknown keys so that a typo in a data file is
+reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+CODE_PATTERN = r"^(?:(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)\d{1,2}|EX-(?:HN|CA|B|UE|LE)\d{1,2}|Anmian)$"
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Seconds = Annotated[int, Field(ge=5, le=1800)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CautionKind(StrEnum):
+    """Fixed vocabulary; the UI orders and styles cautions by kind."""
+
+    REFERENCE_ONLY = "reference_only"  # never offered for pressing
+    PREGNANCY = "pregnancy"  # traditionally avoided in pregnancy
+    ARTERY = "artery"  # over or beside an artery: moderate pressure, feel for the pulse
+    EYE = "eye"  # near the eye: eyes closed, never on the eyeball
+    GENTLE = "gentle"  # light pressure only
+    SKIN = "skin"  # broken, inflamed, bruised skin, scars, varicose veins
+    BLOOD_THINNERS = "blood_thinners"  # anticoagulants or a bleeding disorder
+    SPINE = "spine"  # on or beside the spine: no pressure on the bony process itself
+    HARD_TO_REACH = "hard_to_reach"  # needs a tool or a wall
+
+
+# Kinds a safety profile can act on, most serious first (order used for display).
+CAUTION_ORDER: tuple[CautionKind, ...] = tuple(CautionKind)
+
+
+class Source(Strict):
+    """A citation: short label, full reference, optional URL."""
+
+    id: Slug
+    label: Text
+    reference: Text
+    url: str | None = None
+
+
+class Caution(Strict):
+    kind: CautionKind
+    text: Text
+    sources: list[Slug] = Field(min_length=1)
+
+
+class Evidence(Strict):
+    level: Literal["moderate", "low", "very-low", "not-established", "traditional"]
+    note: Text
+    sources: list[Slug] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cited_unless_traditional(self) -> Evidence:
+        if self.level not in ("traditional", "not-established") and not self.sources:
+            raise ValueError(f"evidence level {self.level!r} needs at least one source")
+        return self
+
+
+class Technique(Strict):
+    """How to press one point."""
+
+    pressure: Literal["light", "moderate", "firm"]
+    motion: Literal["hold", "circles", "knead", "tap", "pinch", "stroke"]
+    hold_seconds: Seconds
+    breathing: Text
+    instruction: Text  # one or two sentences, readable within the step's time
+
+
+class Alternative(Strict):
+    """A second location for a point whose WHO location is disputed."""
+
+    location: Text
+    sources: list[Slug] = Field(min_length=1)
+
+
+class Point(Strict):
+    code: Code
+    aliases: list[str] = Field(default_factory=list)
+    pinyin: Text  # with tone marks, e.g. "Hégǔ"
+    chinese: Text
+    english: Text
+    meridian: Annotated[str, StringConstraints(pattern=r"^(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV|EX)$")]
+    region: Slug
+    views: list[Slug] = Field(min_length=1)
+    bilateral: bool
+    location: Text
+    find_it: list[Text] = Field(min_length=2)
+    technique: Technique
+    benefits: list[Slug] = Field(min_length=1)
+    evidence: Evidence
+    cautions: list[Caution] = Field(default_factory=list)
+    sources: list[Slug] = Field(min_length=1)
+    disputed: Alternative | None = None
+
+    @property
+    def reference_only(self) -> bool:
+        return any(c.kind is CautionKind.REFERENCE_ONLY for c in self.cautions)
+
+    def caution_kinds(self) -> set[CautionKind]:
+        return {c.kind for c in self.cautions}
+
+    @field_validator("find_it")
+    @classmethod
+    def _no_numbering(cls, steps: list[str]) -> list[str]:
+        for step in steps:
+            if re.match(r"^\s*\d+[.)]", step):
+                raise ValueError("steps are numbered by the app; drop the leading number")
+        return steps
+
+
+class Meridian(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text  # e.g. "Large Intestine"
+    pinyin: Text
+    point_count: int = Field(ge=1, le=67)
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Benefit(Strict):
+    id: Slug
+    title: Text
+    summary: Text  # one line for lists
+    description: Text
+    evidence: Evidence
+    red_flags: list[Text] = Field(min_length=1)  # "see a professional if ..."
+    rating_label: Text  # what before/after check-ins rate, e.g. "Stress"
+
+
+class MassageTechnique(Strict):
+    """A self-massage technique not tied to one point."""
+
+    id: Slug
+    title: Text
+    region: Slug
+    views: list[Slug] = Field(default_factory=list)
+    summary: Text
+    steps: list[Text] = Field(min_length=2)
+    seconds: Seconds
+    benefits: list[Slug] = Field(min_length=1)
+    cautions: list[Caution] = Field(default_factory=list)
+    sources: list[Slug] = Field(min_length=1)
+
+
+class Side(StrEnum):
+    BOTH = "both"  # bilateral point: the runner splits the time into left then right
+    LEFT = "left"
+    RIGHT = "right"
+    CENTER = "center"  # midline point or technique
+
+
+class Step(Strict):
+    """One step of a routine: a point or a technique, never both."""
+
+    point: Code | None = None
+    technique: Slug | None = None
+    seconds: Seconds
+    side: Side = Side.BOTH
+    note: str | None = None  # optional routine-specific cue
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Step:
+        if (self.point is None) == (self.technique is None):
+            raise ValueError("a step names exactly one of 'point' or 'technique'")
+        return self
+
+    @property
+    def target(self) -> str:
+        return self.point or self.technique or ""
+
+
+class Routine(Strict):
+    id: Slug
+    title: Text
+    purpose: Text
+    benefits: list[Slug] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=2, max_length=6)
+    safe_variant: Slug | None = None  # routine offered instead under a pregnancy profile
+    builtin: bool = True
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(step.seconds for step in self.steps)
+
+
+class Region(Strict):
+    """A clickable area of a view; ``closeup`` is the view that shows it in detail."""
+
+    id: Slug
+    title: Text
+    closeup: Slug | None = None
+
+
+class View(Strict):
+    id: Slug
+    title: Text
+    file: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+\.svg$")]
+    group: Literal["body", "head", "arm", "torso", "leg"]
+    regions: list[Region] = Field(default_factory=list)
