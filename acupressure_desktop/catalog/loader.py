@@ -1,0 +1,323 @@
+"""Load ``data/`` and the body maps into one validated, cross-checked Catalog.
+
+Data files are all-or-nothing: one broken file stops the load with every problem listed
+as ``file: field: problem``. A broken body map only removes that view (the app says so);
+``validate-data`` reports both kinds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
+from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.domain.models import (
+    Benefit,
+    CautionKind,
+    MassageTechnique,
+    Meridian,
+    Point,
+    Routine,
+    Source,
+    View,
+)
+
+M = TypeVar("M", bound=BaseModel)
+PREGNANCY_SAFE_CHECK = CautionKind.PREGNANCY
+BUILTIN_ROUTINE_SECONDS = (120, 600)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class CatalogError(Exception):
+    """The data cannot be loaded; ``problems`` lists every fault found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Catalog:
+    points: dict[str, Point]
+    meridians: dict[str, Meridian]
+    benefits: dict[str, Benefit]
+    techniques: dict[str, MassageTechnique]
+    routines: dict[str, Routine]
+    views: dict[str, View]
+    sources: dict[str, Source]
+    maps: dict[str, BodyMap]
+    view_problems: list[Problem] = field(default_factory=list)
+
+    def views_of(self, code: str) -> list[View]:
+        """Views that show the point and loaded fine, in catalog order."""
+        return [v for v in self.views.values() if v.id in self.maps and code in self.hotspot_codes(v.id)]
+
+    def hotspot_codes(self, view_id: str) -> set[str]:
+        body_map = self.maps.get(view_id)
+        return {h.code for h in body_map.hotspots} if body_map else set()
+
+    def points_for_benefit(self, benefit_id: str) -> list[Point]:
+        return [p for p in self.points.values() if benefit_id in p.benefits]
+
+    def step_title(self, target: str) -> str:
+        if target in self.points:
+            point = self.points[target]
+            return f"{point.code} {point.pinyin}"
+        return self.techniques[target].title
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def _field_path(loc: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in loc) or "(file)"
+
+
+def _read_json(path: Path, shown: str, problems: list[Problem]) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(shown, "(file)", "missing"))
+    except OSError as exc:
+        problems.append(Problem(shown, "(file)", f"cannot read: {exc.strerror or exc}"))
+    except UnicodeDecodeError:
+        problems.append(Problem(shown, "(file)", "not UTF-8 text"))
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(shown, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"))
+    return None
+
+
+def _load_list(
+    path: Path, shown: str, model: type[M], key: Callable[[M], str], problems: list[Problem]
+) -> dict[str, M]:
+    """Validate each item alone so a problem names the item (its id) and the field."""
+    raw = _read_json(path, shown, problems)
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        problems.append(Problem(shown, "(file)", "expected a JSON array"))
+        return {}
+    items: dict[str, M] = {}
+    for index, entry in enumerate(raw):
+        label = str(entry.get("code") or entry.get("id") or f"[{index}]") if isinstance(entry, dict) else f"[{index}]"
+        try:
+            item = model.model_validate(entry)
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = _field_path((label, *error["loc"]))
+                problems.append(Problem(shown, where, error["msg"]))
+            continue
+        item_key = key(item)
+        if item_key in items:
+            problems.append(Problem(shown, item_key, "duplicate id"))
+        items[item_key] = item
+    return items
+
+
+def _load_folder(
+    folder: Path, base: Path, model: type[M], key: Callable[[M], str], problems: list[Problem]
+) -> dict[str, M]:
+    if not folder.is_dir():
+        problems.append(Problem(_display(folder, base), "(folder)", "missing"))
+        return {}
+    merged: dict[str, M] = {}
+    for path in sorted(folder.glob("*.json")):
+        shown = _display(path, base)
+        for item_key, item in _load_list(path, shown, model, key, problems).items():
+            if item_key in merged:
+                problems.append(Problem(shown, item_key, "duplicate id (also defined in another file)"))
+            merged[item_key] = item
+    return merged
+
+
+def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
+    """Load and cross-check everything; raise CatalogError listing every data fault."""
+    dirs = dirs or ResourceDirs.locate()
+    base = dirs.data.parent
+    data = dirs.data
+    problems: list[Problem] = []
+
+    def shown(name: str) -> str:
+        return _display(data / name, base)
+
+    sources = _load_folder(data / "sources", base, Source, lambda s: s.id, problems)
+    points = _load_folder(data / "points", base, Point, lambda p: p.code, problems)
+    meridians = _load_list(data / "meridians.json", shown("meridians.json"), Meridian, lambda m: m.code, problems)
+    benefits = _load_list(data / "benefits.json", shown("benefits.json"), Benefit, lambda b: b.id, problems)
+    techniques = _load_list(
+        data / "techniques.json", shown("techniques.json"), MassageTechnique, lambda t: t.id, problems
+    )
+    routines = _load_list(data / "routines.json", shown("routines.json"), Routine, lambda r: r.id, problems)
+    views = _load_list(data / "views.json", shown("views.json"), View, lambda v: v.id, problems)
+
+    catalog = Catalog(
+        points=points,
+        meridians=meridians,
+        benefits=benefits,
+        techniques=techniques,
+        routines=routines,
+        views=views,
+        sources=sources,
+        maps={},
+    )
+    problems.extend(_cross_check(catalog, shown))
+    if problems:
+        raise CatalogError(problems)
+    catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)
+    return catalog
+
+
+def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def need(known: Mapping[str, object], ids: Iterable[str], file: str, where: str, what: str) -> None:
+        for item in ids:
+            if item not in known:
+                problems.append(Problem(file, where, f"unknown {what} {item!r}"))
+
+    points_file = "data/points"
+    for point in catalog.points.values():
+        need(catalog.benefits, point.benefits, points_file, f"{point.code}.benefits", "benefit")
+        need(catalog.views, point.views, points_file, f"{point.code}.views", "view")
+        need(catalog.sources, point.sources, points_file, f"{point.code}.sources", "source")
+        need(catalog.sources, point.evidence.sources, points_file, f"{point.code}.evidence", "source")
+        for caution in point.cautions:
+            need(catalog.sources, caution.sources, points_file, f"{point.code}.cautions", "source")
+        if point.disputed:
+            need(catalog.sources, point.disputed.sources, points_file, f"{point.code}.disputed", "source")
+        if point.meridian != "EX" and catalog.meridians and point.meridian not in catalog.meridians:
+            problems.append(Problem(points_file, f"{point.code}.meridian", f"unknown meridian {point.meridian!r}"))
+
+    for benefit in catalog.benefits.values():
+        need(catalog.sources, benefit.evidence.sources, shown("benefits.json"), f"{benefit.id}.evidence", "source")
+
+    for technique in catalog.techniques.values():
+        file = shown("techniques.json")
+        need(catalog.benefits, technique.benefits, file, f"{technique.id}.benefits", "benefit")
+        need(catalog.views, technique.views, file, f"{technique.id}.views", "view")
+        need(catalog.sources, technique.sources, file, f"{technique.id}.sources", "source")
+
+    for routine in catalog.routines.values():
+        problems.extend(routine_problems(routine, catalog, shown("routines.json")))
+
+    for view in catalog.views.values():
+        for region in view.regions:
+            if region.closeup is not None and region.closeup not in catalog.views:
+                problems.append(Problem(shown("views.json"), f"{view.id}.regions.{region.id}", "unknown close-up view"))
+    return problems
+
+
+def routine_problems(routine: Routine, catalog: Catalog, file: str) -> list[Problem]:
+    """Problems of one routine against the catalog (also used for custom routines)."""
+    problems: list[Problem] = []
+    for index, step in enumerate(routine.steps):
+        where = f"{routine.id}.steps.{index}"
+        if step.point is not None:
+            point = catalog.points.get(step.point)
+            if point is None:
+                problems.append(Problem(file, where, f"unknown point {step.point!r}"))
+            elif point.reference_only:
+                problems.append(Problem(file, where, f"{step.point} is reference-only and cannot be practised"))
+        elif step.technique not in catalog.techniques:
+            problems.append(Problem(file, where, f"unknown technique {step.technique!r}"))
+    need_benefits = [b for b in routine.benefits if b not in catalog.benefits]
+    for benefit in need_benefits:
+        problems.append(Problem(file, f"{routine.id}.benefits", f"unknown benefit {benefit!r}"))
+    if routine.builtin:
+        low, high = BUILTIN_ROUTINE_SECONDS
+        if not low <= routine.total_seconds <= high:
+            problems.append(
+                Problem(
+                    file, f"{routine.id}.steps", f"built-in routines last {low}-{high} s, not {routine.total_seconds}"
+                )
+            )
+    if routine.safe_variant is not None:
+        variant = catalog.routines.get(routine.safe_variant)
+        if variant is None:
+            problems.append(Problem(file, f"{routine.id}.safe_variant", f"unknown routine {routine.safe_variant!r}"))
+        elif pregnancy_flagged_steps(variant, catalog):
+            problems.append(Problem(file, f"{routine.id}.safe_variant", "the variant has pregnancy-flagged steps"))
+    return problems
+
+
+def pregnancy_flagged_steps(routine: Routine, catalog: Catalog) -> list[str]:
+    flagged = []
+    for step in routine.steps:
+        cautions = (
+            catalog.points[step.point].cautions
+            if step.point in catalog.points
+            else catalog.techniques[step.technique].cautions
+            if step.technique in catalog.techniques
+            else []
+        )
+        if any(c.kind is PREGNANCY_SAFE_CHECK for c in cautions):
+            flagged.append(step.target)
+    return flagged
+
+
+def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap], list[Problem]]:
+    maps: dict[str, BodyMap] = {}
+    problems: list[Problem] = []
+    known = set(catalog.points)
+    for view in catalog.views.values():
+        path = dirs.bodymaps / view.file
+        shown = _display(path, dirs.assets.parent)
+        try:
+            body_map = parse_bodymap(path, known)
+        except BodyMapError as exc:
+            problems.append(Problem(shown, exc.element or "(file)", str(exc)))
+            continue
+        view_problems = _map_problems(view, body_map, catalog, shown)
+        if view_problems:
+            problems.extend(view_problems)
+            continue
+        maps[view.id] = body_map
+    for point in catalog.points.values():
+        for view_id in point.views:
+            if view_id in maps and point.code not in {h.code for h in maps[view_id].hotspots}:
+                view = catalog.views[view_id]
+                problems.append(
+                    Problem(
+                        _display(dirs.bodymaps / view.file, dirs.assets.parent),
+                        f"pt-{point.code}",
+                        f"missing hotspot for {point.code}, which lists this view",
+                    )
+                )
+    return maps, problems
+
+
+def _map_problems(view: View, body_map: BodyMap, catalog: Catalog, shown: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for hotspot in body_map.hotspots:
+        point = catalog.points[hotspot.code]
+        if view.id not in point.views:
+            problems.append(Problem(shown, hotspot.element_id, f"{point.code} does not list view {view.id!r}"))
+        if point.bilateral != (hotspot.side is not None):
+            want = "a -L/-R side" if point.bilateral else "no side (midline point)"
+            problems.append(Problem(shown, hotspot.element_id, f"{point.code} hotspot needs {want}"))
+    region_ids = {r.region_id for r in body_map.regions}
+    for region in view.regions:
+        if region.id not in region_ids:
+            problems.append(Problem(shown, f"region-{region.id}", "missing region polygon"))
+    for region_id in region_ids - {r.id for r in view.regions}:
+        problems.append(Problem(shown, f"region-{region_id}", f"region not listed for view {view.id!r}"))
+    return problems

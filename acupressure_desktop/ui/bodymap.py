@@ -1,0 +1,458 @@
+"""The interactive body map: one SVG figure plus one marker item per hotspot.
+
+Markers are placed from the hotspot coordinates the catalog read out of the SVG (plain
+viewBox units, no transforms by contract), so scene units are viewBox units. Markers
+keep a minimum on-screen radius while zooming; their shape is exactly what is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtSvgWidgets import QGraphicsSvgItem
+from PySide6.QtWidgets import (
+    QGestureEvent,
+    QGraphicsEllipseItem,
+    QGraphicsScene,
+    QGraphicsSceneHoverEvent,
+    QGraphicsView,
+    QPinchGesture,
+    QWidget,
+)
+
+from acupressure_desktop.catalog.bodymaps import BodyMap, Hotspot
+from acupressure_desktop.ui.theme import LIGHT, Colors
+
+MIN_RADIUS_PX = 9.0  # smallest on-screen marker radius: comfortable to click and to see
+MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
+DRAG_THRESHOLD_PX = 4
+
+
+@dataclass
+class MarkerState:
+    selected: bool = False
+    current: bool = False
+    matched: bool = False
+    dimmed: bool = False
+    focused: bool = False
+    hovered: bool = False
+    flagged: bool = False  # the safety profile flags this point
+
+
+class HotspotItem(QGraphicsEllipseItem):
+    """One clickable marker. Its shape() is the drawn circle, outline included."""
+
+    def __init__(self, hotspot: Hotspot, title: str, colors: Colors) -> None:
+        super().__init__()
+        self.hotspot = hotspot
+        self.title = title
+        self.colors = colors
+        self.state = MarkerState()
+        self._scale = 1.0
+        self.setAcceptHoverEvents(True)
+        self.setToolTip(title)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setZValue(10)
+        self.relayout(1.0)
+
+    def relayout(self, view_scale: float) -> None:
+        """Resize for the view's scale so the marker never gets too small to hit."""
+        self._scale = view_scale
+        emphasis = 1.3 if (self.state.selected or self.state.current) else 1.0
+        radius = max(self.hotspot.r, MIN_RADIUS_PX / view_scale) * emphasis
+        self.setRect(QRectF(self.hotspot.x - radius, self.hotspot.y - radius, 2 * radius, 2 * radius))
+        self.restyle()
+
+    def restyle(self) -> None:
+        c, s = self.colors, self.state
+        fill = QColor(c.hotspot)
+        edge = QColor(c.hotspot_edge)
+        edge_px = 2.0
+        if s.current:
+            fill = QColor(c.current)
+            edge_px = 3.0
+        elif s.selected:
+            fill = QColor(c.selected)
+            edge_px = 3.0
+        elif s.matched:
+            fill = QColor(c.match)
+        if s.flagged and not (s.selected or s.current):
+            edge = QColor(c.danger_text)
+            edge_px = 2.5
+        if s.dimmed and not (s.selected or s.current):
+            fill.setAlphaF(0.22)
+            edge.setAlphaF(0.35)
+        elif s.hovered or s.focused:
+            fill = fill.lighter(115)
+        else:
+            fill.setAlphaF(0.88)
+        if s.focused:
+            edge = QColor(c.text)
+            edge_px = 3.0
+        self.setBrush(QBrush(fill))
+        pen = QPen(edge, edge_px / self._scale)  # scene units: shape() then matches the drawing
+        self.setPen(pen)
+        self.setZValue(12 if (s.selected or s.current) else 11 if s.matched else 10)
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self.state.hovered = True
+        self.restyle()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self.state.hovered = False
+        self.restyle()
+        super().hoverLeaveEvent(event)
+
+
+@dataclass
+class _ViewScene:
+    scene: QGraphicsScene
+    figure: QGraphicsSvgItem
+    renderer: QSvgRenderer
+    body_map: BodyMap
+    markers: list[HotspotItem] = field(default_factory=list)
+
+
+class BodyMapView(QGraphicsView):
+    """Shows one view at a time; scenes are built once per view and kept."""
+
+    pointActivated = Signal(str)  # point code
+    regionActivated = Signal(str, str)  # view id, region id
+    hotspotFocused = Signal(str)  # accessible description of the focused hotspot
+    zoomChanged = Signal(float)
+
+    def __init__(self, titles: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._titles = titles  # point code -> "LI4 Hégǔ · Union Valley"
+        self._scenes: dict[str, _ViewScene] = {}
+        self._view_id = ""
+        self._colors = LIGHT
+        self._zoom = 1.0
+        self._press: QPointF | None = None
+        self._dragging = False
+        self._focus_index = -1
+        self._selected: str | None = None
+        self._current: tuple[str, str | None] | None = None
+        self._matches: set[str] | None = None
+        self._flagged: set[str] = set()
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self.setAccessibleName("Body map")
+
+    # -- building ---------------------------------------------------------------------------
+
+    def add_view(self, view_id: str, svg_path: str, body_map: BodyMap) -> None:
+        self._scenes[view_id] = self._build(svg_path, body_map)
+
+    def _build(self, svg_path: str, body_map: BodyMap) -> _ViewScene:
+        renderer = QSvgRenderer(svg_path)
+        figure = QGraphicsSvgItem()
+        figure.setSharedRenderer(renderer)
+        figure.setCacheMode(QGraphicsSvgItem.CacheMode.DeviceCoordinateCache)
+        default = renderer.defaultSize()
+        if default.width() > 0:
+            figure.setScale(body_map.width / default.width())  # scene units = viewBox units
+        figure.setZValue(0)
+        scene = QGraphicsScene(self)
+        scene.addItem(figure)
+        margin = 0.04 * max(body_map.width, body_map.height)
+        scene.setSceneRect(QRectF(-margin, -margin, body_map.width + 2 * margin, body_map.height + 2 * margin))
+        built = _ViewScene(scene=scene, figure=figure, renderer=renderer, body_map=body_map)
+        for hotspot in body_map.hotspots:
+            title = self._titles.get(hotspot.code, hotspot.code)
+            if hotspot.side:
+                title = f"{title} ({hotspot.side_label} side)"
+            marker = HotspotItem(hotspot, title, self._colors)
+            scene.addItem(marker)
+            built.markers.append(marker)
+        return built
+
+    def has_view(self, view_id: str) -> bool:
+        return view_id in self._scenes
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def view_id(self) -> str:
+        return self._view_id
+
+    @property
+    def markers(self) -> list[HotspotItem]:
+        built = self._scenes.get(self._view_id)
+        return built.markers if built else []
+
+    def body_map(self) -> BodyMap | None:
+        built = self._scenes.get(self._view_id)
+        return built.body_map if built else None
+
+    def show_view(self, view_id: str) -> None:
+        built = self._scenes[view_id]
+        self._view_id = view_id
+        self._focus_index = -1
+        self.setScene(built.scene)
+        self.setBackgroundBrush(QBrush(QColor(self._colors.canvas)))
+        self._zoom = 1.0
+        self._fit()
+        self._restyle_all()
+
+    def set_colors(self, colors: Colors) -> None:
+        self._colors = colors
+        for built in self._scenes.values():
+            for marker in built.markers:
+                marker.colors = colors
+        self.setBackgroundBrush(QBrush(QColor(colors.canvas)))
+        self._restyle_all()
+
+    def set_selected(self, code: str | None) -> None:
+        self._selected = code
+        self._restyle_all()
+
+    def set_current(self, code: str | None, side: str | None = None) -> None:
+        """Mark the current routine step; side 'L'/'R' narrows it to one side."""
+        self._current = (code, side) if code else None
+        self._restyle_all()
+
+    def set_matches(self, codes: set[str] | None) -> None:
+        """Codes that match the search or filter; None clears the filter."""
+        self._matches = codes
+        self._restyle_all()
+
+    def set_flagged(self, codes: set[str]) -> None:
+        self._flagged = codes
+        self._restyle_all()
+
+    def _restyle_all(self) -> None:
+        scale = self._scale()
+        for index, marker in enumerate(self.markers):
+            code = marker.hotspot.code
+            state = marker.state
+            state.selected = code == self._selected
+            state.current = bool(
+                self._current
+                and self._current[0] == code
+                and (self._current[1] is None or self._current[1] == marker.hotspot.side)
+            )
+            state.matched = self._matches is not None and code in self._matches
+            state.dimmed = self._matches is not None and code not in self._matches
+            state.focused = index == self._focus_index and self.hasFocus()
+            state.flagged = code in self._flagged
+            marker.relayout(scale)
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def _scale(self) -> float:
+        return max(self.transform().m11(), 1e-6)
+
+    def _fit(self) -> None:
+        built = self._scenes.get(self._view_id)
+        if not built:
+            return
+        self.resetTransform()
+        self.fitInView(built.scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        if self._zoom != 1.0:
+            self.scale(self._zoom, self._zoom)
+        self._restyle_all()
+
+    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit()
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom * 1.25)
+
+    @Slot()
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom / 1.25)
+
+    @Slot()
+    def zoom_reset(self) -> None:
+        self.set_zoom(1.0)
+
+    def set_zoom(self, zoom: float) -> None:
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        if math.isclose(zoom, self._zoom):
+            return
+        factor = zoom / self._zoom
+        self._zoom = zoom
+        self.scale(factor, factor)
+        self._restyle_all()
+        self.zoomChanged.emit(zoom)
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.set_zoom(self._zoom * (1.15**steps))
+        event.accept()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Gesture:
+            gesture = event.gesture(Qt.GestureType.PinchGesture)  # type: ignore[attr-defined]
+            if isinstance(gesture, QPinchGesture):
+                self.set_zoom(self._zoom * gesture.scaleFactor())
+                assert isinstance(event, QGestureEvent)
+                event.accept(gesture)
+                return True
+        return super().viewportEvent(event)
+
+    # -- mouse --------------------------------------------------------------------------------
+
+    def marker_at(self, view_pos: QPointF) -> HotspotItem | None:
+        scene_pos = self.mapToScene(view_pos.toPoint())
+        for item in self.scene().items(scene_pos) if self.scene() else []:
+            if isinstance(item, HotspotItem) and item.shape().contains(item.mapFromScene(scene_pos)):
+                return item
+        return None
+
+    def region_at(self, view_pos: QPointF) -> str | None:
+        built = self._scenes.get(self._view_id)
+        if not built:
+            return None
+        scene_pos = self.mapToScene(view_pos.toPoint())
+        for region in built.body_map.regions:
+            if region.contains(scene_pos.x(), scene_pos.y()):
+                return region.region_id
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            self._dragging = False
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            delta = event.position() - self._press
+            if self._dragging or delta.manhattanLength() > DRAG_THRESHOLD_PX:
+                self._dragging = True
+                self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+                self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+                self._press = event.position()
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
+            was_drag = self._dragging
+            self._press = None
+            self._dragging = False
+            if not was_drag:
+                self._click(event.position())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def _click(self, pos: QPointF) -> None:
+        marker = self.marker_at(pos)
+        if marker is not None:
+            self._focus_index = self.markers.index(marker)
+            self.pointActivated.emit(marker.hotspot.code)
+            return
+        region = self.region_at(pos)
+        if region is not None:
+            self.regionActivated.emit(self._view_id, region)
+
+    # -- keyboard -----------------------------------------------------------------------------
+
+    def _reading_order(self) -> list[int]:
+        return sorted(range(len(self.markers)), key=lambda i: (self.markers[i].hotspot.y, self.markers[i].hotspot.x))
+
+    def focus_marker(self, index: int) -> None:
+        markers = self.markers
+        if not markers:
+            return
+        self._focus_index = index % len(markers)
+        marker = markers[self._focus_index]
+        self.ensureVisible(marker, 40, 40)
+        self._restyle_all()
+        self.setAccessibleDescription(marker.title)
+        self.hotspotFocused.emit(marker.title)
+
+    @property
+    def focused_marker(self) -> HotspotItem | None:
+        markers = self.markers
+        return markers[self._focus_index] if 0 <= self._focus_index < len(markers) else None
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab walks the hotspots in reading order, then leaves the map."""
+        order = self._reading_order()
+        if not order:
+            return super().focusNextPrevChild(forward)
+        position = order.index(self._focus_index) if self._focus_index in order else -1
+        position = position + 1 if forward else (position - 1 if position >= 0 else len(order) - 1)
+        if 0 <= position < len(order):
+            self.focus_marker(order[position])
+            return True
+        self._focus_index = -1
+        self._restyle_all()
+        return super().focusNextPrevChild(forward)
+
+    def _move_focus(self, dx: int, dy: int) -> None:
+        """Arrow keys: the nearest hotspot in that direction."""
+        markers = self.markers
+        if not markers:
+            return
+        if self.focused_marker is None:
+            self.focus_marker(self._reading_order()[0])
+            return
+        origin = self.focused_marker.hotspot
+        best, best_cost = None, math.inf
+        for index, marker in enumerate(markers):
+            ddx, ddy = marker.hotspot.x - origin.x, marker.hotspot.y - origin.y
+            along = ddx * dx + ddy * dy
+            if along <= 0:
+                continue
+            across = abs(ddx * dy) + abs(ddy * dx)
+            cost = along + 2 * across
+            if cost < best_cost:
+                best, best_cost = index, cost
+        if best is not None:
+            self.focus_marker(best)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        arrows = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        if key in arrows:
+            self._move_focus(*arrows[Qt.Key(key)])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.focused_marker:
+            self.pointActivated.emit(self.focused_marker.hotspot.code)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        elif key == Qt.Key.Key_0:
+            self.zoom_reset()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def focusInEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().focusInEvent(event)  # type: ignore[arg-type]
+        self._restyle_all()
+
+    def focusOutEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().focusOutEvent(event)  # type: ignore[arg-type]
+        self._restyle_all()

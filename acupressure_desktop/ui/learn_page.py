@@ -1,0 +1,375 @@
+"""The Learn page: search and filter, the body map with its views, and the point panel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTabBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from acupressure_desktop.catalog.bodymaps import BodyMap
+from acupressure_desktop.catalog.loader import Catalog
+from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.catalog.search import PointSearch
+from acupressure_desktop.domain.models import CautionKind
+from acupressure_desktop.ui.bodymap import BodyMapView
+from acupressure_desktop.ui.point_panel import PointPanel
+from acupressure_desktop.ui.theme import Colors
+
+GROUPS = (("body", "Whole body"), ("head", "Head"), ("arm", "Arms & hands"), ("torso", "Torso"), ("leg", "Legs & feet"))
+FAVOURITES = "__favourites__"
+
+
+def point_title(catalog: Catalog, code: str) -> str:
+    point = catalog.points[code]
+    return f"{point.code} {point.pinyin} · {point.english}"
+
+
+class LearnPage(QWidget):
+    """Emits what the person asks for; the window decides what it means."""
+
+    practiseRequested = Signal(str)
+    addToRoutineRequested = Signal(str)
+    favouriteToggled = Signal(str, bool)
+    statusMessage = Signal(str)
+
+    def __init__(
+        self, catalog: Catalog, search: PointSearch, dirs: ResourceDirs, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.search = search
+        self._favourites: set[str] = set()
+        self._region_codes: list[str] | None = None
+
+        # Sidebar: search, filter, results.
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search: name, code, complaint…")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search points")
+        self.search_box.textChanged.connect(self._refresh_results)
+        self.search_box.returnPressed.connect(self.open_best_match)
+        self.benefit_filter = QComboBox()
+        self.benefit_filter.setAccessibleName("Filter points by benefit")
+        self.benefit_filter.addItem("All points", None)
+        self.benefit_filter.addItem("★ Favourites", FAVOURITES)
+        for benefit in sorted(catalog.benefits.values(), key=lambda b: b.title):
+            self.benefit_filter.addItem(benefit.title, benefit.id)
+        self.benefit_filter.currentIndexChanged.connect(self._refresh_results)
+        self.results_label = QLabel()
+        self.results_label.setObjectName("muted")
+        self.results = QListWidget()
+        self.results.setAccessibleName("Matching points")
+        self.results.itemActivated.connect(self._on_result_activated)
+        self.results.itemClicked.connect(self._on_result_activated)
+
+        sidebar = QWidget()
+        side_layout = QVBoxLayout(sidebar)
+        side_layout.setContentsMargins(12, 12, 6, 12)
+        side_layout.addWidget(self.search_box)
+        side_layout.addWidget(self.benefit_filter)
+        side_layout.addWidget(self.results_label)
+        side_layout.addWidget(self.results, 1)
+
+        # Centre: view navigation, region bar, map.
+        titles = {code: point_title(catalog, code) for code in catalog.points}
+        self.map = BodyMapView(titles)
+        self.map.pointActivated.connect(self.open_point)
+        self.map.regionActivated.connect(self._on_region)
+        self.map.hotspotFocused.connect(self.statusMessage)
+        self.group_buttons = QButtonGroup(self)
+        self.group_buttons.setExclusive(True)
+        group_row = QHBoxLayout()
+        group_row.setSpacing(4)
+        for index, (_group, label) in enumerate(GROUPS):
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            button.setAccessibleName(f"{label} views")
+            self.group_buttons.addButton(button, index)
+            group_row.addWidget(button)
+        group_row.addStretch(1)
+        for text, name, slot in (
+            ("−", "Zoom out", self.map.zoom_out),
+            ("Fit", "Fit the figure to the window", self.map.zoom_reset),
+            ("+", "Zoom in", self.map.zoom_in),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setAccessibleName(name)
+            button.setToolTip(name)
+            button.clicked.connect(slot)
+            group_row.addWidget(button)
+        self.group_buttons.idClicked.connect(self._on_group)
+        self.view_tabs = QTabBar()
+        self.view_tabs.setAccessibleName("Body map views")
+        self.view_tabs.setDrawBase(False)
+        self.view_tabs.setExpanding(False)
+        self.view_tabs.currentChanged.connect(self._on_view_tab)
+
+        self.region_bar = QFrame()
+        self.region_bar.setObjectName("card")
+        region_layout = QHBoxLayout(self.region_bar)
+        region_layout.setContentsMargins(10, 6, 10, 6)
+        self.region_label = QLabel()
+        self.closeup_button = QPushButton()
+        self.closeup_button.setAccessibleName("Open the close-up view of this region")
+        self.closeup_button.clicked.connect(self._open_closeup)
+        region_layout.addWidget(self.region_label, 1)
+        region_layout.addWidget(self.closeup_button)
+        self.region_bar.hide()
+        self._closeup: str | None = None
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(6, 12, 6, 12)
+        centre_layout.addLayout(group_row)
+        centre_layout.addWidget(self.view_tabs)
+        centre_layout.addWidget(self.region_bar)
+        centre_layout.addWidget(self.map, 1)
+
+        self.panel = PointPanel(catalog)
+        self.panel.viewRequested.connect(self.show_view)
+        self.panel.benefitRequested.connect(self.filter_benefit)
+        self.panel.practiseRequested.connect(self.practiseRequested)
+        self.panel.addToRoutineRequested.connect(self.addToRoutineRequested)
+        self.panel.favouriteToggled.connect(self._on_favourite)
+        panel_box = QWidget()
+        panel_layout = QVBoxLayout(panel_box)
+        panel_layout.setContentsMargins(6, 12, 12, 12)
+        panel_layout.addWidget(self.panel)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(sidebar)
+        splitter.addWidget(centre)
+        splitter.addWidget(panel_box)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([260, 560, 400])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._dirs = dirs
+        self._build_order: list[str] = [v for v in catalog.views if v in catalog.maps]
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.clear)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.search_box.setFocus)
+        self._refresh_results()
+        if self._build_order:
+            self.show_view(self._build_order[0])
+            QTimer.singleShot(0, self._prebuild_views)
+
+    # -- views ----------------------------------------------------------------------------------
+
+    def _ensure_built(self, view_id: str) -> None:
+        if not self.map.has_view(view_id):
+            view = self.catalog.views[view_id]
+            self.map.add_view(view_id, str(self._dirs.bodymaps / view.file), self.catalog.maps[view_id])
+
+    @Slot()
+    def _prebuild_views(self) -> None:
+        """Build the other scenes once the window is up, so switching later is instant."""
+        for view_id in self._build_order:
+            self._ensure_built(view_id)
+
+    @Slot(str)
+    def show_view(self, view_id: str) -> None:
+        if view_id not in self.catalog.maps:
+            self.statusMessage.emit(f"The view {view_id!r} could not be loaded.")
+            return
+        self._ensure_built(view_id)
+        view = self.catalog.views[view_id]
+        group_index = next(i for i, (g, _) in enumerate(GROUPS) if g == view.group)
+        self.group_buttons.button(group_index).setChecked(True)
+        self._fill_tabs(view.group, view_id)
+        if self.map.view_id != view_id:
+            self.map.show_view(view_id)
+            self.map.setAccessibleName(f"Body map: {view.title}")
+            self.region_bar.hide()
+        self._apply_matches()
+
+    def _fill_tabs(self, group: str, current: str) -> None:
+        self.view_tabs.blockSignals(True)
+        while self.view_tabs.count():
+            self.view_tabs.removeTab(0)
+        for view_id in self._build_order:
+            view = self.catalog.views[view_id]
+            if view.group == group:
+                index = self.view_tabs.addTab(view.title)
+                self.view_tabs.setTabData(index, view_id)
+                if view_id == current:
+                    self.view_tabs.setCurrentIndex(index)
+        self.view_tabs.blockSignals(False)
+
+    @Slot(int)
+    def _on_group(self, index: int) -> None:
+        group = GROUPS[index][0]
+        first = next((v for v in self._build_order if self.catalog.views[v].group == group), None)
+        if first:
+            self.show_view(first)
+
+    @Slot(int)
+    def _on_view_tab(self, index: int) -> None:
+        view_id = self.view_tabs.tabData(index)
+        if view_id:
+            self.show_view(view_id)
+
+    # -- points and regions -----------------------------------------------------------------------
+
+    @Slot(str)
+    def open_point(self, code: str) -> None:
+        if code not in self.catalog.points:
+            return
+        self.panel.show_point(code)
+        self.map.set_selected(code)
+        if self.map.view_id not in self.catalog.points[code].views:
+            views = self.catalog.views_of(code)
+            if views:
+                self.show_view(views[0].id)
+                self.map.set_selected(code)
+
+    @Slot(str, str)
+    def _on_region(self, view_id: str, region_id: str) -> None:
+        view = self.catalog.views[view_id]
+        region = next(r for r in view.regions if r.id == region_id)
+        body_map = self.catalog.maps[view_id]
+        closeup = region.closeup if region.closeup in self.catalog.maps else None
+        target = closeup or view_id
+        codes = sorted(
+            {h.code for h in self.catalog.maps[target].hotspots}
+            if closeup
+            else {h.code for h in body_map.hotspots if _inside(region_id, h.x, h.y, body_map)}
+        )
+        self._region_codes = codes
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._refresh_results(region_title=region.title)
+        self.region_label.setText(f"<b>{region.title}</b>: {len(codes)} points listed on the left")
+        self._closeup = closeup
+        self.closeup_button.setVisible(closeup is not None)
+        if closeup:
+            self.closeup_button.setText(f"Open close-up: {self.catalog.views[closeup].title}")
+        self.region_bar.show()
+
+    @Slot()
+    def _open_closeup(self) -> None:
+        if self._closeup:
+            self.show_view(self._closeup)
+
+    # -- search and filter --------------------------------------------------------------------------
+
+    @Slot(str)
+    def filter_benefit(self, benefit_id: str) -> None:
+        index = self.benefit_filter.findData(benefit_id)
+        if index >= 0:
+            self.benefit_filter.setCurrentIndex(index)
+
+    def matching_codes(self) -> list[str] | None:
+        """Codes the search and filter select, best first; None when neither is active."""
+        query = self.search_box.text().strip()
+        wanted = self.benefit_filter.currentData()
+        if not query and wanted is None and self._region_codes is None:
+            return None
+        codes = [hit.code for hit in self.search.search(query)] if query else list(self.catalog.points)
+        if self._region_codes is not None and not query:
+            codes = [c for c in codes if c in self._region_codes]
+        if wanted == FAVOURITES:
+            codes = [c for c in codes if c in self._favourites]
+        elif wanted is not None:
+            codes = [c for c in codes if wanted in self.catalog.points[c].benefits]
+        return codes
+
+    @Slot()
+    def _refresh_results(self, *_args: object, region_title: str | None = None) -> None:
+        if region_title is None and self.search_box.text().strip():
+            self._region_codes = None
+        codes = self.matching_codes()
+        shown = codes if codes is not None else list(self.catalog.points)
+        self.results.clear()
+        for code in shown:
+            point = self.catalog.points[code]
+            item = QListWidgetItem(f"{point.code}  {point.pinyin}\n{point.english}")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setToolTip(point.location)
+            if point.reference_only:
+                item.setText(item.text() + "  (reference only)")
+            self.results.addItem(item)
+        if region_title:
+            self.results_label.setText(f"{len(shown)} points in {region_title}")
+        elif codes is None:
+            self.results_label.setText(f"All {len(shown)} points")
+        else:
+            self.results_label.setText(f"{len(shown)} matching points" if shown else "No matching points")
+        self._apply_matches()
+
+    def _apply_matches(self) -> None:
+        codes = self.matching_codes()
+        self.map.set_matches(set(codes) if codes is not None else None)
+
+    @Slot()
+    def open_best_match(self) -> None:
+        codes = self.matching_codes()
+        if codes:
+            self.open_point(codes[0])
+
+    @Slot(QListWidgetItem)
+    def _on_result_activated(self, item: QListWidgetItem) -> None:
+        self.open_point(item.data(Qt.ItemDataRole.UserRole))
+
+    @Slot()
+    def clear(self) -> None:
+        """Escape: clear search, filter, region and selection."""
+        self._region_codes = None
+        self.region_bar.hide()
+        self.search_box.clear()
+        self.benefit_filter.setCurrentIndex(0)
+        self.map.set_selected(None)
+        self.panel.show_point(None)
+        self._refresh_results()
+
+    # -- settings-driven state ------------------------------------------------------------------------
+
+    def set_colors(self, colors: Colors) -> None:
+        self.map.set_colors(colors)
+        self.panel.set_colors(colors)
+
+    def set_favourites(self, codes: set[str]) -> None:
+        self._favourites = set(codes)
+        self.panel.set_favourites(self._favourites)
+        if self.benefit_filter.currentData() == FAVOURITES:
+            self._refresh_results()
+
+    def set_flagged(self, codes: set[str], kinds: set[CautionKind]) -> None:
+        self.map.set_flagged(codes)
+        self.panel.set_flagged_kinds(kinds)
+
+    @Slot(str, bool)
+    def _on_favourite(self, code: str, on: bool) -> None:
+        if on:
+            self._favourites.add(code)
+        else:
+            self._favourites.discard(code)
+        self.favouriteToggled.emit(code, on)
+
+
+def _inside(region_id: str, x: float, y: float, body_map: BodyMap) -> bool:
+    return any(r.region_id == region_id and r.contains(x, y) for r in body_map.regions)

@@ -1,0 +1,67 @@
+"""The main window: a page switcher (Learn, Routines, History), the session dock, a status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+
+from acupressure_desktop import APP_TITLE
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_TITLE)
+        self.setObjectName("main-window")
+        self.pages = QStackedWidget()
+        self.page_tabs = QTabBar()
+        self.page_tabs.setAccessibleName("Pages")
+        self.page_tabs.setDrawBase(False)
+        self.page_tabs.setExpanding(False)
+        self.page_tabs.currentChanged.connect(self.pages.setCurrentIndex)
+        self.header_right = QHBoxLayout()
+        title = QLabel(APP_TITLE)
+        title.setObjectName("subtitle")
+        header = QHBoxLayout()
+        header.setContentsMargins(14, 8, 14, 0)
+        header.addWidget(title)
+        header.addSpacing(24)
+        header.addWidget(self.page_tabs)
+        header.addStretch(1)
+        header.addLayout(self.header_right)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.statusBar().setSizeGripEnabled(True)
+        self.menu_app = self.menuBar().addMenu("&App")
+        self.menu_help = self.menuBar().addMenu("&Help")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.quit_action = quit_action
+
+    def add_page(self, title: str, widget: QWidget, shortcut: str) -> int:
+        index = self.pages.addWidget(widget)
+        self.page_tabs.addTab(title)
+        self.page_tabs.setTabToolTip(index, f"{title} ({shortcut})")
+        action = QAction(title, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda: self.show_page(index))
+        self.addAction(action)
+        return index
+
+    @Slot(int)
+    def show_page(self, index: int) -> None:
+        self.page_tabs.setCurrentIndex(index)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,244 @@
+"""The point detail panel: everything about one point, safety first."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from acupressure_desktop.catalog.loader import Catalog
+from acupressure_desktop.domain.models import Caution, CautionKind, Point
+from acupressure_desktop.ui.theme import LIGHT, Colors
+
+EVIDENCE_LABELS = {
+    "moderate": "Moderate evidence",
+    "low": "Low-quality evidence",
+    "very-low": "Very limited evidence",
+    "not-established": "Not established",
+    "traditional": "Traditional use (not tested)",
+}
+CAUTION_TITLES = {
+    CautionKind.REFERENCE_ONLY: "Reference only: do not press",
+    CautionKind.PREGNANCY: "Pregnancy",
+    CautionKind.ARTERY: "Artery nearby",
+    CautionKind.EYE: "Near the eye",
+    CautionKind.GENTLE: "Gentle pressure",
+    CautionKind.SKIN: "Skin and veins",
+    CautionKind.BLOOD_THINNERS: "Blood thinners",
+    CautionKind.SPINE: "Spine",
+    CautionKind.HARD_TO_REACH: "Hard to reach",
+}
+_ORDER = list(CautionKind)
+
+
+def sorted_cautions(cautions: list[Caution], flagged: set[CautionKind]) -> list[Caution]:
+    """Reference-only first, then what the person's profile flags, then the rest in vocabulary order."""
+    return sorted(
+        cautions,
+        key=lambda c: (c.kind is not CautionKind.REFERENCE_ONLY, c.kind not in flagged, _ORDER.index(c.kind)),
+    )
+
+
+class PointPanel(QWidget):
+    practiseRequested = Signal(str)
+    favouriteToggled = Signal(str, bool)
+    addToRoutineRequested = Signal(str)
+    viewRequested = Signal(str)
+    benefitRequested = Signal(str)
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self._colors = LIGHT
+        self._point: Point | None = None
+        self._flagged_kinds: set[CautionKind] = set()
+        self._favourites: set[str] = set()
+
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._on_link)
+        self.browser.setAccessibleName("Point details")
+
+        self.practise_button = QPushButton("Practise now")
+        self.practise_button.setProperty("primary", True)
+        self.practise_button.setAccessibleName("Practise this point now")
+        self.practise_button.clicked.connect(lambda: self._emit_code(self.practiseRequested))
+        self.favourite_button = QPushButton("☆ Favourite")
+        self.favourite_button.setCheckable(True)
+        self.favourite_button.setAccessibleName("Add this point to favourites")
+        self.favourite_button.toggled.connect(self._on_favourite)
+        self.add_button = QPushButton("Add to routine…")
+        self.add_button.setAccessibleName("Add this point to a routine")
+        self.add_button.clicked.connect(lambda: self._emit_code(self.addToRoutineRequested))
+
+        self.placeholder = QLabel(
+            "Click a point on the body map, or search by name, code or complaint, to see how to find and press it."
+        )
+        self.placeholder.setObjectName("muted")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.practise_button)
+        actions.addWidget(self.favourite_button)
+        actions.addWidget(self.add_button)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.browser, 1)
+        layout.addLayout(actions)
+        self._show_placeholder(True)
+
+    @property
+    def point(self) -> Point | None:
+        return self._point
+
+    def _show_placeholder(self, empty: bool) -> None:
+        self.placeholder.setVisible(empty)
+        self.browser.setVisible(not empty)
+        for button in (self.practise_button, self.favourite_button, self.add_button):
+            button.setVisible(not empty)
+
+    def set_colors(self, colors: Colors) -> None:
+        self._colors = colors
+        self._render()
+
+    def set_flagged_kinds(self, kinds: set[CautionKind]) -> None:
+        self._flagged_kinds = kinds
+        self._render()
+
+    def set_favourites(self, codes: set[str]) -> None:
+        self._favourites = set(codes)
+        self._sync_favourite()
+
+    def show_point(self, code: str | None) -> None:
+        self._point = self._catalog.points.get(code) if code else None
+        self._render()
+
+    def _render(self) -> None:
+        point = self._point
+        self._show_placeholder(point is None)
+        if point is None:
+            return
+        self.browser.setHtml(point_html(point, self._catalog, self._colors, self._flagged_kinds))
+        self.practise_button.setEnabled(not point.reference_only)
+        self.practise_button.setToolTip(
+            "This point is shown for learning only and is never practised." if point.reference_only else ""
+        )
+        self._sync_favourite()
+
+    def _sync_favourite(self) -> None:
+        if self._point is None:
+            return
+        is_favourite = self._point.code in self._favourites
+        self.favourite_button.blockSignals(True)
+        self.favourite_button.setChecked(is_favourite)
+        self.favourite_button.setText("★ Favourite" if is_favourite else "☆ Favourite")
+        self.favourite_button.blockSignals(False)
+
+    def _emit_code(self, signal: Signal) -> None:
+        if self._point is not None:
+            signal.emit(self._point.code)  # type: ignore[attr-defined]
+
+    @Slot(bool)
+    def _on_favourite(self, checked: bool) -> None:
+        if self._point is None:
+            return
+        if checked:
+            self._favourites.add(self._point.code)
+        else:
+            self._favourites.discard(self._point.code)
+        self._sync_favourite()
+        self.favouriteToggled.emit(self._point.code, checked)
+
+    @Slot(QUrl)
+    def _on_link(self, url: QUrl) -> None:
+        kind, _, value = url.toString().partition(":")
+        if kind == "view":
+            self.viewRequested.emit(value)
+        elif kind == "benefit":
+            self.benefitRequested.emit(value)
+
+
+def point_html(point: Point, catalog: Catalog, c: Colors, flagged: set[CautionKind]) -> str:
+    """The panel's rich text; plain Qt rich-text subset (tables, no CSS layout)."""
+    meridian = catalog.meridians.get(point.meridian)
+    meridian_text = f"{meridian.name} meridian ({meridian.code})" if meridian else "Extra point (outside the meridians)"
+    side_text = "both sides of the body" if point.bilateral else "on the midline"
+    parts = [
+        f"<div style='font-size:18pt; font-weight:600'>{escape(point.code)} · {escape(point.pinyin)} "
+        f"<span style='font-weight:400'>{escape(point.chinese)}</span></div>",
+        f"<div style='font-size:12pt; color:{c.muted}'>{escape(point.english)} — {escape(meridian_text)}, "
+        f"{side_text}</div>",
+    ]
+    for caution in sorted_cautions(point.cautions, flagged):
+        serious = caution.kind is CautionKind.REFERENCE_ONLY or caution.kind in flagged
+        bg, fg = (c.danger_bg, c.danger_text) if serious else (c.warning_bg, c.warning_text)
+        note = " — flagged by your safety profile" if caution.kind in flagged else ""
+        parts.append(
+            f"<table width='100%' cellpadding='8' style='margin-top:8px; background:{bg}'><tr><td style='color:{fg}'>"
+            f"<b>⚠ {escape(CAUTION_TITLES[caution.kind])}{note}</b><br>{escape(caution.text)}</td></tr></table>"
+        )
+    parts.append(_section("Where it is", f"<p>{escape(point.location)}</p>"))
+    if point.disputed:
+        parts.append(
+            f"<p style='color:{c.muted}'><i>Location disputed in the WHO standard. Alternative: "
+            f"{escape(point.disputed.location)}</i></p>"
+        )
+    steps = "".join(f"<li>{escape(step)}</li>" for step in point.find_it)
+    parts.append(_section("How to find it", f"<ol>{steps}</ol>"))
+    t = point.technique
+    sides = " on each side" if point.bilateral else ""
+    parts.append(
+        _section(
+            "How to press",
+            f"<p>{escape(t.instruction)}</p>"
+            f"<table cellpadding='3'><tr><td style='color:{c.muted}'>Pressure</td><td>{t.pressure}</td></tr>"
+            f"<tr><td style='color:{c.muted}'>Motion</td><td>{t.motion}</td></tr>"
+            f"<tr><td style='color:{c.muted}'>Time</td><td>{_duration(t.hold_seconds)}{sides}</td></tr>"
+            f"<tr><td style='color:{c.muted}'>Breathing</td><td>{escape(t.breathing)}</td></tr></table>",
+        )
+    )
+    benefit_links = ", ".join(
+        f"<a href='benefit:{b}'>{escape(catalog.benefits[b].title)}</a>"
+        for b in point.benefits
+        if b in catalog.benefits
+    )
+    parts.append(_section("Used for", f"<p>{benefit_links}</p>"))
+    evidence = point.evidence
+    cites = _citations(evidence.sources, catalog)
+    parts.append(
+        _section(
+            "How strong is the evidence?",
+            f"<p><b>{EVIDENCE_LABELS[evidence.level]}.</b> {escape(evidence.note)}{cites}</p>",
+        )
+    )
+    views = catalog.views_of(point.code)
+    if views:
+        links = " · ".join(f"<a href='view:{v.id}'>{escape(v.title)}</a>" for v in views)
+        parts.append(_section("Shown on", f"<p>{links}</p>"))
+    sources = "".join(f"<li>{escape(catalog.sources[s].reference)}</li>" for s in point.sources if s in catalog.sources)
+    parts.append(_section("Sources", f"<ul style='color:{c.muted}'>{sources}</ul>"))
+    parts.append(
+        f"<p style='color:{c.muted}; font-size:9pt'>Self-care information, not medical advice. Stop if pressing "
+        "causes sharp or severe pain, and see a health professional for anything serious or persistent.</p>"
+    )
+    return "".join(parts)
+
+
+def _section(title: str, body: str) -> str:
+    return f"<h3 style='margin-top:14px; margin-bottom:4px'>{escape(title)}</h3>{body}"
+
+
+def _duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if minutes and rest:
+        return f"{minutes} min {rest} s"
+    return f"{minutes} min" if minutes else f"{rest} s"
+
+
+def _citations(source_ids: list[str], catalog: Catalog) -> str:
+    labels = [escape(catalog.sources[s].label) for s in source_ids if s in catalog.sources]
+    return f" <span>({'; '.join(labels)})</span>" if labels else ""
