@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from acupressure_desktop.paths import HOME_ENV, AppPaths  # noqa: E402
+from acupressure_desktop.paths import HOME_ENV, AppPaths
 
 
 @pytest.fixture(autouse=True)
