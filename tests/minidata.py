@@ -41,7 +41,7 @@ def point(code: str, *, bilateral: bool = True, views: list[str] | None = None, 
     return data
 
 
-def svg(hotspots: str, regions: str = '<polygon id="region-palm" points="0,0 100,0 100,100"/>') -> str:
+def svg(hotspots: str, regions: str = '<polygon id="region-palm" points="0,0 90,0 90,100 0,100"/>') -> str:
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" viewBox="0 0 200 100" '
         'width="200" height="100"><g id="figure"><rect x="10" y="10" width="180" height="80" fill="#F2DCCB"/></g>'
