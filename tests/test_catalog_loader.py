@@ -126,3 +126,13 @@ def test_unknown_hotspot_and_transform_rejected(tmp_path: Path) -> None:
 )
 def test_split_hotspot_id(element_id: str, expected: tuple[str, str | None] | None) -> None:
     assert split_hotspot_id(element_id, {"LI4", "GV20", "EX-HN3", "EX-UE7", "EX-HN"}) == expected
+
+
+def test_committed_json_schemas_match_the_models() -> None:
+    from acupressure_desktop.catalog.resources import ResourceDirs
+    from acupressure_desktop.catalog.schema import render, schema_documents
+
+    folder = ResourceDirs.locate().data / "schema"
+    for name, schema in schema_documents().items():
+        committed = (folder / name).read_text(encoding="utf-8")
+        assert committed == render(schema), f"data/schema/{name} is stale: python -m acupressure_desktop.catalog.schema"
