@@ -136,3 +136,14 @@ def test_committed_json_schemas_match_the_models() -> None:
     for name, schema in schema_documents().items():
         committed = (folder / name).read_text(encoding="utf-8")
         assert committed == render(schema), f"data/schema/{name} is stale: python -m acupressure_desktop.catalog.schema"
+
+
+def test_step_side_must_fit_the_point(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    _edit(dirs.data / "routines.json", lambda d: d[0]["steps"].append({"point": "GV20", "seconds": 30}))
+    _edit(
+        dirs.data / "routines.json", lambda d: d[0]["steps"].append({"point": "LI4", "seconds": 30, "side": "center"})
+    )
+    problems = _problems(dirs)
+    assert "data/routines.json: quick.steps.2.side: GV20 needs side 'center' (a midline point)" in problems
+    assert "data/routines.json: quick.steps.3.side: LI4 needs side 'both', 'left' or 'right'" in problems

@@ -24,6 +24,7 @@ from acupressure_desktop.domain.models import (
     Meridian,
     Point,
     Routine,
+    Side,
     Source,
     View,
 )
@@ -237,6 +238,9 @@ def routine_problems(routine: Routine, catalog: Catalog, file: str) -> list[Prob
                 problems.append(Problem(file, where, f"unknown point {step.point!r}"))
             elif point.reference_only:
                 problems.append(Problem(file, where, f"{step.point} is reference-only and cannot be practised"))
+            elif point.bilateral == (step.side is Side.CENTER):
+                want = "'both', 'left' or 'right'" if point.bilateral else "'center' (a midline point)"
+                problems.append(Problem(file, f"{where}.side", f"{step.point} needs side {want}"))
         elif step.technique not in catalog.techniques:
             problems.append(Problem(file, where, f"unknown technique {step.technique!r}"))
     need_benefits = [b for b in routine.benefits if b not in catalog.benefits]

@@ -1,0 +1,194 @@
+"""Drives a SessionRunner from Qt timers and fans its events out to the UI and the recorder.
+
+Two timers: a precise single-shot timer set to the runner's next deadline (so step
+boundaries land on time, whatever happened to the event loop), and a 100 ms display
+refresh while a session runs. Nothing ticks when no session runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from acupressure_desktop.domain.models import Step
+from acupressure_desktop.session.runner import (
+    Finished,
+    PainReported,
+    Paused,
+    RunnerEvent,
+    RunnerState,
+    SegmentStarted,
+    SessionRunner,
+    Snapshot,
+    StepCompleted,
+    Stopped,
+)
+
+DISPLAY_INTERVAL_MS = 100
+
+
+class Recorder(Protocol):
+    """What the controller needs from the history store (see storage.recorder)."""
+
+    def begin(
+        self, *, routine_id: str, routine_title: str, planned_seconds: int, steps_total: int, rating_label: str
+    ) -> str | None: ...
+
+    def progress(self, *, practised_seconds: float, steps_done: int, force: bool = False) -> None: ...
+
+    def end(self, *, status: str, practised_seconds: float, steps_done: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """What to run: built by the window from a routine or a single point."""
+
+    routine_id: str
+    title: str
+    steps: Sequence[Step]
+    rating_label: str
+    benefits: tuple[str, ...] = ()
+
+
+class SessionController(QObject):
+    snapshotChanged = Signal(object)  # Snapshot
+    eventHappened = Signal(object)  # RunnerEvent
+    sessionStarted = Signal(object)  # SessionPlan
+    sessionEnded = Signal(object, str)  # SessionPlan, status: completed | stopped | pain
+
+    def __init__(
+        self,
+        recorder: Recorder | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._recorder = recorder
+        self._clock = clock
+        self.runner: SessionRunner | None = None
+        self.plan: SessionPlan | None = None
+        self.session_id: str | None = None
+        self._deadline_timer = QTimer(self)
+        self._deadline_timer.setSingleShot(True)
+        self._deadline_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._deadline_timer.timeout.connect(self.update)
+        self._display_timer = QTimer(self)
+        self._display_timer.setInterval(DISPLAY_INTERVAL_MS)
+        self._display_timer.timeout.connect(self.update)
+        self._pain_seen = False
+
+    @property
+    def active(self) -> bool:
+        return self.runner is not None and self.runner.state in (RunnerState.RUNNING, RunnerState.PAUSED)
+
+    def timers_active(self) -> int:
+        return int(self._deadline_timer.isActive()) + int(self._display_timer.isActive())
+
+    def load(self, plan: SessionPlan, prepare_seconds: float = 0) -> None:
+        """Load a plan without starting it (the dock shows it ready to go)."""
+        self._halt_timers()
+        self.plan = plan
+        self.runner = SessionRunner(plan.steps, title=plan.title, prepare_seconds=prepare_seconds, clock=self._clock)
+        self.session_id = None
+        self._pain_seen = False
+        self.snapshotChanged.emit(self.runner.snapshot())
+
+    @Slot()
+    def start(self) -> None:
+        if self.runner is None or self.plan is None or self.runner.state is not RunnerState.READY:
+            return
+        if self._recorder is not None:
+            self.session_id = self._recorder.begin(
+                routine_id=self.plan.routine_id,
+                routine_title=self.plan.title,
+                planned_seconds=int(sum(s.seconds for s in self.plan.steps)),
+                steps_total=len(self.plan.steps),
+                rating_label=self.plan.rating_label,
+            )
+        self.sessionStarted.emit(self.plan)
+        self._handle(self.runner.start())
+
+    @Slot()
+    def toggle(self) -> None:
+        if self.runner is None:
+            return
+        if self.runner.state is RunnerState.READY:
+            self.start()
+        else:
+            self._handle(self.runner.toggle())
+
+    @Slot()
+    def next_step(self) -> None:
+        if self.runner is not None:
+            self._handle(self.runner.next_step())
+
+    @Slot()
+    def previous_step(self) -> None:
+        if self.runner is not None:
+            self._handle(self.runner.previous_step())
+
+    @Slot()
+    def stop(self) -> None:
+        if self.runner is not None:
+            self._handle(self.runner.stop())
+
+    @Slot()
+    def report_pain(self) -> None:
+        if self.runner is not None:
+            self._handle(self.runner.report_pain())
+
+    @Slot()
+    def update(self) -> None:
+        if self.runner is not None:
+            self._handle(self.runner.update())
+
+    def _handle(self, events: list[RunnerEvent]) -> None:
+        runner = self.runner
+        assert runner is not None
+        snapshot = runner.snapshot()
+        boundary = False
+        for event in events:
+            boundary = boundary or isinstance(event, (SegmentStarted, StepCompleted, Paused, PainReported))
+            if isinstance(event, PainReported):
+                self._pain_seen = True
+            self.eventHappened.emit(event)
+        self._record(snapshot, events, force=boundary)
+        self._schedule()
+        self.snapshotChanged.emit(snapshot)
+        for event in events:
+            if isinstance(event, (Finished, Stopped)) and self.plan is not None:
+                status = "completed" if isinstance(event, Finished) else "pain" if self._pain_seen else "stopped"
+                self.sessionEnded.emit(self.plan, status)
+
+    def _record(self, snapshot: Snapshot, events: list[RunnerEvent], force: bool) -> None:
+        if self._recorder is None or self.session_id is None:
+            return
+        ending = next((e for e in events if isinstance(e, (Finished, Stopped))), None)
+        if ending is not None:
+            status = "completed" if isinstance(ending, Finished) else "pain" if self._pain_seen else "stopped"
+            self._recorder.end(
+                status=status, practised_seconds=snapshot.practised_seconds, steps_done=snapshot.steps_done
+            )
+            self.session_id = None
+        else:
+            self._recorder.progress(
+                practised_seconds=snapshot.practised_seconds, steps_done=snapshot.steps_done, force=force
+            )
+
+    def _schedule(self) -> None:
+        runner = self.runner
+        wait = runner.seconds_until_next_deadline() if runner is not None else None
+        if wait is None:
+            self._halt_timers()
+            return
+        self._deadline_timer.start(max(0, int(wait * 1000) + 1))
+        if not self._display_timer.isActive():
+            self._display_timer.start()
+
+    def _halt_timers(self) -> None:
+        self._deadline_timer.stop()
+        self._display_timer.stop()
