@@ -1,29 +1,61 @@
-"""Composition root: builds the QApplication, services and the main window, then runs."""
+"""Composition root: builds the QApplication, the services and the window, then runs."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acupressure_desktop import APP_NAME, APP_TITLE, __version__
 from acupressure_desktop.paths import AppPaths
 
+if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
+    from PySide6.QtWidgets import QApplication
 
-def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
-    screenshot: Path | None = args.screenshot
-    if screenshot is not None:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from acupressure_desktop.catalog.loader import Catalog
+    from acupressure_desktop.ui.learn_page import LearnPage
+    from acupressure_desktop.ui.main_window import MainWindow
+    from acupressure_desktop.ui.shell import Shell
 
+
+@dataclass
+class Gui:
+    app: QApplication
+    catalog: Catalog
+    shell: Shell
+
+    @property
+    def window(self) -> MainWindow:
+        return self.shell.window
+
+    @property
+    def learn(self) -> LearnPage:
+        return self.shell.learn
+
+
+def build_gui(argv: list[str]) -> Gui | None:
+    """Parse ``argv`` like the command line and build the window (not shown); None on failure."""
+    from acupressure_desktop.cli import build_parser
+
+    args = build_parser().parse_args(argv)
+    paths = AppPaths.resolve(args.home)
+    paths.ensure()
+    return _build(args, paths)
+
+
+def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from acupressure_desktop.catalog.loader import CatalogError, load_catalog
     from acupressure_desktop.catalog.resources import ResourceDirs
     from acupressure_desktop.catalog.search import PointSearch
+    from acupressure_desktop.domain.safety import SafetyProfile
+    from acupressure_desktop.session.library import RoutineLibrary
     from acupressure_desktop.ui import theme
-    from acupressure_desktop.ui.learn_page import LearnPage
-    from acupressure_desktop.ui.main_window import MainWindow
+    from acupressure_desktop.ui.shell import Preferences, Shell
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -38,50 +70,77 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     except (CatalogError, FileNotFoundError) as exc:
         message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
         print(f"{APP_NAME}: {message}", file=sys.stderr)
-        if screenshot is None:
+        if args.screenshot is None:
             QMessageBox.critical(None, APP_TITLE, message)
-        return 1
+        return None
 
     colors = theme.resolve(args.theme or "system")
     theme.apply(app, colors)
-    search = PointSearch(catalog)
-    window = MainWindow()
-    learn = LearnPage(catalog, search, dirs)
-    learn.set_colors(colors)
-    learn.statusMessage.connect(window.statusBar().showMessage)
-    window.add_page("Learn", learn, "Ctrl+1")
-    if catalog.view_problems:
-        window.statusBar().showMessage(
-            "Some body maps could not be loaded: " + "; ".join(str(p) for p in catalog.view_problems[:3])
-        )
+    library = RoutineLibrary(catalog, paths.routines_dir)
+    notices = library.load()
+    preferences = Preferences(safety=SafetyProfile(), favourites=set())
+    shell = Shell(catalog, PointSearch(catalog), dirs, library, preferences, colors)
+    for notice in notices + [str(p) for p in catalog.view_problems[:3]]:
+        shell.window.statusBar().showMessage(notice)
+    return Gui(app=app, catalog=catalog, shell=shell)
 
-    if screenshot is not None:
-        return _screenshot(app, window, learn, catalog, search, args, screenshot)
-    window.resize(1280, 820)
-    window.show()
+
+def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    if args.screenshot is not None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        gui = _build(args, paths)
+        return 1 if gui is None else _screenshot(gui, args, args.screenshot)
+
+    from PySide6.QtWidgets import QApplication
+
+    from acupressure_desktop.ui.single_instance import InstanceServer, send_to_running, server_name
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    name = server_name(paths.data)
+    if send_to_running(name, args.routine):
+        print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
+        return 0
+    gui = _build(args, paths)
+    if gui is None:
+        return 1
+    server = InstanceServer(name, app)
+    server.requested.connect(gui.shell.handle_launch_request)
+    gui.window.resize(1280, 820)
+    gui.window.show()
+    if args.routine is not None:
+        gui.shell.handle_launch_request(args.routine)
     return app.exec()
 
 
-def _screenshot(app, window, learn, catalog, search, args, path: Path) -> int:  # type: ignore[no-untyped-def]
+def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
+    shell, catalog = gui.shell, gui.catalog
     if args.view is not None:
         if args.view not in catalog.maps:
             print(f"{APP_NAME}: --view {args.view}: unknown view; known: {', '.join(catalog.maps)}", file=sys.stderr)
             return 2
-        learn.show_view(args.view)
+        shell.learn.show_view(args.view)
     if args.point is not None:
-        code = search.resolve_code(args.point)
+        code = shell.search.resolve_code(args.point)
         if code is None:
             print(f"{APP_NAME}: --point {args.point}: no such point", file=sys.stderr)
             return 2
-        learn.open_point(code)
-        if args.view is not None and args.view in catalog.maps:
-            learn.show_view(args.view)
+        shell.learn.open_point(code)
+        if args.view is not None:
+            shell.learn.show_view(args.view)
+    if args.routine is not None:
+        if shell.offer_for(args.routine) is None:
+            print(f"{APP_NAME}: --routine {args.routine}: no such routine for this safety profile", file=sys.stderr)
+            return 2
+        shell.start_routine(args.routine)
+    pages = {"learn": shell.page_learn, "routines": shell.page_routines}
+    if args.page is not None:
+        shell.window.show_page(pages[args.page])
     width, height = args.size or (1280, 800)
-    window.resize(width, height)
-    window.show()
+    gui.window.resize(width, height)
+    gui.window.show()
     for _ in range(3):
-        app.processEvents()
-    image = window.grab()
+        gui.app.processEvents()
+    image = gui.window.grab()
     path.parent.mkdir(parents=True, exist_ok=True)
     if not image.save(str(path), "PNG"):
         print(f"{APP_NAME}: {path}: cannot write the PNG", file=sys.stderr)

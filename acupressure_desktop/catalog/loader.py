@@ -285,6 +285,9 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
     for view in catalog.views.values():
         path = dirs.bodymaps / view.file
         shown = _display(path, dirs.assets.parent)
+        if not path.is_file():
+            problems.append(Problem(shown, "(file)", "missing"))
+            continue
         try:
             body_map = parse_bodymap(path, known)
         except BodyMapError as exc:

@@ -29,6 +29,8 @@ def qt_render_problems(catalog: Catalog, dirs: ResourceDirs) -> list[Problem]:
     previous = qInstallMessageHandler(collect)
     try:
         for view in catalog.views.values():
+            if view.id not in catalog.maps:
+                continue  # already reported by the loader
             path = dirs.bodymaps / view.file
             shown = str(path.relative_to(dirs.assets.parent)) if path.is_relative_to(dirs.assets.parent) else str(path)
             messages.clear()

@@ -30,8 +30,9 @@ from acupressure_desktop.ui.bodymap import BodyMapView
 from acupressure_desktop.ui.point_panel import PointPanel
 from acupressure_desktop.ui.theme import Colors
 
-GROUPS = (("body", "Whole body"), ("head", "Head"), ("arm", "Arms & hands"), ("torso", "Torso"), ("leg", "Legs & feet"))
+GROUPS = (("body", "Whole body"), ("head", "Head"), ("arm", "Arms && hands"), ("torso", "Torso"), ("leg", "Legs && feet"))
 FAVOURITES = "__favourites__"
+PREBUILD_DELAY_MS = 400  # after the first paint: start-up first, then the other views
 
 
 def point_title(catalog: Catalog, code: str) -> str:
@@ -74,6 +75,8 @@ class LearnPage(QWidget):
         self.results_label.setObjectName("muted")
         self.results = QListWidget()
         self.results.setAccessibleName("Matching points")
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setWordWrap(True)
         self.results.itemActivated.connect(self._on_result_activated)
         self.results.itemClicked.connect(self._on_result_activated)
 
@@ -99,7 +102,7 @@ class LearnPage(QWidget):
             button = QToolButton()
             button.setText(label)
             button.setCheckable(True)
-            button.setAccessibleName(f"{label} views")
+            button.setAccessibleName(f"{label.replace('&&', '&')} views")
             self.group_buttons.addButton(button, index)
             group_row.addWidget(button)
         group_row.addStretch(1)
@@ -175,7 +178,7 @@ class LearnPage(QWidget):
         self._refresh_results()
         if self._build_order:
             self.show_view(self._build_order[0])
-            QTimer.singleShot(0, self._prebuild_views)
+            QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next)
 
     # -- views ----------------------------------------------------------------------------------
 
@@ -184,11 +187,18 @@ class LearnPage(QWidget):
             view = self.catalog.views[view_id]
             self.map.add_view(view_id, str(self._dirs.bodymaps / view.file), self.catalog.maps[view_id])
 
-    @Slot()
-    def _prebuild_views(self) -> None:
-        """Build the other scenes once the window is up, so switching later is instant."""
+    def prebuild_views(self) -> None:
+        """Build every scene now (benchmarks and tests)."""
         for view_id in self._build_order:
             self._ensure_built(view_id)
+
+    @Slot()
+    def _prebuild_next(self) -> None:
+        """Build the remaining scenes one per idle turn after start-up, so switching is instant later."""
+        pending = [v for v in self._build_order if not self.map.has_view(v)]
+        if pending:
+            self._ensure_built(pending[0])
+            QTimer.singleShot(0, self._prebuild_next)
 
     @Slot(str)
     def show_view(self, view_id: str) -> None:

@@ -1,0 +1,294 @@
+"""The window's wiring: pages, the session dock and the services they share.
+
+Business rules live in the core (safety, runner, library, history); this class only
+routes requests between widgets and those services and asks the person when needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from acupressure_desktop.catalog.loader import Catalog
+from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.catalog.search import PointSearch
+from acupressure_desktop.domain.models import Routine, Side
+from acupressure_desktop.domain.safety import (
+    RoutineOffer,
+    SafetyProfile,
+    assess_point,
+    flagged_kinds,
+    routines_for_profile,
+)
+from acupressure_desktop.session.library import RoutineError, RoutineLibrary
+from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
+from acupressure_desktop.ui import theme
+from acupressure_desktop.ui.learn_page import LearnPage
+from acupressure_desktop.ui.main_window import MainWindow
+from acupressure_desktop.ui.routine_editor import RoutineEditor, export_routine, import_routine
+from acupressure_desktop.ui.routines_page import RoutinesPage
+from acupressure_desktop.ui.session_controller import Recorder, SessionController, SessionPlan
+from acupressure_desktop.ui.session_dock import SessionDock
+
+SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
+
+
+@dataclass
+class Preferences:
+    """The settings the shell reads; app.py keeps them in sync with the settings file."""
+
+    safety: SafetyProfile
+    favourites: set[str]
+    sounds: bool = True
+    pacer: bool = True
+    inhale_seconds: float = 4.0
+    exhale_seconds: float = 6.0
+    prepare_seconds: float = 0.0
+
+
+class Shell(QObject):
+    def __init__(
+        self,
+        catalog: Catalog,
+        search: PointSearch,
+        dirs: ResourceDirs,
+        library: RoutineLibrary,
+        preferences: Preferences,
+        colors: theme.Colors,
+        recorder: Recorder | None = None,
+        on_preferences_changed: Callable[[Preferences], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.search = search
+        self.library = library
+        self.preferences = preferences
+        self._on_preferences_changed = on_preferences_changed or (lambda _p: None)
+        self.window = MainWindow()
+        self.learn = LearnPage(catalog, search, dirs)
+        self.routines = RoutinesPage(catalog)
+        self.controller = SessionController(recorder, parent=self)
+        self.dock = SessionDock(self.controller, catalog, self.window)
+        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.learn.statusMessage.connect(self.window.statusBar().showMessage)
+        self.page_learn = self.window.add_page("Learn", self.learn, "Ctrl+1")
+        self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
+
+        self.learn.practiseRequested.connect(self.practise_point)
+        self.learn.addToRoutineRequested.connect(self.add_point_to_routine)
+        self.learn.favouriteToggled.connect(self._on_favourite)
+        self.routines.startRequested.connect(self.start_routine)
+        self.routines.newRequested.connect(lambda: self.edit_routine(None))
+        self.routines.editRequested.connect(self.edit_routine)
+        self.routines.duplicateRequested.connect(self._duplicate)
+        self.routines.deleteRequested.connect(self._delete)
+        self.routines.importRequested.connect(self._import)
+        self.routines.exportRequested.connect(lambda rid: export_routine(self.window, self.library, rid))
+        self.controller.snapshotChanged.connect(self._follow_step)
+        self.controller.eventHappened.connect(self._on_event)
+        self.set_colors(colors)
+        self.apply_preferences()
+
+    # -- preferences ---------------------------------------------------------------------------
+
+    def set_colors(self, colors: theme.Colors) -> None:
+        self.learn.set_colors(colors)
+        self.dock.set_colors(colors)
+
+    def apply_preferences(self) -> None:
+        prefs = self.preferences
+        kinds = set(flagged_kinds(prefs.safety))
+        flagged = {code for code, point in self.catalog.points.items() if point.caution_kinds() & kinds}
+        self.learn.set_flagged(flagged, kinds)
+        self.learn.set_favourites(prefs.favourites)
+        self.dock.sounds = prefs.sounds
+        self.dock.set_pacer(prefs.pacer, prefs.inhale_seconds, prefs.exhale_seconds)
+        self.refresh_routines()
+
+    def refresh_routines(self) -> None:
+        routines = self.library.all()
+        custom = {r.id for r in self.library.custom()}
+        self.routines.set_routines(self._offers(), {r.id: r for r in routines}, custom)
+
+    @Slot(str, bool)
+    def _on_favourite(self, code: str, on: bool) -> None:
+        if on:
+            self.preferences.favourites.add(code)
+        else:
+            self.preferences.favourites.discard(code)
+        self._on_preferences_changed(self.preferences)
+
+    @Slot(object)
+    def handle_launch_request(self, routine_id: str | None) -> None:
+        """A launch (ours or a second one) asked to show the window and maybe start a routine."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+        if routine_id:
+            self.start_routine(routine_id)
+
+    # -- practice --------------------------------------------------------------------------------
+
+    def _rating_label(self, benefits: list[str]) -> str:
+        benefit = self.catalog.benefits.get(benefits[0]) if benefits else None
+        return benefit.rating_label if benefit else "How you feel"
+
+    @Slot(str)
+    def practise_point(self, code: str) -> None:
+        point = self.catalog.points[code]
+        safety = assess_point(point, self.preferences.safety)
+        if safety.reference_only:
+            QMessageBox.information(
+                self.window, "Reference only", "This point is shown for learning and is never practised."
+            )
+            return
+        if safety.flagged and not self._confirm_flagged(point.code, [c.text for c in safety.flagged]):
+            return
+        plan = SessionPlan(
+            routine_id=f"point:{code}",
+            title=f"{point.code} {point.pinyin}",
+            steps=[point_step(point)],
+            rating_label=self._rating_label(point.benefits),
+            benefits=tuple(point.benefits),
+        )
+        self.run_plan(plan)
+
+    def _confirm_flagged(self, code: str, reasons: list[str]) -> bool:
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Check before you press")
+        box.setText(f"Your safety profile flags {code}.")
+        box.setInformativeText("\n\n".join(reasons) + "\n\nPractise it anyway?")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    @Slot(str)
+    def start_routine(self, routine_id: str) -> bool:
+        """Start a routine, or its safe variant under the profile; False if it cannot be offered."""
+        offer = self.offer_for(routine_id)
+        if offer is None:
+            routine = self.library.get(routine_id)
+            message = (
+                f"There is no routine called '{routine_id}'."
+                if routine is None
+                else f"'{routine.title}' uses points your safety profile flags, and it has no gentler version."
+            )
+            QMessageBox.warning(self.window, "Routine not available", message)
+            return False
+        routine: Routine = offer.routine
+        plan = SessionPlan(
+            routine_id=routine.id,
+            title=routine.title,
+            steps=routine.steps,
+            rating_label=self._rating_label(routine.benefits),
+            benefits=tuple(routine.benefits),
+        )
+        self.run_plan(plan)
+        return True
+
+    def offer_for(self, routine_id: str) -> RoutineOffer | None:
+        """What starting ``routine_id`` runs under the profile: itself, its safe variant, or nothing."""
+        for offer in self._offers():
+            if routine_id in (offer.routine.id, offer.instead_of.id if offer.instead_of else None):
+                return offer
+        return None
+
+    def _offers(self) -> list[RoutineOffer]:
+        technique_cautions = {t.id: t.cautions for t in self.catalog.techniques.values()}
+        return routines_for_profile(
+            self.library.all(), self.catalog.points, technique_cautions, self.preferences.safety
+        )
+
+    def run_plan(self, plan: SessionPlan) -> None:
+        if self.controller.active:
+            self.controller.stop()
+        self.controller.load(plan, prepare_seconds=self.preferences.prepare_seconds)
+        self.dock.load_steps()
+        self.dock.show()
+        self.dock.raise_()
+        self.window.show_page(self.page_learn)
+        self.controller.start()
+
+    @Slot(object)
+    def _follow_step(self, snapshot: Snapshot) -> None:
+        """Show the current step's point on the map, on a view that has it."""
+        plan = self.controller.plan
+        if plan is None:
+            return
+        step = plan.steps[snapshot.step_index]
+        running = snapshot.state.value in ("running", "paused")
+        if not running or step.point is None:
+            self.learn.map.set_current(None)
+            return
+        code = step.point
+        if code not in {m.hotspot.code for m in self.learn.map.markers}:
+            views = self.catalog.views_of(code)
+            if views:
+                self.learn.show_view(views[0].id)
+        self.learn.map.set_current(code, SIDE_CODES.get(snapshot.side))
+
+    @Slot(object)
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, SegmentStarted):
+            plan = self.controller.plan
+            if plan is not None:
+                step = plan.steps[event.step_index]
+                if step.point:
+                    self.learn.panel.show_point(step.point)
+
+    # -- custom routines ---------------------------------------------------------------------------
+
+    def edit_routine(self, routine_id: str | None, add: str | None = None) -> None:
+        routine = self.library.get(routine_id) if routine_id else None
+        editor = RoutineEditor(self.catalog, self.search, self.library, routine, self.window)
+        if add:
+            editor.add_step(add)
+        if editor.exec():
+            self.refresh_routines()
+            if editor.saved is not None:
+                self.routines.select(editor.saved.id)
+
+    @Slot(str)
+    def add_point_to_routine(self, code: str) -> None:
+        self.window.show_page(self.page_routines)
+        current = self.routines.current_id()
+        target = current if current and self.library.is_custom(current) else None
+        self.edit_routine(target, add=code)
+
+    @Slot(str)
+    def _duplicate(self, routine_id: str) -> None:
+        try:
+            copy = self.library.duplicate(routine_id)
+        except RoutineError as exc:
+            QMessageBox.warning(self.window, "Cannot duplicate", str(exc))
+            return
+        self.refresh_routines()
+        self.routines.select(copy.id)
+
+    @Slot(str)
+    def _delete(self, routine_id: str) -> None:
+        routine = self.library.get(routine_id)
+        if routine is None:
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "Delete routine",
+            f"Delete your routine “{routine.title}”? Your practice history keeps its sessions.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.library.delete(routine_id)
+            self.refresh_routines()
+
+    @Slot()
+    def _import(self) -> None:
+        routine = import_routine(self.window, self.library)
+        if routine is not None:
+            self.refresh_routines()
+            self.routines.select(routine.id)

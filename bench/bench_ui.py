@@ -1,0 +1,77 @@
+"""Interaction latency in the real window (offscreen): click to painted panel, view switch, keystroke.
+
+Each figure includes the repaint: the measurement ends after the event queue has
+processed the paint events the action caused (processEvents after repaint()).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def run() -> dict[str, float]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from acupressure_desktop.app import build_gui
+
+    with tempfile.TemporaryDirectory() as home:
+        gui = build_gui(["--home", home])
+        assert gui is not None
+        gui.window.resize(1280, 800)
+        gui.window.show()
+        learn = gui.learn
+        learn.prebuild_views()
+        gui.app.processEvents()
+
+        def settle() -> None:
+            gui.window.repaint()
+            gui.app.processEvents()
+
+        clicks = []
+        view_ids = [v for v in gui.catalog.views if v in gui.catalog.maps]
+        for round_ in range(100):
+            learn.show_view(view_ids[round_ % len(view_ids)])
+            settle()
+            marker = learn.map.markers[round_ % len(learn.map.markers)]
+            pos = learn.map.mapFromScene(marker.mapToScene(marker.rect().center()))
+            started = time.perf_counter()
+            QTest.mouseClick(learn.map.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+            settle()
+            clicks.append(time.perf_counter() - started)
+            assert learn.panel.point is not None and learn.panel.point.code == marker.hotspot.code
+        switches = []
+        for _ in range(3):
+            for view_id in view_ids:
+                started = time.perf_counter()
+                learn.show_view(view_id)
+                settle()
+                switches.append(time.perf_counter() - started)
+        keystrokes = []
+        for word in ["hegu", "sleep", "neck", "li-4", "yintang"] * 3:
+            learn.search_box.clear()
+            settle()
+            for char in word:
+                started = time.perf_counter()
+                QTest.keyClick(learn.search_box, char)
+                settle()
+                keystrokes.append(time.perf_counter() - started)
+        gui.window.close()
+    return {
+        "click_to_panel_median_ms": round(statistics.median(clicks) * 1000, 2),
+        "click_to_panel_worst_ms": round(max(clicks) * 1000, 2),
+        "view_switch_median_ms": round(statistics.median(switches) * 1000, 2),
+        "view_switch_worst_ms": round(max(switches) * 1000, 2),
+        "search_keystroke_median_ms": round(statistics.median(keystrokes) * 1000, 2),
+        "search_keystroke_worst_ms": round(max(keystrokes) * 1000, 2),
+    }
+
+
+if __name__ == "__main__":
+    for key, value in run().items():
+        print(f"{key}: {value}")

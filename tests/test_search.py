@@ -1,0 +1,108 @@
+"""Search over the real catalog, on a table of queries a person would type."""
+
+from __future__ import annotations
+
+import pytest
+
+from acupressure_desktop.catalog.loader import Catalog, load_catalog
+from acupressure_desktop.catalog.search import PointSearch, fold, normalise_code
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def search(catalog: Catalog) -> PointSearch:
+    return PointSearch(catalog)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("LI4", "LI4"),
+        ("li-4", "LI4"),
+        ("Li 4", "LI4"),
+        ("LI04", "LI4"),
+        ("lv3", "LR3"),
+        ("Liv 3", "LR3"),
+        ("sj5", "TE5"),
+        ("TW-5", "TE5"),
+        ("UB40", "BL40"),
+        ("P6", "PC6"),
+        ("K1", "KI1"),
+        ("Du20", "GV20"),
+        ("Ren 17", "CV17"),
+        ("gv29", "EX-HN3"),
+        ("ex-hn3", "EX-HN3"),
+        ("EX HN 5", "EX-HN5"),
+        ("anmian", "Anmian"),
+    ],
+)
+def test_codes_in_any_common_spelling_rank_first(search: PointSearch, text: str, code: str) -> None:
+    hits = search.search(text)
+    assert hits, text
+    assert hits[0].code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hégǔ", "LI4"),
+        ("hegu", "LI4"),
+        ("He Gu", "LI4"),
+        ("合谷", "LI4"),
+        ("neiguan", "PC6"),
+        ("Nèiguān", "PC6"),
+        ("yintang", "EX-HN3"),
+        ("zusanli", "ST36"),
+        ("sanyinjiao", "SP6"),
+        ("fengchi", "GB20"),
+        ("taichong", "LR3"),
+        ("shenmen", "HT7"),
+        ("baihui", "GV20"),
+        ("yongquan", "KI1"),
+    ],
+)
+def test_pinyin_with_or_without_tones_and_characters(search: PointSearch, text: str, code: str) -> None:
+    assert search.search(text)[0].code == code
+
+
+def test_english_name(search: PointSearch, catalog: Catalog) -> None:
+    english = catalog.points["LI4"].english
+    assert search.search(english)[0].code == "LI4"
+    assert "LI4" in [h.code for h in search.search(english.split()[0].lower())[:5]]
+
+
+@pytest.mark.parametrize("benefit", ["sleep", "headache", "nausea", "menstrual-cramps", "eye-strain"])
+def test_benefit_queries_list_the_benefit_points(search: PointSearch, catalog: Catalog, benefit: str) -> None:
+    expected = {p.code for p in catalog.points_for_benefit(benefit)}
+    found = {h.code for h in search.search(catalog.benefits[benefit].title)}
+    assert expected <= found
+
+
+def test_meridian_and_region(search: PointSearch, catalog: Catalog) -> None:
+    meridian = catalog.meridians["PC"].name
+    codes = {h.code for h in search.search(meridian)}
+    assert {"PC6", "PC8"} <= codes
+    assert "PC6" in {h.code for h in search.search("wrist")}
+
+
+def test_ranking_prefers_exact_over_partial(search: PointSearch) -> None:
+    assert search.resolve_code("LI1") is None  # not in the catalog: no code hit for LI11
+    hits = search.search("PC6")
+    assert hits[0].code == "PC6"
+    assert all(h.score < hits[0].score for h in hits[1:])
+
+
+def test_nonsense_and_empty(search: PointSearch) -> None:
+    assert search.search("") == []
+    assert search.search("   ") == []
+    assert search.search("zzzqqq") == []
+
+
+def test_normalise_and_fold() -> None:
+    assert normalise_code("ex-ue-7") == "EX-UE7"
+    assert normalise_code("hello") is None
+    assert fold("Nèiguān!") == "neiguan"
