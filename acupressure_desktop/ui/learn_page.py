@@ -30,7 +30,13 @@ from acupressure_desktop.ui.bodymap import BodyMapView
 from acupressure_desktop.ui.point_panel import PointPanel
 from acupressure_desktop.ui.theme import Colors
 
-GROUPS = (("body", "Whole body"), ("head", "Head"), ("arm", "Arms && hands"), ("torso", "Torso"), ("leg", "Legs && feet"))
+GROUPS = (
+    ("body", "Whole body"),
+    ("head", "Head"),
+    ("arm", "Arms && hands"),
+    ("torso", "Torso"),
+    ("leg", "Legs && feet"),
+)
 FAVOURITES = "__favourites__"
 PREBUILD_DELAY_MS = 400  # after the first paint: start-up first, then the other views
 
@@ -81,6 +87,7 @@ class LearnPage(QWidget):
         self.results.itemClicked.connect(self._on_result_activated)
 
         sidebar = QWidget()
+        sidebar.setMinimumWidth(200)
         side_layout = QVBoxLayout(sidebar)
         side_layout.setContentsMargins(12, 12, 6, 12)
         side_layout.addWidget(self.search_box)
@@ -152,6 +159,7 @@ class LearnPage(QWidget):
         self.panel.addToRoutineRequested.connect(self.addToRoutineRequested)
         self.panel.favouriteToggled.connect(self._on_favourite)
         panel_box = QWidget()
+        panel_box.setMinimumWidth(320)
         panel_layout = QVBoxLayout(panel_box)
         panel_layout.setContentsMargins(6, 12, 12, 12)
         panel_layout.addWidget(self.panel)

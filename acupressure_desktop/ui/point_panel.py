@@ -64,7 +64,8 @@ class PointPanel(QWidget):
         self.practise_button.setProperty("primary", True)
         self.practise_button.setAccessibleName("Practise this point now")
         self.practise_button.clicked.connect(lambda: self._emit_code(self.practiseRequested))
-        self.favourite_button = QPushButton("☆ Favourite")
+        self.favourite_button = QPushButton("☆")
+        self.favourite_button.setToolTip("Add to favourites")
         self.favourite_button.setCheckable(True)
         self.favourite_button.setAccessibleName("Add this point to favourites")
         self.favourite_button.toggled.connect(self._on_favourite)
@@ -135,7 +136,8 @@ class PointPanel(QWidget):
         is_favourite = self._point.code in self._favourites
         self.favourite_button.blockSignals(True)
         self.favourite_button.setChecked(is_favourite)
-        self.favourite_button.setText("★ Favourite" if is_favourite else "☆ Favourite")
+        self.favourite_button.setText("★" if is_favourite else "☆")
+        self.favourite_button.setToolTip("Remove from favourites" if is_favourite else "Add to favourites")
         self.favourite_button.blockSignals(False)
 
     def _emit_code(self, signal: Signal) -> None:

@@ -183,7 +183,7 @@ class RoutinesPage(QWidget):
             sides = " (left, then right)" if step.side is Side.BOTH else ""
             note = f"<br><i>{escape(step.note)}</i>" if step.note else ""
             rows.append(
-                f"<tr><td valign='top'>{index}.</td><td>{name}{note}</td>"
+                f"<tr><td valign='top' width='24'>{index}.</td><td>{name}{note}</td>"
                 f"<td valign='top' align='right'>{clock_text(step.seconds)}{sides}</td></tr>"
             )
         parts.append(f"<table cellpadding='5' width='100%'>{''.join(rows)}</table>")

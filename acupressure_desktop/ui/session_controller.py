@@ -27,20 +27,21 @@ from acupressure_desktop.session.runner import (
     StepCompleted,
     Stopped,
 )
+from acupressure_desktop.storage.history import Status
 
 DISPLAY_INTERVAL_MS = 100
 
 
 class Recorder(Protocol):
-    """What the controller needs from the history store (see storage.recorder)."""
+    """What the controller needs from the history (storage.recorder.SessionRecorder)."""
 
     def begin(
-        self, *, routine_id: str, routine_title: str, planned_seconds: int, steps_total: int, rating_label: str
-    ) -> str | None: ...
+        self, routine_id: str, routine_title: str, planned_seconds: int, steps_total: int, *, rating_label: str | None
+    ) -> str: ...
 
-    def progress(self, *, practised_seconds: float, steps_done: int, force: bool = False) -> None: ...
+    def progress(self, practised_seconds: int, steps_done: int, *, force: bool = False) -> None: ...
 
-    def end(self, *, status: str, practised_seconds: float, steps_done: int) -> None: ...
+    def end(self, status: Status, practised_seconds: int, steps_done: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class SessionController(QObject):
     snapshotChanged = Signal(object)  # Snapshot
     eventHappened = Signal(object)  # RunnerEvent
     sessionStarted = Signal(object)  # SessionPlan
-    sessionEnded = Signal(object, str)  # SessionPlan, status: completed | stopped | pain
+    sessionEnded = Signal(object, str)  # SessionPlan, Status value: completed | stopped | pain
 
     def __init__(
         self,
@@ -103,10 +104,10 @@ class SessionController(QObject):
             return
         if self._recorder is not None:
             self.session_id = self._recorder.begin(
-                routine_id=self.plan.routine_id,
-                routine_title=self.plan.title,
-                planned_seconds=int(sum(s.seconds for s in self.plan.steps)),
-                steps_total=len(self.plan.steps),
+                self.plan.routine_id,
+                self.plan.title,
+                int(sum(s.seconds for s in self.plan.steps)),
+                len(self.plan.steps),
                 rating_label=self.plan.rating_label,
             )
         self.sessionStarted.emit(self.plan)
@@ -159,25 +160,28 @@ class SessionController(QObject):
         self._record(snapshot, events, force=boundary)
         self._schedule()
         self.snapshotChanged.emit(snapshot)
+        ending = self._ending(events)
+        if ending is not None and self.plan is not None:
+            self.sessionEnded.emit(self.plan, ending.value)
+
+    def _ending(self, events: list[RunnerEvent]) -> Status | None:
         for event in events:
-            if isinstance(event, (Finished, Stopped)) and self.plan is not None:
-                status = "completed" if isinstance(event, Finished) else "pain" if self._pain_seen else "stopped"
-                self.sessionEnded.emit(self.plan, status)
+            if isinstance(event, Finished):
+                return Status.COMPLETED
+            if isinstance(event, Stopped):
+                return Status.PAIN if self._pain_seen else Status.STOPPED
+        return None
 
     def _record(self, snapshot: Snapshot, events: list[RunnerEvent], force: bool) -> None:
         if self._recorder is None or self.session_id is None:
             return
-        ending = next((e for e in events if isinstance(e, (Finished, Stopped))), None)
+        practised = round(snapshot.practised_seconds)
+        ending = self._ending(events)
         if ending is not None:
-            status = "completed" if isinstance(ending, Finished) else "pain" if self._pain_seen else "stopped"
-            self._recorder.end(
-                status=status, practised_seconds=snapshot.practised_seconds, steps_done=snapshot.steps_done
-            )
+            self._recorder.end(ending, practised, snapshot.steps_done)
             self.session_id = None
         else:
-            self._recorder.progress(
-                practised_seconds=snapshot.practised_seconds, steps_done=snapshot.steps_done, force=force
-            )
+            self._recorder.progress(practised, snapshot.steps_done, force=force)
 
     def _schedule(self) -> None:
         runner = self.runner

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -142,12 +143,13 @@ class SessionDock(QDockWidget):
 
         self.play = QPushButton("Start")
         self.play.setProperty("primary", True)
+        style = self.style()
         self.previous = QToolButton()
-        self.previous.setText("⏮")
+        self.previous.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward))
         self.next = QToolButton()
-        self.next.setText("⏭")
+        self.next.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
         self.stop = QToolButton()
-        self.stop.setText("■")
+        self.stop.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop))
         self.pain = QPushButton("Stop, this hurts")
         self.pain.setObjectName("pain")
         self.compact_button = QToolButton()

@@ -222,7 +222,13 @@ class Shell(QObject):
             return
         step = plan.steps[snapshot.step_index]
         running = snapshot.state.value in ("running", "paused")
-        if not running or step.point is None:
+        if not running:
+            self.learn.map.set_current(None)
+            return
+        if step.point is None:
+            views = [v for v in self.catalog.techniques[step.target].views if v in self.catalog.maps]
+            if views and self.learn.map.view_id not in views:
+                self.learn.show_view(views[0])
             self.learn.map.set_current(None)
             return
         code = step.point

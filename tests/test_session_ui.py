@@ -1,0 +1,186 @@
+"""The session controller and dock with a fake clock, and the shell's practice rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from acupressure_desktop.catalog.loader import Catalog, load_catalog
+from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.catalog.search import PointSearch
+from acupressure_desktop.domain.models import Side, Step
+from acupressure_desktop.domain.safety import SafetyProfile
+from acupressure_desktop.session.library import RoutineLibrary
+from acupressure_desktop.session.runner import RunnerState
+from acupressure_desktop.storage.history import Status
+from acupressure_desktop.ui import theme
+from acupressure_desktop.ui.session_controller import SessionController, SessionPlan
+from acupressure_desktop.ui.session_dock import SessionDock, clock_text
+from acupressure_desktop.ui.shell import Preferences, Shell
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeRecorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def begin(self, routine_id: str, title: str, planned: int, steps: int, *, rating_label: str | None) -> str:
+        self.calls.append(("begin", routine_id, planned, steps))
+        return "session-1"
+
+    def progress(self, practised_seconds: int, steps_done: int, *, force: bool = False) -> None:
+        self.calls.append(("progress", practised_seconds, steps_done, force))
+
+    def end(self, status: Status, practised_seconds: int, steps_done: int) -> None:
+        self.calls.append(("end", status, practised_seconds, steps_done))
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+PLAN = SessionPlan(
+    routine_id="test",
+    title="Test",
+    steps=[Step(point="LI4", seconds=60, side=Side.BOTH), Step(point="GV20", seconds=30, side=Side.CENTER)],
+    rating_label="Stress",
+)
+
+
+def test_controller_records_and_finishes(qtbot: QtBot) -> None:
+    clock, recorder = FakeClock(), FakeRecorder()
+    controller = SessionController(recorder, clock=clock)
+    controller.load(PLAN)
+    assert controller.timers_active() == 0  # nothing ticks before the start
+    controller.start()
+    assert recorder.calls[0] == ("begin", "test", 90, 2)
+    assert controller.timers_active() == 2
+    clock.now += 30.2
+    controller.update()
+    clock.now += 30.0
+    controller.update()
+    assert controller.runner is not None and controller.runner.snapshot().step_index == 1
+    assert any(c[0] == "progress" and c[3] for c in recorder.calls)  # forced at a step boundary
+    with qtbot.waitSignal(controller.sessionEnded) as ended:
+        clock.now += 31
+        controller.update()
+    assert ended.args[1] == "completed"
+    assert recorder.calls[-1] == ("end", Status.COMPLETED, 90, 2)
+    assert controller.timers_active() == 0
+
+
+def test_pause_halts_timers_and_pain_is_recorded(qtbot: QtBot) -> None:
+    clock, recorder = FakeClock(), FakeRecorder()
+    controller = SessionController(recorder, clock=clock)
+    controller.load(PLAN)
+    controller.start()
+    controller.toggle()
+    assert controller.runner is not None and controller.runner.state is RunnerState.PAUSED
+    assert controller.timers_active() == 0
+    controller.toggle()
+    controller.report_pain()
+    with qtbot.waitSignal(controller.sessionEnded) as ended:
+        controller.stop()
+    assert ended.args[1] == "pain"
+    assert recorder.calls[-1][:2] == ("end", Status.PAIN)
+
+
+def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) -> None:
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    controller.load(PLAN)
+    controller.start()
+    assert dock.side_label.text() == "Left side"
+    assert dock.countdown.text() == "0:30"
+    clock.now += 12.5
+    controller.update()
+    assert dock.countdown.text() == "0:18"
+    clock.now += 18
+    controller.update()
+    assert dock.side_label.text() == "Right side"
+    controller.report_pain()
+    assert dock.notice.isVisible() or not dock.isVisible()
+    assert "Stopped this step" in dock.notice.text()
+    dock.set_compact(True)
+    assert dock.steps.isHidden() and not dock.countdown.isHidden()
+
+
+def test_clock_text() -> None:
+    assert clock_text(0) == "0:00"
+    assert clock_text(59.2) == "1:00"
+    assert clock_text(61) == "1:01"
+
+
+@pytest.fixture
+def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> Shell:
+    library = RoutineLibrary(catalog, tmp_path / "routines")
+    library.load()
+    prefs = Preferences(safety=SafetyProfile(), favourites=set())
+    built = Shell(catalog, PointSearch(catalog), ResourceDirs.locate(), library, prefs, theme.LIGHT)
+    qtbot.addWidget(built.window)
+    return built
+
+
+def test_starting_a_routine_marks_its_point_on_the_map(shell: Shell) -> None:
+    assert shell.start_routine("headache-relief")
+    first = shell.catalog.routines["headache-relief"].steps[0]
+    assert shell.dock.isVisibleTo(shell.window)
+    current = [m for m in shell.learn.map.markers if m.state.current]
+    assert current and {m.hotspot.code for m in current} == {first.target}
+    shell.controller.stop()
+
+
+def test_pregnancy_profile_swaps_in_the_safe_variant(shell: Shell) -> None:
+    shell.preferences.safety = SafetyProfile(pregnant_or_trying=True)
+    shell.apply_preferences()
+    offer = shell.offer_for("headache-relief")
+    assert offer is not None and offer.routine.id == "headache-relief-gentle"
+    assert shell.offer_for("menstrual-cramp-relief") is None
+    listed = {shell.routines.list.item(i).text().split("\n")[0] for i in range(shell.routines.list.count())}
+    assert "Menstrual cramp relief" not in listed
+    shell.learn.show_view("torso-front")
+    flagged = {m.hotspot.code for m in shell.learn.map.markers if m.state.flagged}
+    assert {"CV4", "CV6", "CV12", "ST25"} <= flagged
+    assert "CV17" not in flagged
+    shell.learn.open_point("LI4")
+    assert "flagged by your safety profile" in shell.learn.panel.browser.toPlainText()
+
+
+def test_flagged_point_asks_before_practice(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
+    shell.preferences.safety = SafetyProfile(pregnant_or_trying=True)
+    shell.apply_preferences()
+    asked: list[str] = []
+
+    def refuse(self: QMessageBox) -> int:
+        asked.append(self.text())
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    shell.practise_point("SP6")
+    assert asked and "SP6" in asked[0]
+    assert shell.controller.runner is None
+    shell.practise_point("PC6")  # not flagged: no question, the session starts
+    assert len(asked) == 1
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.RUNNING
+    shell.controller.stop()
+
+
+def test_reference_only_point_is_never_practised(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    shell.practise_point("ST9")
+    assert shown and shell.controller.runner is None
