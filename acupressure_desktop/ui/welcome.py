@@ -1,0 +1,97 @@
+"""First launch: what the app is and is not, how to press safely, and the safety profile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from acupressure_desktop import APP_TITLE
+from acupressure_desktop.domain.safety import CONDITIONS, SafetyProfile
+
+# Bump when the notice changes in substance: people then see it once more.
+NOTICE_VERSION = 1
+
+NOTICE = (
+    "<p><b>What this app is.</b> A guide to self-acupressure and self-massage for everyday "
+    "stress, tension and rest: where traditional points are, how to press them gently, and what "
+    "the research does and does not show.</p>"
+    "<p><b>What it is not.</b> It is not medical advice, diagnosis or treatment, and it does not "
+    "replace a health professional. See one for pain that is severe, sudden, persistent or "
+    "unexplained, for any new or worrying symptom, and during pregnancy.</p>"
+    "<p><b>How to press safely.</b> Press firmly but never painfully: a dull, pleasant ache is "
+    "fine, sharp pain is not. Stop at once if it hurts and use the <i>Stop, this hurts</i> button. "
+    "Never press on broken, bruised or inflamed skin, varicose veins, new scars, the eyeball or the "
+    "front of the neck. Some soreness the next day can follow pressure that was too firm.</p>"
+)
+
+
+class WelcomeDialog(QDialog):
+    """Accept (Enter) stores the profile; Escape closes without accepting."""
+
+    def __init__(self, profile: SafetyProfile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Welcome to {APP_TITLE}")
+        self.setModal(True)
+        self.resize(620, 640)
+        heading = QLabel(f"Welcome to {APP_TITLE}")
+        heading.setObjectName("title")
+        notice = QLabel(NOTICE)
+        notice.setWordWrap(True)
+        notice.setTextFormat(Qt.TextFormat.RichText)
+        notice.setAccessibleName("What the app is and how to press safely")
+
+        box = QGroupBox("Your safety profile (tick what applies; you can change it later in Settings)")
+        box_layout = QVBoxLayout(box)
+        self.boxes: dict[str, QCheckBox] = {}
+        for condition in CONDITIONS:
+            check = QCheckBox(condition.label)
+            check.setChecked(bool(getattr(profile, condition.field)))
+            check.setToolTip(condition.explanation)
+            check.setAccessibleName(condition.label)
+            check.setAccessibleDescription(condition.explanation)
+            explanation = QLabel(condition.explanation)
+            explanation.setObjectName("muted")
+            explanation.setWordWrap(True)
+            explanation.setContentsMargins(24, 0, 0, 6)
+            box_layout.addWidget(check)
+            box_layout.addWidget(explanation)
+            self.boxes[condition.field] = check
+        privacy = QLabel("Your answers stay on this computer. Nothing is sent anywhere.")
+        privacy.setObjectName("muted")
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(heading)
+        body_layout.addWidget(notice)
+        body_layout.addWidget(box)
+        body_layout.addWidget(privacy)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        buttons = QDialogButtonBox()
+        accept = buttons.addButton("I understand, continue", QDialogButtonBox.ButtonRole.AcceptRole)
+        accept.setProperty("primary", True)
+        accept.setDefault(True)
+        accept.setAccessibleName("Accept the notice and continue")
+        quit_button = buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button.setAccessibleName("Quit without accepting")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+
+    def profile(self) -> SafetyProfile:
+        return SafetyProfile(**{field: check.isChecked() for field, check in self.boxes.items()})
