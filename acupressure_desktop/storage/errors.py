@@ -1,0 +1,79 @@
+"""Storage errors: environment faults the person can fix, told apart from bugs.
+
+A full or read-only disk, a lock held by another program or a damaged file is not a
+bug in the app: it becomes :class:`StorageUnavailable` with a message the UI shows as
+is. Anything else (a wrong SQL statement, a violated constraint) stays a plain
+``sqlite3`` exception so that it fails loudly in tests.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# Primary SQLite result codes (extended codes carry them in the low byte).
+_SQLITE_REASONS: dict[int, str] = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "the file or its folder is read-only",
+    sqlite3.SQLITE_BUSY: "another program is using the file (is Acupressure Desktop open twice?)",
+    sqlite3.SQLITE_LOCKED: "another program is using the file (is Acupressure Desktop open twice?)",
+    sqlite3.SQLITE_IOERR: "the disk reported a read or write error",
+    sqlite3.SQLITE_CANTOPEN: "the file cannot be opened",
+    sqlite3.SQLITE_PERM: "permission denied",
+    sqlite3.SQLITE_CORRUPT: "the file is damaged; it will be set aside at the next start",
+    sqlite3.SQLITE_NOTADB: "the file is damaged; it will be set aside at the next start",
+}
+
+_OS_REASONS: dict[int, str] = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "the disk reported a read or write error",
+    errno.ENOTDIR: "a file stands where a folder should be",
+}
+
+
+class StorageError(Exception):
+    """Base of the errors whose message is meant for the person using the app."""
+
+
+class StorageUnavailable(StorageError):
+    """The environment keeps the history from being read or saved (disk full, read-only, locked)."""
+
+
+class DatabaseTooNew(StorageError):
+    """The history was written by a newer version of the app; it is left untouched."""
+
+
+def sqlite_code(exc: sqlite3.Error) -> int:
+    """The primary SQLite result code of ``exc`` (0 when unknown)."""
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def environment_fault(exc: BaseException, action: str, path: Path) -> StorageUnavailable | None:
+    """A :class:`StorageUnavailable` when ``exc`` is an environment fault, else None (a bug)."""
+    reason: str | None = None
+    if isinstance(exc, sqlite3.Error):
+        reason = _SQLITE_REASONS.get(sqlite_code(exc))
+    elif isinstance(exc, OSError) and exc.errno is not None:
+        reason = _OS_REASONS.get(exc.errno)
+    if reason is None:
+        return None
+    return StorageUnavailable(f"{action}: {reason} ({path}).")
+
+
+@contextmanager
+def translate_faults(action: str, path: Path) -> Iterator[None]:
+    """Turn environment faults raised inside the block into :class:`StorageUnavailable`."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        fault = environment_fault(exc, action, path)
+        if fault is None:
+            raise
+        raise fault from exc
