@@ -35,6 +35,7 @@ _OS_REASONS: dict[int, str] = {
     errno.EPERM: "permission denied",
     errno.EIO: "the disk reported a read or write error",
     errno.ENOTDIR: "a file stands where a folder should be",
+    errno.EEXIST: "a file stands where a folder should be",
 }
 
 
