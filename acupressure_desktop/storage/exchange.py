@@ -1,0 +1,302 @@
+"""Export the history as CSV or JSON; import a JSON export back, all or nothing.
+
+An import reads and validates the whole file before it writes anything: one bad row
+refuses the file with a message naming the row and the field, and nothing is added.
+Session ids travel with the data, so importing the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+from uuid import UUID
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from acupressure_desktop import __version__
+from acupressure_desktop.domain.models import ID_PATTERN
+from acupressure_desktop.storage.errors import StorageError, translate_faults
+from acupressure_desktop.storage.history import ALL_SESSIONS, COLUMNS, HistoryRepository, Session, SessionFilter, Status
+
+FORMAT_NAME = "acupressure-desktop-history"
+FORMAT_VERSION = 1
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_ROWS = 1_000_000
+MAX_PROBLEMS_SHOWN = 10
+# Clocks of two machines disagree a little; a session up to this far "ahead" is not refused.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+class ImportRefused(StorageError):
+    """The file cannot be imported; nothing was. ``problems`` lists what is wrong, row by row."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(f"{path}: {problems[0]}{more}. Nothing was imported.")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    skipped: int  # already in the history (same id)
+
+
+# -- export -----------------------------------------------------------------------------
+
+
+def neutralise(cell: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(cell, str) and cell[:1] in _FORMULA_STARTS:
+        return "'" + cell
+    return cell
+
+
+def _csv_safe(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    for row in rows:
+        # Most rows carry nothing dangerous; only rebuild the ones that do.
+        if any(type(cell) is str and cell[:1] in _FORMULA_STARTS for cell in row):
+            row = tuple(neutralise(cell) for cell in row)
+        yield row
+
+
+def export_csv(repository: HistoryRepository, stream: TextIO, filter: SessionFilter = ALL_SESSIONS) -> int:
+    """Write a header and one row per session (oldest first) to ``stream``; returns the row count.
+
+    ``stream`` should be opened with ``newline=""`` (the csv module writes CRLF itself).
+    """
+    writer = csv.writer(stream)
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in _csv_safe(repository.text_rows(filter)):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def export_json(
+    repository: HistoryRepository,
+    stream: TextIO,
+    filter: SessionFilter = ALL_SESSIONS,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Write the export document, one session per line; returns the session count."""
+    header = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "app_version": __version__,
+        "exported_at": (now or repository.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    stream.write("{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in header.items()))
+    stream.write(', "sessions": [')
+    count = 0
+    for row in repository.text_rows(filter):
+        stream.write(",\n" if count else "\n")
+        stream.write(json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False))
+        count += 1
+    stream.write("\n]}\n")
+    return count
+
+
+def export_to_file(
+    repository: HistoryRepository, path: Path, fmt: ExportFormat, filter: SessionFilter = ALL_SESSIONS
+) -> int:
+    """Export into ``path`` atomically (a half-written file never replaces an older one)."""
+    writer = export_csv if fmt is ExportFormat.CSV else export_json
+    return write_atomically(path, lambda stream: writer(repository, stream, filter))
+
+
+def write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
+    """Write through a temporary file in the same folder, then rename it over ``path``."""
+    with translate_faults("Cannot write the export", path):
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+                result = write(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    return result
+
+
+# -- import -----------------------------------------------------------------------------
+
+Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
+Seconds = Annotated[StrictInt, Field(ge=0, le=86_400)]
+Rating = Annotated[StrictInt, Field(ge=0, le=10)]
+
+
+class SessionRecord(BaseModel):
+    """One session as exported; checked field by field and for consistency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: UUID
+    routine_id: Annotated[StrictStr, StringConstraints(pattern=ID_PATTERN, max_length=200)]
+    routine_title: Text
+    started_at: AwareDatetime
+    local_date: date | None = None
+    ended_at: AwareDatetime
+    planned_seconds: Seconds
+    practised_seconds: Seconds
+    steps_total: Annotated[StrictInt, Field(ge=0, le=100)]
+    steps_done: Annotated[StrictInt, Field(ge=0, le=100)]
+    status: Status
+    rating_label: Text | None = None
+    before_rating: Rating | None = None
+    after_rating: Rating | None = None
+    note: Annotated[StrictStr, StringConstraints(max_length=10_000)] = ""
+
+    @model_validator(mode="after")
+    def _possible(self, info: ValidationInfo) -> SessionRecord:
+        if self.ended_at < self.started_at:
+            raise ValueError(f"ended_at {self.ended_at} is before started_at {self.started_at}")
+        now: datetime | None = (info.context or {}).get("now")
+        if now is not None and self.ended_at > now + FUTURE_TOLERANCE:
+            raise ValueError(f"ended_at {self.ended_at} is in the future")
+        if self.steps_done > self.steps_total:
+            raise ValueError(f"steps_done {self.steps_done} is more than steps_total {self.steps_total}")
+        if self.local_date is not None and abs((self.local_date - self.started_at.date()).days) > 1:
+            raise ValueError(f"local_date {self.local_date} is not the day started_at falls on anywhere")
+        return self
+
+
+_RECORDS = TypeAdapter(list[SessionRecord])
+
+
+def _problem(error: Any, rows: list[Any]) -> str:
+    """'session 3 (id …): started_at: Input should …' from one pydantic error."""
+    location = list(error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    where = "session"
+    if location and isinstance(location[0], int):
+        index = location.pop(0)
+        row = rows[index]
+        ident = row.get("id") if isinstance(row, dict) else None
+        where = f"session {index + 1}" + (f" (id {ident})" if isinstance(ident, str) else "")
+    field = ".".join(str(part) for part in location)
+    return f"{where}: {field}: {message}" if field else f"{where}: {message}"
+
+
+def read_export(
+    path: Path,
+    *,
+    now: datetime,
+    max_bytes: int = MAX_IMPORT_BYTES,
+    max_rows: int = MAX_IMPORT_ROWS,
+) -> list[SessionRecord]:
+    """Read and check a whole JSON export; raise ImportRefused naming every problem found."""
+    with translate_faults("Cannot read the import file", path):
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ImportRefused(
+                path, [f"the file is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB can be imported"]
+            )
+        raw = path.read_bytes()
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportRefused(path, ["not a JSON file (it is not UTF-8 text)"]) from None
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(path, [f"not a JSON file: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ImportRefused(path, [f'not an Acupressure Desktop history export (no "format": "{FORMAT_NAME}")'])
+    version = document.get("version")
+    if type(version) is not int or version < 1:
+        raise ImportRefused(path, [f"version: expected a whole number, got {version!r}"])
+    if version > FORMAT_VERSION:
+        raise ImportRefused(
+            path,
+            [f"made by a newer version of the app (format {version}; this version reads {FORMAT_VERSION})"],
+        )
+    unknown = sorted(set(document) - {"format", "version", "app_version", "exported_at", "sessions"})
+    if unknown:
+        raise ImportRefused(path, [f"unknown field {unknown[0]!r} at the top level"])
+    rows = document.get("sessions")
+    if not isinstance(rows, list):
+        raise ImportRefused(path, ["sessions: expected a list of sessions"])
+    if len(rows) > max_rows:
+        raise ImportRefused(path, [f"{len(rows):,} sessions; at most {max_rows:,} can be imported"])
+
+    try:
+        records = _RECORDS.validate_python(rows, context={"now": now})
+    except ValidationError as exc:
+        raise ImportRefused(path, [_problem(error, rows) for error in exc.errors()[:MAX_PROBLEMS_SHOWN]]) from None
+
+    first_row: dict[UUID, int] = {}
+    duplicates: list[str] = []
+    for index, record in enumerate(records, start=1):
+        earlier = first_row.setdefault(record.id, index)
+        if earlier != index and len(duplicates) < MAX_PROBLEMS_SHOWN:
+            duplicates.append(f"sessions {earlier} and {index} have the same id {record.id}")
+    if duplicates:
+        raise ImportRefused(path, duplicates)
+    return records
+
+
+def import_json(
+    repository: HistoryRepository,
+    path: Path,
+    *,
+    max_bytes: int = MAX_IMPORT_BYTES,
+    max_rows: int = MAX_IMPORT_ROWS,
+) -> ImportResult:
+    """Validate ``path`` completely, then add its sessions in one transaction (known ids skipped)."""
+    records = read_export(path, now=repository.now(), max_bytes=max_bytes, max_rows=max_rows)
+    sessions = [
+        Session(
+            id=str(record.id),
+            routine_id=record.routine_id,
+            routine_title=record.routine_title,
+            started_at=record.started_at,
+            local_date=record.local_date or repository.local_date(record.started_at),
+            ended_at=record.ended_at,
+            planned_seconds=record.planned_seconds,
+            practised_seconds=record.practised_seconds,
+            steps_total=record.steps_total,
+            steps_done=record.steps_done,
+            # A session cannot be running here: one exported mid-session ended with the export.
+            status=Status.INTERRUPTED if record.status is Status.RUNNING else record.status,
+            rating_label=record.rating_label,
+            before_rating=record.before_rating,
+            after_rating=record.after_rating,
+            note=record.note,
+        )
+        for record in records
+    ]
+    added = repository.add_sessions(sessions)
+    return ImportResult(added=added, skipped=len(sessions) - added)
