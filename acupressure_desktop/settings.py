@@ -1,0 +1,273 @@
+"""User settings: a pydantic model saved as JSON, with numbered schema upgrades.
+
+Qt-free. The app always starts: a missing file gives defaults; an older file is
+upgraded step by step (keeping a copy of the original) and saved; a file that
+cannot be used is moved aside with a timestamp, never deleted or overwritten,
+and the person is told which file, which field, what is wrong and where the
+copy is; a file from a newer version is left untouched.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from acupressure_desktop import APP_TITLE
+from acupressure_desktop.domain.models import Code
+from acupressure_desktop.domain.safety import SafetyProfile
+from acupressure_desktop.reminders import ReminderSchedule
+
+SCHEMA_VERSION = 2
+
+
+class SettingsError(Exception):
+    """Settings cannot be saved; the message names the file and the reason."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SoundSettings(_Frozen):
+    enabled: bool = True
+    volume: int = Field(default=70, ge=0, le=100)
+
+
+class BreathingPacer(_Frozen):
+    enabled: bool = False
+    inhale_seconds: float = Field(default=4, ge=1, le=15)
+    exhale_seconds: float = Field(default=6, ge=1, le=20)
+
+
+class Settings(_Frozen):
+    schema_version: int = SCHEMA_VERSION
+    theme: Literal["system", "light", "dark"] = "system"
+    sounds: SoundSettings = Field(default_factory=SoundSettings)
+    # None: each point's own recommended hold time, so the timer matches the instructions.
+    default_hold_seconds: int | None = Field(default=None, ge=5, le=1800)
+    breathing: BreathingPacer = Field(default_factory=BreathingPacer)
+    reminders: ReminderSchedule = Field(default_factory=ReminderSchedule)
+    safety: SafetyProfile = Field(default_factory=SafetyProfile)
+    start_minimised: bool = False
+    disclaimer_accepted_version: int = Field(default=0, ge=0)  # 0: never accepted
+    favourites: tuple[Code, ...] = ()
+    prepare_seconds: int = Field(default=5, ge=0, le=30)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _current_version(cls, version: int) -> int:
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"expected {SCHEMA_VERSION}; older files are upgraded before validation")
+        return version
+
+    @field_validator("favourites")
+    @classmethod
+    def _unique(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(codes))
+
+    def updated(self, **changes: Any) -> Settings:
+        """A validated copy with ``changes`` applied (model_copy does not validate)."""
+        return Settings.model_validate({**dict(self), **changes})
+
+
+# -- schema upgrades ---------------------------------------------------------------
+
+
+class UpgradeError(ValueError):
+    """An old file does not have the shape its schema version promises."""
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 kept reminders as flat keys ``reminder_minutes`` and ``reminders_enabled``."""
+    data = dict(data)
+    reminders: dict[str, Any] = {}
+    if "reminder_minutes" in data:
+        minutes = data.pop("reminder_minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            raise UpgradeError(f"reminder_minutes: expected whole minutes, found {minutes!r}")
+        # Version 1 allowed 5-480 minutes; keep the closest interval we support.
+        reminders["interval_minutes"] = min(240, max(15, minutes))
+    if "reminders_enabled" in data:
+        reminders["enabled"] = data.pop("reminders_enabled")
+    if reminders:
+        data["reminders"] = reminders
+    data["schema_version"] = 2
+    return data
+
+
+# UPGRADES[n] turns a version-n dict into a version n+1 dict.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Apply every upgrade step from the file's version to the current one."""
+    version = data["schema_version"]
+    while version < SCHEMA_VERSION:
+        data = UPGRADES[version](data)
+        version += 1
+    return data
+
+
+# -- loading -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    settings: Settings
+    notice: str | None = None  # tell the person this, once
+    moved_to: Path | None = None  # where an unusable file was moved
+    # False when the file on disk must be left alone: it is from a newer version,
+    # or it could not be moved aside. Saving would then overwrite it.
+    can_save: bool = True
+
+
+def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> LoadResult:
+    """Read settings; never raises for a bad file and never loses one."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadResult(Settings())
+    except OSError as exc:
+        return _set_aside(path, f"cannot be read ({_reason(exc)})", now)
+
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _set_aside(path, "is not UTF-8 text", now)
+    except json.JSONDecodeError as exc:
+        return _set_aside(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", now)
+    if not isinstance(data, dict):
+        return _set_aside(path, f"top level: expected a JSON object, found {type(data).__name__}", now)
+
+    version = data.get("schema_version")
+    if version is None:
+        return _set_aside(path, "schema_version: missing", now)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return _set_aside(path, f"schema_version: expected a whole number from 1, found {version!r}", now)
+    if version > SCHEMA_VERSION:
+        return LoadResult(
+            Settings(),
+            notice=(
+                f"Your settings file {path} was written by a newer version of {APP_TITLE} "
+                f"(settings version {version}; this version reads up to {SCHEMA_VERSION}). "
+                "It was left untouched; default settings are used until you update, and changes "
+                "made now are not saved."
+            ),
+            can_save=False,
+        )
+
+    try:
+        upgraded = upgrade(data)
+    except UpgradeError as exc:
+        return _set_aside(path, f"cannot be upgraded from version {version}: {exc}", now)
+    try:
+        settings = Settings.model_validate_json(json.dumps(upgraded), strict=True)
+    except ValidationError as exc:
+        return _set_aside(path, _describe(exc), now)
+
+    if version == SCHEMA_VERSION:
+        return LoadResult(settings)
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    try:
+        if not backup.exists():
+            shutil.copy2(path, backup)
+        save_settings(path, settings)
+    except (OSError, SettingsError) as exc:
+        reason = str(exc) if isinstance(exc, SettingsError) else f"{backup}: {_reason(exc)}"
+        return LoadResult(
+            settings,
+            notice=f"Your settings were upgraded from version {version} but could not be saved: {reason}",
+        )
+    return LoadResult(settings)
+
+
+def _set_aside(path: Path, problem: str, now: Callable[[], datetime]) -> LoadResult:
+    stamp = now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    counter = 1
+    while target.exists() or target.is_symlink():  # never overwrite an earlier copy
+        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
+        counter += 1
+    try:
+        os.rename(path, target)
+    except OSError as exc:
+        return LoadResult(
+            Settings(),
+            notice=(
+                f"Your settings file {path} could not be used: {problem}. It could not be moved aside "
+                f"({_reason(exc)}), so it was left as it is; default settings are used and changes "
+                "made now are not saved."
+            ),
+            can_save=False,
+        )
+    return LoadResult(
+        Settings(),
+        notice=(
+            f"Your settings file {path} could not be used: {problem}. "
+            f"It was moved to {target} and default settings are in use."
+        ),
+        moved_to=target,
+    )
+
+
+def _describe(exc: ValidationError, limit: int = 3) -> str:
+    """``field.path: problem`` for the first few errors."""
+    parts = []
+    for error in exc.errors()[:limit]:
+        where = ".".join(str(part) for part in error["loc"]) or "top level"
+        problem = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+        parts.append(f"{where}: {problem}")
+    more = exc.error_count() - limit
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+# -- saving ------------------------------------------------------------------------
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write atomically: a temporary file in the same folder, then os.replace."""
+    if _version_on_disk(path) > SCHEMA_VERSION:
+        raise SettingsError(f"{path}: written by a newer version of {APP_TITLE}; not overwriting it")
+    text = settings.model_dump_json(indent=2) + "\n"
+    temp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        raise SettingsError(f"{path}: cannot save settings: {_reason(exc)}") from exc
+
+
+def _version_on_disk(path: Path) -> int:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return 0
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    return version if isinstance(version, int) else 0
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the disk is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or str(exc)
