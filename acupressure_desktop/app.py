@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from acupressure_desktop import APP_NAME, APP_TITLE, __version__
+from acupressure_desktop import APP_ID, APP_NAME, APP_TITLE, __version__
 from acupressure_desktop.paths import AppPaths
 
 if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
@@ -47,22 +47,28 @@ def build_gui(argv: list[str]) -> Gui | None:
 
 
 def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from acupressure_desktop.catalog.loader import CatalogError, load_catalog
     from acupressure_desktop.catalog.resources import ResourceDirs
     from acupressure_desktop.catalog.search import PointSearch
-    from acupressure_desktop.domain.safety import SafetyProfile
     from acupressure_desktop.session.library import RoutineLibrary
+    from acupressure_desktop.settings import Settings, SettingsError, load_settings, save_settings
+    from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
+    from acupressure_desktop.storage.history import open_history
+    from acupressure_desktop.storage.recorder import SessionRecorder
     from acupressure_desktop.ui import theme
-    from acupressure_desktop.ui.shell import Preferences, Shell
+    from acupressure_desktop.ui.shell import Shell
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    interactive = args.screenshot is None
 
     try:
         dirs = ResourceDirs.locate()
@@ -70,19 +76,61 @@ def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
     except (CatalogError, FileNotFoundError) as exc:
         message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
         print(f"{APP_NAME}: {message}", file=sys.stderr)
-        if args.screenshot is None:
+        if interactive:
             QMessageBox.critical(None, APP_TITLE, message)
         return None
+    icon_path = dirs.assets / "icons" / "acupressure-desktop.svg"
+    icon = QIcon(str(icon_path)) if icon_path.is_file() else QIcon()
+    app.setWindowIcon(icon)
 
-    colors = theme.resolve(args.theme or "system")
+    notices: list[str] = []
+    loaded = load_settings(paths.settings_file)
+    settings = loaded.settings
+    if loaded.notice:
+        notices.append(loaded.notice)
+
+    def persist(new: Settings) -> None:
+        if not loaded.can_save:
+            return
+        try:
+            save_settings(paths.settings_file, new)
+        except SettingsError as exc:
+            gui.window.statusBar().showMessage(f"Settings not saved: {exc}")
+
+    colors = theme.resolve(args.theme or settings.theme)
     theme.apply(app, colors)
     library = RoutineLibrary(catalog, paths.routines_dir)
-    notices = library.load()
-    preferences = Preferences(safety=SafetyProfile(), favourites=set())
-    shell = Shell(catalog, PointSearch(catalog), dirs, library, preferences, colors)
-    for notice in notices + [str(p) for p in catalog.view_problems[:3]]:
-        shell.window.statusBar().showMessage(notice)
-    return Gui(app=app, catalog=catalog, shell=shell)
+    notices.extend(library.load())
+    repository = None
+    try:
+        opened = open_history(paths)
+        repository = opened.repository
+        notices.extend(opened.notices)
+        if opened.interrupted:
+            notices.append(f"{opened.interrupted} session(s) were interrupted last time and are marked so in History.")
+    except (DatabaseTooNew, StorageUnavailable) as exc:
+        notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
+    recorder = SessionRecorder(repository) if repository is not None else None
+    shell = Shell(
+        catalog,
+        PointSearch(catalog),
+        dirs,
+        library,
+        settings,
+        colors,
+        recorder=recorder,
+        persist=persist,
+        history=repository,
+        icon=icon,
+    )
+    gui = Gui(app=app, catalog=catalog, shell=shell)
+    notices.extend(str(p) for p in catalog.view_problems)
+    if notices and interactive:
+        QTimer.singleShot(0, lambda: shell.tell("\n\n".join(notices)))
+    elif notices:
+        for notice in notices:
+            print(f"{APP_NAME}: {notice}", file=sys.stderr)
+    return gui
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -107,6 +155,9 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     server.requested.connect(gui.shell.handle_launch_request)
     gui.window.resize(1280, 820)
     gui.window.show()
+    # The notice comes first, also before a routine asked for on the command line.
+    if not gui.shell.ensure_notice_accepted():
+        return 0
     if args.routine is not None:
         gui.shell.handle_launch_request(args.routine)
     return app.exec()

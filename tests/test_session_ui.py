@@ -16,11 +16,12 @@ from acupressure_desktop.domain.models import Side, Step
 from acupressure_desktop.domain.safety import SafetyProfile
 from acupressure_desktop.session.library import RoutineLibrary
 from acupressure_desktop.session.runner import RunnerState
+from acupressure_desktop.settings import Settings
 from acupressure_desktop.storage.history import Status
 from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.session_controller import SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock, clock_text
-from acupressure_desktop.ui.shell import Preferences, Shell
+from acupressure_desktop.ui.shell import Shell
 
 
 class FakeClock:
@@ -129,8 +130,7 @@ def test_clock_text() -> None:
 def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> Shell:
     library = RoutineLibrary(catalog, tmp_path / "routines")
     library.load()
-    prefs = Preferences(safety=SafetyProfile(), favourites=set())
-    built = Shell(catalog, PointSearch(catalog), ResourceDirs.locate(), library, prefs, theme.LIGHT)
+    built = Shell(catalog, PointSearch(catalog), ResourceDirs.locate(), library, Settings(), theme.LIGHT)
     qtbot.addWidget(built.window)
     return built
 
@@ -145,8 +145,7 @@ def test_starting_a_routine_marks_its_point_on_the_map(shell: Shell) -> None:
 
 
 def test_pregnancy_profile_swaps_in_the_safe_variant(shell: Shell) -> None:
-    shell.preferences.safety = SafetyProfile(pregnant_or_trying=True)
-    shell.apply_preferences()
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile(pregnant_or_trying=True)}))
     offer = shell.offer_for("headache-relief")
     assert offer is not None and offer.routine.id == "headache-relief-gentle"
     assert shell.offer_for("menstrual-cramp-relief") is None
@@ -161,8 +160,7 @@ def test_pregnancy_profile_swaps_in_the_safe_variant(shell: Shell) -> None:
 
 
 def test_flagged_point_asks_before_practice(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
-    shell.preferences.safety = SafetyProfile(pregnant_or_trying=True)
-    shell.apply_preferences()
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile(pregnant_or_trying=True)}))
     asked: list[str] = []
 
     def refuse(self: QMessageBox) -> int:

@@ -7,9 +7,9 @@ routes requests between widgets and those services and asks the person when need
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox
 
 from acupressure_desktop.catalog.loader import Catalog
@@ -18,35 +18,26 @@ from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import Routine, Side
 from acupressure_desktop.domain.safety import (
     RoutineOffer,
-    SafetyProfile,
     assess_point,
     flagged_kinds,
     routines_for_profile,
 )
+from acupressure_desktop.reminders import ReminderScheduler
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
+from acupressure_desktop.settings import Settings
+from acupressure_desktop.storage.history import HistoryRepository
 from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
+from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routine_editor import RoutineEditor, export_routine, import_routine
 from acupressure_desktop.ui.routines_page import RoutinesPage
 from acupressure_desktop.ui.session_controller import Recorder, SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock
+from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
-
-
-@dataclass
-class Preferences:
-    """The settings the shell reads; app.py keeps them in sync with the settings file."""
-
-    safety: SafetyProfile
-    favourites: set[str]
-    sounds: bool = True
-    pacer: bool = True
-    inhale_seconds: float = 4.0
-    exhale_seconds: float = 6.0
-    prepare_seconds: float = 0.0
 
 
 class Shell(QObject):
@@ -56,17 +47,20 @@ class Shell(QObject):
         search: PointSearch,
         dirs: ResourceDirs,
         library: RoutineLibrary,
-        preferences: Preferences,
+        settings: Settings,
         colors: theme.Colors,
         recorder: Recorder | None = None,
-        on_preferences_changed: Callable[[Preferences], None] | None = None,
+        persist: Callable[[Settings], None] | None = None,
+        history: HistoryRepository | None = None,
+        icon: QIcon | None = None,
     ) -> None:
         super().__init__()
+        self.history = history
         self.catalog = catalog
         self.search = search
         self.library = library
-        self.preferences = preferences
-        self._on_preferences_changed = on_preferences_changed or (lambda _p: None)
+        self.settings = settings
+        self._persist = persist or (lambda _s: None)
         self.window = MainWindow()
         self.learn = LearnPage(catalog, search, dirs)
         self.routines = RoutinesPage(catalog)
@@ -90,23 +84,57 @@ class Shell(QObject):
         self.routines.exportRequested.connect(lambda rid: export_routine(self.window, self.library, rid))
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
+        titles = {r.id: r.title for r in self.library.all()}
+        self.reminders = ReminderController(ReminderScheduler(settings.reminders), titles, icon)
+        self.reminders.startRoutine.connect(self.start_routine)
+        self.reminders.openRequested.connect(lambda: self.handle_launch_request(None))
+        self.reminders.quitRequested.connect(self.window.close)
+        self.controller.sessionStarted.connect(self.reminders.session_started)
+        self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
+        self.window.closing.connect(self.reminders.prompt.hide)
         self.set_colors(colors)
-        self.apply_preferences()
+        self.apply_settings()
 
-    # -- preferences ---------------------------------------------------------------------------
+    # -- settings ------------------------------------------------------------------------------
 
     def set_colors(self, colors: theme.Colors) -> None:
         self.learn.set_colors(colors)
         self.dock.set_colors(colors)
 
-    def apply_preferences(self) -> None:
-        prefs = self.preferences
-        kinds = set(flagged_kinds(prefs.safety))
+    def update_settings(self, settings: Settings) -> None:
+        """Apply new settings at once and save them."""
+        self.settings = settings
+        self.apply_settings()
+        self.reminders.set_schedule(settings.reminders)
+        self._persist(settings)
+
+    def tell(self, text: str) -> None:
+        """A notice the person should read (a file moved aside, a history problem); does not block."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Acupressure Desktop", text, parent=self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def ensure_notice_accepted(self) -> bool:
+        """First launch (or a changed notice): show it and the safety profile; False if declined."""
+        if self.settings.disclaimer_accepted_version >= NOTICE_VERSION:
+            return True
+        dialog = WelcomeDialog(self.settings.safety, self.window)
+        if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+            return False
+        self.update_settings(
+            self.settings.model_copy(update={"disclaimer_accepted_version": NOTICE_VERSION, "safety": dialog.profile()})
+        )
+        return True
+
+    def apply_settings(self) -> None:
+        settings = self.settings
+        kinds = set(flagged_kinds(settings.safety))
         flagged = {code for code, point in self.catalog.points.items() if point.caution_kinds() & kinds}
         self.learn.set_flagged(flagged, kinds)
-        self.learn.set_favourites(prefs.favourites)
-        self.dock.sounds = prefs.sounds
-        self.dock.set_pacer(prefs.pacer, prefs.inhale_seconds, prefs.exhale_seconds)
+        self.learn.set_favourites(set(settings.favourites))
+        self.dock.sounds = settings.sounds.enabled
+        breathing = settings.breathing
+        self.dock.set_pacer(breathing.enabled, breathing.inhale_seconds, breathing.exhale_seconds)
         self.refresh_routines()
 
     def refresh_routines(self) -> None:
@@ -116,11 +144,9 @@ class Shell(QObject):
 
     @Slot(str, bool)
     def _on_favourite(self, code: str, on: bool) -> None:
-        if on:
-            self.preferences.favourites.add(code)
-        else:
-            self.preferences.favourites.discard(code)
-        self._on_preferences_changed(self.preferences)
+        favourites = set(self.settings.favourites) | {code} if on else set(self.settings.favourites) - {code}
+        self.settings = self.settings.model_copy(update={"favourites": tuple(sorted(favourites))})
+        self._persist(self.settings)
 
     @Slot(object)
     def handle_launch_request(self, routine_id: str | None) -> None:
@@ -140,7 +166,7 @@ class Shell(QObject):
     @Slot(str)
     def practise_point(self, code: str) -> None:
         point = self.catalog.points[code]
-        safety = assess_point(point, self.preferences.safety)
+        safety = assess_point(point, self.settings.safety)
         if safety.reference_only:
             QMessageBox.information(
                 self.window, "Reference only", "This point is shown for learning and is never practised."
@@ -151,7 +177,7 @@ class Shell(QObject):
         plan = SessionPlan(
             routine_id=f"point:{code}",
             title=f"{point.code} {point.pinyin}",
-            steps=[point_step(point)],
+            steps=[point_step(point, self.settings.default_hold_seconds)],
             rating_label=self._rating_label(point.benefits),
             benefits=tuple(point.benefits),
         )
@@ -200,14 +226,12 @@ class Shell(QObject):
 
     def _offers(self) -> list[RoutineOffer]:
         technique_cautions = {t.id: t.cautions for t in self.catalog.techniques.values()}
-        return routines_for_profile(
-            self.library.all(), self.catalog.points, technique_cautions, self.preferences.safety
-        )
+        return routines_for_profile(self.library.all(), self.catalog.points, technique_cautions, self.settings.safety)
 
     def run_plan(self, plan: SessionPlan) -> None:
         if self.controller.active:
             self.controller.stop()
-        self.controller.load(plan, prepare_seconds=self.preferences.prepare_seconds)
+        self.controller.load(plan, prepare_seconds=self.settings.prepare_seconds)
         self.dock.load_steps()
         self.dock.show()
         self.dock.raise_()
@@ -256,8 +280,8 @@ class Shell(QObject):
             editor.add_step(add)
         if editor.exec():
             self.refresh_routines()
-            if editor.saved is not None:
-                self.routines.select(editor.saved.id)
+            if editor.saved_routine is not None:
+                self.routines.select(editor.saved_routine.id)
 
     @Slot(str)
     def add_point_to_routine(self, code: str) -> None:
