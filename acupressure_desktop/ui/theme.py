@@ -112,6 +112,8 @@ def apply(app: QApplication, colors: Colors) -> None:
         QPalette.ColorRole.Link: colors.accent,
         QPalette.ColorRole.Mid: colors.border,
         QPalette.ColorRole.Midlight: colors.border,
+        # Fusion draws check box and frame edges with Dark: keep them visible in both themes.
+        QPalette.ColorRole.Dark: colors.muted,
     }
     for role, value in roles.items():
         palette.setColor(role, QColor(value))
@@ -124,16 +126,17 @@ def apply(app: QApplication, colors: Colors) -> None:
 def style_sheet(c: Colors) -> str:
     return f"""
     QToolTip {{ border: 1px solid {c.border}; padding: 4px 6px; }}
-    QLineEdit, QComboBox, QSpinBox, QTimeEdit, QPlainTextEdit, QTextEdit {{
+    QLineEdit, QPlainTextEdit, QTextEdit {{
         border: 1px solid {c.border}; border-radius: 6px; padding: 5px 8px; background: {c.surface};
     }}
-    QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 1px solid {c.accent}; }}
+    QLineEdit:focus, QPlainTextEdit:focus {{ border: 1px solid {c.accent}; }}
     QPushButton {{
         border: 1px solid {c.border}; border-radius: 6px; padding: 6px 14px; background: {c.surface};
     }}
     QPushButton:hover {{ border-color: {c.accent}; }}
     QPushButton:focus {{ border: 2px solid {c.accent}; padding: 5px 13px; }}
     QPushButton[primary="true"] {{ background: {c.accent}; color: {c.accent_text}; border-color: {c.accent}; }}
+    QPushButton[primary="true"]:disabled {{ background: {c.border}; color: {c.muted}; border-color: {c.border}; }}
     QPushButton:disabled {{ color: {c.muted}; }}
     QToolButton {{ border: 1px solid transparent; border-radius: 6px; padding: 4px 8px; }}
     QToolButton:hover {{ border-color: {c.border}; background: {c.surface}; }}
