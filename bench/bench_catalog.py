@@ -40,6 +40,9 @@ def run() -> dict[str, float]:
         catalog = load_catalog()
         loads.append(time.perf_counter() - started)
     search = PointSearch(catalog)
+    started = time.perf_counter()
+    search.search("warm")  # the index is built on first use, off the start-up path
+    index_ms = (time.perf_counter() - started) * 1000
     times = []
     for _ in range(20):
         for query in QUERIES:
@@ -48,6 +51,7 @@ def run() -> dict[str, float]:
             times.append(time.perf_counter() - started)
     return {
         "catalog_load_ms": round(statistics.median(loads) * 1000, 2),
+        "search_index_build_ms": round(index_ms, 2),
         "search_median_ms": round(statistics.median(times) * 1000, 3),
         "search_worst_ms": round(max(times) * 1000, 3),
         "points": float(len(catalog.points)),

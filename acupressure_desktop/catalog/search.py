@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from acupressure_desktop.catalog.loader import Catalog
 
@@ -60,39 +61,71 @@ class Hit:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Key:
+    text: str  # folded
+    words: tuple[str, ...]
+    compact: str  # folded, without spaces
+    code: str
+    weight: int
+    reason: str
+
+
 class PointSearch:
+    """Built once per catalog; the index itself is made on first use, off the start-up path."""
+
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
-        self._codes: dict[str, str] = {}  # canonical code or alias -> point code
-        self._keys: list[tuple[str, str, int, str]] = []  # (folded key, code, weight, reason)
-        self._rank = {code: index for index, code in enumerate(catalog.points)}
-        for point in catalog.points.values():
-            self._codes[point.code] = point.code
+
+    @cached_property
+    def _codes(self) -> dict[str, str]:
+        """Canonical code or alias -> point code."""
+        codes: dict[str, str] = {}
+        for point in self._catalog.points.values():
+            codes[point.code] = point.code
             for alias in point.aliases:
                 canonical = normalise_code(alias)
                 if canonical:
-                    self._codes.setdefault(canonical, point.code)
-            self._add(point.code, point.pinyin, PINYIN_EXACT, "pinyin")
-            self._add(point.code, point.chinese, PINYIN_EXACT, "Chinese name")
-            self._add(point.code, point.english, NAME_PREFIX, "English name")
+                    codes.setdefault(canonical, point.code)
+        return codes
+
+    @cached_property
+    def _named_codes(self) -> dict[str, str]:
+        """Codes that are names (Anmian), folded."""
+        return {fold(code).replace(" ", ""): code for code in self._catalog.points}
+
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        return {code: index for index, code in enumerate(self._catalog.points)}
+
+    @cached_property
+    def _keys(self) -> list[_Key]:
+        keys: list[_Key] = []
+        catalog = self._catalog
+
+        def add(code: str, text: str, weight: int, reason: str) -> None:
+            folded = fold(text)
+            keys.append(_Key(folded, tuple(folded.split()), folded.replace(" ", ""), code, weight, reason))
+
+        for point in catalog.points.values():
+            add(point.code, point.pinyin, PINYIN_EXACT, "pinyin")
+            add(point.code, point.chinese, PINYIN_EXACT, "Chinese name")
+            add(point.code, point.english, NAME_PREFIX, "English name")
             for benefit_id in point.benefits:
                 benefit = catalog.benefits.get(benefit_id)
                 if benefit:
-                    self._add(point.code, f"{benefit_id} {benefit.title}", BENEFIT, benefit.title)
+                    add(point.code, f"{benefit_id} {benefit.title}", BENEFIT, benefit.title)
             meridian = catalog.meridians.get(point.meridian)
             meridian_name = meridian.name if meridian else "extra point"
-            self._add(point.code, f"{point.region} {meridian_name} meridian", PLACE, "region or meridian")
-            self._add(point.code, point.location, TEXT, "location")
-
-    def _add(self, code: str, text: str, weight: int, reason: str) -> None:
-        self._keys.append((fold(text), code, weight, reason))
+            add(point.code, f"{point.region} {meridian_name} meridian", PLACE, "region or meridian")
+            add(point.code, point.location, TEXT, "location")
+        return keys
 
     def resolve_code(self, text: str) -> str | None:
         """The point a code or alias names, in any common spelling."""
         canonical = normalise_code(text)
         if canonical is None:
-            folded = fold(text)
-            return next((code for code in self._codes.values() if fold(code) == folded), None)
+            return self._named_codes.get(fold(text).replace(" ", ""))
         return self._codes.get(canonical)
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
@@ -106,22 +139,24 @@ class PointSearch:
         words = fold(query).split()
         if words:
             phrase = " ".join(words)
-            for key, point_code, weight, reason in self._keys:
-                score = _score(key, phrase, words, weight)
-                if score and (point_code not in best or best[point_code].score < score):
-                    best[point_code] = Hit(point_code, score, reason)
-        hits = sorted(best.values(), key=lambda h: (-h.score, self._rank[h.code]))
+            compact = "".join(words)
+            for key in self._keys:
+                score = _score(key, phrase, compact, words)
+                if score and (key.code not in best or best[key.code].score < score):
+                    best[key.code] = Hit(key.code, score, key.reason)
+        rank = self._rank
+        hits = sorted(best.values(), key=lambda h: (-h.score, rank[h.code]))
         return hits[:limit]
 
 
-def _score(key: str, phrase: str, words: list[str], weight: int) -> int:
-    if key == phrase:
+def _score(key: _Key, phrase: str, compact: str, words: list[str]) -> int:
+    weight = key.weight
+    if key.text == phrase:
         return weight
-    key_words = key.split()
-    if key.startswith(phrase) or phrase.replace(" ", "") == key.replace(" ", ""):
+    if key.text.startswith(phrase) or key.compact == compact:
         return weight - 5
-    if all(any(kw.startswith(w) for kw in key_words) for w in words):
+    if all(any(kw.startswith(w) for kw in key.words) for w in words):
         return min(weight, WORD_PREFIX) - 10 if weight > TEXT else TEXT
-    if weight > TEXT and all(w in key for w in words):
+    if weight > TEXT and all(w in key.text for w in words):
         return TEXT
     return 0
