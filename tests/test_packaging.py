@@ -28,12 +28,11 @@ from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-from acupressure_desktop import APP_NAME, __version__
+from acupressure_desktop import APP_ID, APP_NAME, __version__
 from acupressure_desktop.catalog.resources import ResourceDirs
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
-APP_ID = "io.github.acupressure_desktop.AcupressureDesktop"
 ICON_SVG = ROOT / "assets" / "icons" / "acupressure-desktop.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 DESKTOP = PACKAGING / "linux" / f"{APP_ID}.desktop"
@@ -119,6 +118,13 @@ def test_render_icons_check_mode_reports_a_stale_file(tmp_path: Path, qapp: QApp
     assert not module.ICO.exists(), "--check must not write"
     assert module.main([]) == 0
     assert module.main(["--check"]) == 0
+
+
+def test_packaging_scripts_use_the_apps_id() -> None:
+    assert _load_script(PACKAGING / "render-icons.py").APP_ID == APP_ID
+    assert _spec_constant("APP_ID") == APP_ID
+    assert f'app_id="{APP_ID}"' in (PACKAGING / "linux" / "install-desktop-files").read_text()
+    assert f'app_id="{APP_ID}"' in (PACKAGING / "check-desktop-files").read_text()
 
 
 # --- the desktop entry --------------------------------------------------------------------------
