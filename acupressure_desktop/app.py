@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,9 @@ class Gui:
     app: QApplication
     catalog: Catalog
     shell: Shell
+    paths: AppPaths
+    interactive: bool
+    notices: list[str] = field(default_factory=list)
 
     @property
     def window(self) -> MainWindow:
@@ -34,6 +37,33 @@ class Gui:
     @property
     def learn(self) -> LearnPage:
         return self.shell.learn
+
+    def attach_history(self) -> None:
+        """Open the practice history; done right after the first paint, off the start-up path."""
+        from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
+        from acupressure_desktop.storage.history import open_history
+        from acupressure_desktop.storage.recorder import SessionRecorder
+
+        try:
+            opened = open_history(self.paths)
+        except (DatabaseTooNew, StorageUnavailable) as exc:
+            self.notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
+            return
+        self.notices.extend(opened.notices)
+        if opened.interrupted:
+            self.notices.append(
+                f"{opened.interrupted} session(s) were interrupted last time; History shows them as interrupted."
+            )
+        recorder = SessionRecorder(opened.repository, on_problem=self.shell.show_storage_problem)
+        self.shell.attach_history(opened.repository, recorder)
+
+    def tell_notices(self) -> None:
+        """What the person must know (a file moved aside, a history problem), once."""
+        if self.notices and self.interactive:
+            self.shell.tell("\n\n".join(self.notices))
+        for notice in self.notices if not self.interactive else []:
+            print(f"{APP_NAME}: {notice}", file=sys.stderr)
+        self.notices.clear()
 
 
 def build_gui(argv: list[str]) -> Gui | None:
@@ -47,7 +77,6 @@ def build_gui(argv: list[str]) -> Gui | None:
 
 
 def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -56,9 +85,6 @@ def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
     from acupressure_desktop.catalog.search import PointSearch
     from acupressure_desktop.session.library import RoutineLibrary
     from acupressure_desktop.settings import Settings, SettingsError, load_settings, save_settings
-    from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
-    from acupressure_desktop.storage.history import open_history
-    from acupressure_desktop.storage.recorder import SessionRecorder
     from acupressure_desktop.ui import theme
     from acupressure_desktop.ui.shell import Shell
 
@@ -80,12 +106,12 @@ def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
             QMessageBox.critical(None, APP_TITLE, message)
         return None
     icon_path = dirs.assets / "icons" / "acupressure-desktop.svg"
-    icon = QIcon(str(icon_path)) if icon_path.is_file() else QIcon()
+    # An installed theme icon wins (desktop integration); the bundled SVG otherwise.
+    icon = QIcon.fromTheme(APP_ID, QIcon(str(icon_path)) if icon_path.is_file() else QIcon())
     app.setWindowIcon(icon)
 
     notices: list[str] = []
     loaded = load_settings(paths.settings_file)
-    settings = loaded.settings
     if loaded.notice:
         notices.append(loaded.notice)
 
@@ -95,42 +121,15 @@ def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
         try:
             save_settings(paths.settings_file, new)
         except SettingsError as exc:
-            gui.window.statusBar().showMessage(f"Settings not saved: {exc}")
+            shell.window.statusBar().showMessage(f"Settings not saved: {exc}")
 
-    colors = theme.resolve(args.theme or settings.theme)
+    colors = theme.resolve(args.theme or loaded.settings.theme)
     theme.apply(app, colors)
     library = RoutineLibrary(catalog, paths.routines_dir)
     notices.extend(library.load())
-    repository = None
-    try:
-        opened = open_history(paths)
-        repository = opened.repository
-        notices.extend(opened.notices)
-        if opened.interrupted:
-            notices.append(f"{opened.interrupted} session(s) were interrupted last time and are marked so in History.")
-    except (DatabaseTooNew, StorageUnavailable) as exc:
-        notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
-    recorder = SessionRecorder(repository) if repository is not None else None
-    shell = Shell(
-        catalog,
-        PointSearch(catalog),
-        dirs,
-        library,
-        settings,
-        colors,
-        recorder=recorder,
-        persist=persist,
-        history=repository,
-        icon=icon,
-    )
-    gui = Gui(app=app, catalog=catalog, shell=shell)
+    shell = Shell(catalog, PointSearch(catalog), dirs, library, loaded.settings, colors, persist=persist, icon=icon)
     notices.extend(str(p) for p in catalog.view_problems)
-    if notices and interactive:
-        QTimer.singleShot(0, lambda: shell.tell("\n\n".join(notices)))
-    elif notices:
-        for notice in notices:
-            print(f"{APP_NAME}: {notice}", file=sys.stderr)
-    return gui
+    return Gui(app=app, catalog=catalog, shell=shell, paths=paths, interactive=interactive, notices=notices)
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -139,6 +138,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
         gui = _build(args, paths)
         return 1 if gui is None else _screenshot(gui, args, args.screenshot)
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from acupressure_desktop.ui.single_instance import InstanceServer, send_to_running, server_name
@@ -154,17 +154,29 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     server = InstanceServer(name, app)
     server.requested.connect(gui.shell.handle_launch_request)
     gui.window.resize(1280, 820)
-    gui.window.show()
-    # The notice comes first, also before a routine asked for on the command line.
-    if not gui.shell.ensure_notice_accepted():
-        return 0
-    if args.routine is not None:
-        gui.shell.handle_launch_request(args.routine)
+    if gui.shell.settings.start_minimised and gui.shell.reminders.tray is not None:
+        gui.window.hide()
+    else:
+        gui.window.show()
+
+    def finish_start() -> None:
+        gui.attach_history()
+        gui.tell_notices()
+        # The notice comes first, also before a routine asked for on the command line.
+        if not gui.shell.ensure_notice_accepted():
+            app.quit()
+            return
+        if args.routine is not None:
+            gui.shell.handle_launch_request(args.routine)
+
+    QTimer.singleShot(0, finish_start)
     return app.exec()
 
 
 def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
     shell, catalog = gui.shell, gui.catalog
+    gui.attach_history()
+    gui.tell_notices()
     if args.view is not None:
         if args.view not in catalog.maps:
             print(f"{APP_NAME}: --view {args.view}: unknown view; known: {', '.join(catalog.maps)}", file=sys.stderr)

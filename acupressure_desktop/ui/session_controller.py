@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
@@ -27,7 +27,9 @@ from acupressure_desktop.session.runner import (
     StepCompleted,
     Stopped,
 )
-from acupressure_desktop.storage.history import Status
+
+if TYPE_CHECKING:  # the history loads after the first paint; its Status is needed only when a session ends
+    from acupressure_desktop.storage.history import Status
 
 DISPLAY_INTERVAL_MS = 100
 
@@ -81,6 +83,9 @@ class SessionController(QObject):
         self._display_timer.setInterval(DISPLAY_INTERVAL_MS)
         self._display_timer.timeout.connect(self.update)
         self._pain_seen = False
+
+    def set_recorder(self, recorder: Recorder) -> None:
+        self._recorder = recorder
 
     @property
     def active(self) -> bool:
@@ -165,6 +170,8 @@ class SessionController(QObject):
             self.sessionEnded.emit(self.plan, ending.value)
 
     def _ending(self, events: list[RunnerEvent]) -> Status | None:
+        from acupressure_desktop.storage.history import Status
+
         for event in events:
             if isinstance(event, Finished):
                 return Status.COMPLETED

@@ -31,7 +31,6 @@ from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.reminders import ReminderController
-from acupressure_desktop.ui.routine_editor import RoutineEditor, export_routine, import_routine
 from acupressure_desktop.ui.routines_page import RoutinesPage
 from acupressure_desktop.ui.session_controller import Recorder, SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock
@@ -49,13 +48,11 @@ class Shell(QObject):
         library: RoutineLibrary,
         settings: Settings,
         colors: theme.Colors,
-        recorder: Recorder | None = None,
         persist: Callable[[Settings], None] | None = None,
-        history: HistoryRepository | None = None,
         icon: QIcon | None = None,
     ) -> None:
         super().__init__()
-        self.history = history
+        self.history: HistoryRepository | None = None
         self.catalog = catalog
         self.search = search
         self.library = library
@@ -64,7 +61,7 @@ class Shell(QObject):
         self.window = MainWindow()
         self.learn = LearnPage(catalog, search, dirs)
         self.routines = RoutinesPage(catalog)
-        self.controller = SessionController(recorder, parent=self)
+        self.controller = SessionController(parent=self)
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -81,7 +78,7 @@ class Shell(QObject):
         self.routines.duplicateRequested.connect(self._duplicate)
         self.routines.deleteRequested.connect(self._delete)
         self.routines.importRequested.connect(self._import)
-        self.routines.exportRequested.connect(lambda rid: export_routine(self.window, self.library, rid))
+        self.routines.exportRequested.connect(self._export)
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
         titles = {r.id: r.title for r in self.library.all()}
@@ -107,6 +104,18 @@ class Shell(QObject):
         self.apply_settings()
         self.reminders.set_schedule(settings.reminders)
         self._persist(settings)
+
+    def attach_history(self, repository: HistoryRepository, recorder: Recorder) -> None:
+        """The practice history is open: record sessions from now on."""
+        self.history = repository
+        self.controller.set_recorder(recorder)
+
+    def show_storage_problem(self, problem: str | None) -> None:
+        """The recorder cannot write (full or read-only disk): say so until it can again."""
+        if problem:
+            self.window.statusBar().showMessage(f"History not saved yet: {problem}")
+        else:
+            self.window.statusBar().showMessage("Your practice history is saved again.", 8000)
 
     def tell(self, text: str) -> None:
         """A notice the person should read (a file moved aside, a history problem); does not block."""
@@ -274,6 +283,8 @@ class Shell(QObject):
     # -- custom routines ---------------------------------------------------------------------------
 
     def edit_routine(self, routine_id: str | None, add: str | None = None) -> None:
+        from acupressure_desktop.ui.routine_editor import RoutineEditor  # only when asked: off the start-up path
+
         routine = self.library.get(routine_id) if routine_id else None
         editor = RoutineEditor(self.catalog, self.search, self.library, routine, self.window)
         if add:
@@ -316,8 +327,16 @@ class Shell(QObject):
             self.library.delete(routine_id)
             self.refresh_routines()
 
+    @Slot(str)
+    def _export(self, routine_id: str) -> None:
+        from acupressure_desktop.ui.routine_editor import export_routine
+
+        export_routine(self.window, self.library, routine_id)
+
     @Slot()
     def _import(self) -> None:
+        from acupressure_desktop.ui.routine_editor import import_routine
+
         routine = import_routine(self.window, self.library)
         if routine is not None:
             self.refresh_routines()
