@@ -436,7 +436,7 @@ class BodyMapView(QGraphicsView):
         }
         if key in arrows:
             self._move_focus(*arrows[Qt.Key(key)])
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.focused_marker:
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.focused_marker:
             self.pointActivated.emit(self.focused_marker.hotspot.code)
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_in()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox
 
+from acupressure_desktop import APP_TITLE, __version__
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.catalog.search import PointSearch
@@ -37,6 +38,19 @@ from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
+SHORTCUTS = (
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Learn, Routines, History"),
+    ("Ctrl+F", "Search points"),
+    ("Tab, arrow keys", "Move between the points on the map"),
+    ("Enter", "Open the point"),
+    ("Escape", "Clear the search, filter and selection"),
+    ("+ / - / 0", "Zoom in, zoom out, fit"),
+    ("Space", "Start or pause the session"),
+    ("Ctrl+Left / Ctrl+Right", "Previous or next step"),
+    ("Ctrl+.", "Stop the session"),
+    ("Ctrl+H", "Stop, this hurts"),
+    ("Ctrl+M", "Compact session timer"),
+)
 
 
 class Shell(QObject):
@@ -89,6 +103,7 @@ class Shell(QObject):
         self.controller.sessionStarted.connect(self.reminders.session_started)
         self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
         self.window.closing.connect(self.reminders.prompt.hide)
+        self._add_help_menu()
         self.set_colors(colors)
         self.apply_settings()
 
@@ -156,6 +171,37 @@ class Shell(QObject):
         favourites = set(self.settings.favourites) | {code} if on else set(self.settings.favourites) - {code}
         self.settings = self.settings.model_copy(update={"favourites": tuple(sorted(favourites))})
         self._persist(self.settings)
+
+    def _add_help_menu(self) -> None:
+        menu = self.window.menu_help
+        menu.addAction("Safety notice and profile…", self._show_notice)
+        menu.addAction("Keyboard shortcuts", self._show_shortcuts)
+        menu.addSeparator()
+        menu.addAction(f"About {APP_TITLE}", self._show_about)
+
+    @Slot()
+    def _show_notice(self) -> None:
+        dialog = WelcomeDialog(self.settings.safety, self.window)
+        if dialog.exec() == WelcomeDialog.DialogCode.Accepted:
+            self.update_settings(self.settings.model_copy(update={"safety": dialog.profile()}))
+
+    @Slot()
+    def _show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS)
+        QMessageBox.information(self.window, "Keyboard shortcuts", f"<table cellpadding='3'>{rows}</table>")
+
+    @Slot()
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self.window,
+            f"About {APP_TITLE}",
+            f"<h3>{APP_TITLE} {__version__}</h3>"
+            "<p>Learn and practise self-acupressure and self-massage.</p>"
+            f"<p>{len(self.catalog.points)} points located after the WHO Standard Acupuncture Point Locations "
+            "(2008); every text written for this app with its sources cited in the point details.</p>"
+            "<p>Self-care education, not medical advice. Your data stays on this computer.</p>"
+            "<p>Free software under the MIT licence.</p>",
+        )
 
     @Slot(object)
     def handle_launch_request(self, routine_id: str | None) -> None:
