@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QGroupBox,
     QLabel,
     QScrollArea,
     QVBoxLayout,
@@ -15,7 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop import APP_TITLE
-from acupressure_desktop.domain.safety import CONDITIONS, SafetyProfile
+from acupressure_desktop.domain.safety import SafetyProfile
+from acupressure_desktop.ui.settings_dialog import SafetyProfileEditor
 
 # Bump when the notice changes in substance: people then see it once more.
 NOTICE_VERSION = 1
@@ -49,22 +48,9 @@ class WelcomeDialog(QDialog):
         notice.setTextFormat(Qt.TextFormat.RichText)
         notice.setAccessibleName("What the app is and how to press safely")
 
-        box = QGroupBox("Your safety profile (tick what applies; you can change it later in Settings)")
-        box_layout = QVBoxLayout(box)
-        self.boxes: dict[str, QCheckBox] = {}
-        for condition in CONDITIONS:
-            check = QCheckBox(condition.label)
-            check.setChecked(bool(getattr(profile, condition.field)))
-            check.setToolTip(condition.explanation)
-            check.setAccessibleName(condition.label)
-            check.setAccessibleDescription(condition.explanation)
-            explanation = QLabel(condition.explanation)
-            explanation.setObjectName("muted")
-            explanation.setWordWrap(True)
-            explanation.setContentsMargins(24, 0, 0, 6)
-            box_layout.addWidget(check)
-            box_layout.addWidget(explanation)
-            self.boxes[condition.field] = check
+        self.safety = SafetyProfileEditor(
+            profile, "Your safety profile (tick what applies; you can change it later in Settings)"
+        )
         privacy = QLabel("Your answers stay on this computer. Nothing is sent anywhere.")
         privacy.setObjectName("muted")
 
@@ -72,7 +58,7 @@ class WelcomeDialog(QDialog):
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(heading)
         body_layout.addWidget(notice)
-        body_layout.addWidget(box)
+        body_layout.addWidget(self.safety)
         body_layout.addWidget(privacy)
         body_layout.addStretch(1)
         scroll = QScrollArea()
@@ -94,4 +80,4 @@ class WelcomeDialog(QDialog):
         layout.addWidget(buttons)
 
     def profile(self) -> SafetyProfile:
-        return SafetyProfile(**{field: check.isChecked() for field, check in self.boxes.items()})
+        return self.safety.profile()
