@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from acupressure_desktop import APP_TITLE, __version__
 from acupressure_desktop.catalog.loader import Catalog
@@ -35,6 +35,7 @@ from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routines_page import RoutinesPage
 from acupressure_desktop.ui.session_controller import Recorder, SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock
+from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
@@ -104,6 +105,11 @@ class Shell(QObject):
         self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
         self.window.closing.connect(self.reminders.prompt.hide)
         self._add_help_menu()
+        self.settings_action = self.window.menu_app.addAction("&Settings…")
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        self.window.menu_app.addSeparator()
+        self.window.menu_app.addAction(self.window.quit_action)
         self.set_colors(colors)
         self.apply_settings()
 
@@ -119,6 +125,24 @@ class Shell(QObject):
         self.apply_settings()
         self.reminders.set_schedule(settings.reminders)
         self._persist(settings)
+
+    @Slot()
+    def open_settings(self) -> None:
+        """The settings dialog: each change applies and is saved at once; a theme change re-themes."""
+        dialog = SettingsDialog(self.settings, [(r.id, r.title) for r in self.library.all()], self.window)
+
+        def apply(new: Settings) -> None:
+            theme_changed = new.theme != self.settings.theme
+            self.update_settings(new)
+            app = QApplication.instance()
+            if theme_changed and isinstance(app, QApplication):
+                colors = theme.resolve(new.theme)
+                theme.apply(app, colors)
+                self.set_colors(colors)
+
+        dialog.settingsChanged.connect(apply)
+        dialog.exec()
+        dialog.deleteLater()
 
     def attach_history(self, repository: HistoryRepository, recorder: Recorder) -> None:
         """The practice history is open: record sessions from now on."""
