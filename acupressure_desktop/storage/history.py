@@ -281,6 +281,10 @@ class HistoryRepository:
     def now(self) -> datetime:
         return self._clock()
 
+    def local_time(self, moment: datetime) -> datetime:
+        """``moment`` in the person's zone, for display."""
+        return moment.astimezone(self._tz)
+
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self._tz).date()
 
@@ -496,6 +500,12 @@ class HistoryRepository:
         with self.db.reading() as conn:
             cursor = conn.execute(f"SELECT s.rowid{source}{where} ORDER BY {order}", params)
             return [key for (key,) in cursor.fetchall()]
+
+    def session_key(self, session_id: str) -> int | None:
+        """The row key of a session (see :meth:`session_keys`), None when there is no such session."""
+        with self.db.reading() as conn:
+            row = conn.execute("SELECT rowid FROM sessions WHERE id = ?", (uuid.UUID(session_id).bytes,)).fetchone()
+        return None if row is None else int(row[0])
 
     def sessions_for_keys(self, keys: Sequence[int]) -> dict[int, Session]:
         if not keys:

@@ -1,0 +1,683 @@
+"""The History page: totals, practice calendar, weekly minutes, before→after by routine, all sessions.
+
+The page only shows and forwards: every number comes from the repository's SQL
+statistics, every change goes through the repository. Storage faults (a full or
+read-only disk) are shown in a warning line or a message box, never raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from acupressure_desktop.storage.errors import StorageError
+from acupressure_desktop.storage.exchange import ExportFormat, ImportRefused, export_to_file, import_json
+from acupressure_desktop.storage.history import (
+    HistoryRepository,
+    RoutineChange,
+    Session,
+    SessionFilter,
+    Status,
+    week_start,
+)
+from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
+from acupressure_desktop.ui.history.checkin import EditSessionDialog
+from acupressure_desktop.ui.history.model import Column, SessionTableModel, date_text, signed
+
+RoutineTitles = Callable[[str], str | None]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+class StatCard(QFrame):
+    """A big number with a caption under it."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._caption = caption
+        self.value_label = QLabel("–")
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.75)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.value_label.setFont(font)
+        self.caption_label = QLabel(caption)
+        self.caption_label.setObjectName("muted")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 12)
+        layout.setSpacing(0)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.caption_label)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_value(self, value: str, detail: str = "") -> None:
+        self.value_label.setText(value)
+        self.caption_label.setText(f"{self._caption} · {detail}" if detail else self._caption)
+        self.setAccessibleName(f"{self._caption}: {value}" + (f", {detail}" if detail else ""))
+
+
+def _section(title: str, *widgets: QWidget, grow: QWidget | None = None) -> QFrame:
+    """A titled card; ``grow`` takes the spare height (else the content stays at the top)."""
+    card = QFrame()
+    card.setObjectName("card")
+    card.setFrameShape(QFrame.Shape.StyledPanel)
+    heading = QLabel(title)
+    heading.setObjectName("subtitle")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(16, 12, 16, 14)
+    layout.setSpacing(8)
+    layout.addWidget(heading)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if widget is grow else 0)
+    if grow is None:
+        layout.addStretch(1)
+    return card
+
+
+class ChangeDelegate(QStyledItemDelegate):
+    """Draws before → after on a 0–10 track: a ring for before, a dot for after."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().paint(painter, option, QModelIndex())  # background and selection only
+        values = index.data(Qt.ItemDataRole.UserRole)
+        if not values:
+            return
+        before, after = values
+        palette = option.palette  # type: ignore[attr-defined]
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        left, right = rect.left() + 10, rect.right() - 10
+        y = rect.center().y()
+
+        def x_of(value: float) -> float:
+            return left + (right - left) * value / 10
+
+        round_cap = (Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(mix(base, text, 0.15), 2, *round_cap))
+        painter.drawLine(left, y, right, y)
+        painter.setPen(QPen(accent, 3, *round_cap))
+        painter.drawLine(int(x_of(before)), y, int(x_of(after)), y)
+        painter.setPen(QPen(accent, 2))
+        painter.setBrush(base)
+        painter.drawEllipse(QRect(int(x_of(before)) - 5, y - 5, 10, 10))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(accent)
+        painter.drawEllipse(QRect(int(x_of(after)) - 5, y - 5, 10, 10))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(92, 26)
+
+
+class RoutineChangeTable(QTableWidget):
+    """Per routine: average rating before and after, the change, and how many sessions it rests on."""
+
+    HEADERS = ("Routine", "Before → after", "Change", "Sessions")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.setAccessibleName("Average rating before and after, per routine")
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move inside it
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.setItemDelegateForColumn(1, ChangeDelegate(self))
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 92)
+        for column in (2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.verticalHeader().setDefaultSectionSize(27)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setStyleSheet("QTableWidget { border: none; background: transparent; }")  # it sits in a card
+        # As tall as the charts beside it, no taller: the sessions table below gets the room.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.setMinimumHeight(110)
+
+    def set_changes(self, changes: list[RoutineChange], titles: RoutineTitles | None) -> None:
+        self.setRowCount(len(changes))
+        for row, change in enumerate(changes):
+            title = (titles(change.routine_id) if titles else None) or change.routine_title
+            name = QTableWidgetItem(title)
+            name.setToolTip(f"{title}\nRated: {change.rating_label or 'rating'}, 0–10")
+            track = QTableWidgetItem()
+            track.setData(Qt.ItemDataRole.UserRole, (change.average_before, change.average_after))
+            spoken = f"{change.average_before:.1f} to {change.average_after:.1f}"
+            track.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
+            track.setToolTip(
+                f"{change.rating_label or 'Rating'}: {change.average_before:.1f} → {change.average_after:.1f}"
+            )
+            delta = QTableWidgetItem(signed(change.average_change, 1))
+            delta.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            count = QTableWidgetItem(f"{change.sessions:,}")
+            count.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            for column, item in enumerate((name, track, delta, count)):
+                self.setItem(row, column, item)
+
+
+class UndoBar(QFrame):
+    """'Session deleted. Undo' after a delete, until dismissed or undone."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("undoBar")
+        self.label = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setAccessibleName("Undo the delete")
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setAccessibleName("Dismiss")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 6, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.undo_button)
+        layout.addWidget(self.close_button)
+        self.setAutoFillBackground(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.setAccessibleName(text)
+        palette = self.palette()
+        palette.setColor(
+            QPalette.ColorRole.Window,
+            mix(palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight), 0.14),
+        )
+        self.setPalette(palette)
+        self.show()
+
+
+PERIODS = ("All time", "Last 7 days", "Last 30 days", "Last 12 months", "Custom range")
+
+
+class HistoryView(QWidget):
+    """The History page; ``refresh()`` after a session ends."""
+
+    historyChanged = Signal()  # after an edit, a delete, an undo or an import
+
+    def __init__(
+        self,
+        repository: HistoryRepository,
+        routine_title: RoutineTitles | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.repository = repository
+        self._titles = routine_title
+        self._deleted: list[Session] = []  # newest last: what Undo brings back
+
+        title = QLabel("Practice history")
+        title.setObjectName("title")
+        self.import_button = QPushButton("Import…")
+        self.import_button.setAccessibleName("Import a history export")
+        self.import_button.clicked.connect(self.import_history)
+        self.export_button = QPushButton("Export")
+        self.export_button.setAccessibleName("Export the sessions shown")
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction("As CSV (spreadsheets)…", lambda: self.export_history(ExportFormat.CSV))
+        export_menu.addAction("As JSON (can be imported)…", lambda: self.export_history(ExportFormat.JSON))
+        self.export_button.setMenu(export_menu)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
+
+        self.warning = QLabel()
+        self.warning.setObjectName("warning")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+
+        self.week_card = StatCard("This week")
+        self.current_card = StatCard("Current streak")
+        self.longest_card = StatCard("Longest streak")
+        self.sessions_card = StatCard("Sessions")
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in (self.week_card, self.current_card, self.longest_card, self.sessions_card):
+            cards.addWidget(card)
+
+        self.heat_map = HeatMap()
+        self.heat_map.dayActivated.connect(self.show_day)
+        self.weekly_chart = WeeklyChart()
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        charts.addWidget(_section(f"Practice days · last {HEAT_WEEKS} weeks", self.heat_map, grow=self.heat_map), 5)
+        charts.addWidget(_section("Minutes per week", self.weekly_chart, grow=self.weekly_chart), 4)
+        # The third card, before → after by routine, is added below once its table exists.
+
+        self.period = QComboBox()
+        self.period.addItems(PERIODS)
+        self.period.setAccessibleName("Period")
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.first_day = QDateEdit()
+        self.last_day = QDateEdit()
+        for edit, name in ((self.first_day, "From date"), (self.last_day, "To date")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(self._apply_filter)
+            edit.setVisible(False)
+        self.routine_filter = QComboBox()
+        self.routine_filter.setAccessibleName("Routine")
+        self.routine_filter.setMinimumContentsLength(16)
+        self.routine_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.routine_filter.currentIndexChanged.connect(self._apply_filter)
+        self.clear_filter_button = QPushButton("Show all")
+        self.clear_filter_button.setAccessibleName("Clear the filters")
+        self.clear_filter_button.clicked.connect(self.clear_filters)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setAccessibleName("Edit the selected session")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete the selected session")
+        self.delete_button.clicked.connect(self.delete_selected)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        self.first_day_dash = QLabel("–")
+        self.first_day_dash.setVisible(False)
+        for widget in (self.period, self.first_day, self.first_day_dash, self.last_day, self.routine_filter):
+            filters.addWidget(widget)
+        filters.addWidget(self.clear_filter_button)
+        filters.addStretch(1)
+        filters.addWidget(self.edit_button)
+        filters.addWidget(self.delete_button)
+
+        self.model = SessionTableModel(repository, routine_title, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Sessions")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.STARTED, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move inside it
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in (
+            (Column.STARTED, 190),
+            (Column.ROUTINE, 200),
+            (Column.PRACTISED, 84),
+            (Column.STEPS, 64),
+            (Column.STATUS, 120),
+            (Column.BEFORE, 68),
+            (Column.AFTER, 68),
+            (Column.CHANGE, 72),
+        ):
+            header.resizeSection(column, width)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.rowsRemoved.connect(self._update_buttons)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.count_label = QLabel()
+        self.count_label.setObjectName("muted")
+
+        self.undo_bar = UndoBar()
+        self.undo_bar.undo_button.clicked.connect(self.undo_delete)
+
+        sessions = _section(
+            "Sessions", self._wrap(filters), self.undo_bar, self.table, self.count_label, grow=self.table
+        )
+        self.changes = RoutineChangeTable()
+        self.changes_legend = QLabel("○ before  ● after · averages on the 0–10 scale")
+        self.changes_legend.setObjectName("muted")
+        self.changes_empty = QLabel("Rate a session before and after it to see here how much each routine helps you.")
+        self.changes_empty.setObjectName("muted")
+        self.changes_empty.setWordWrap(True)
+        self.changes_empty.setAlignment(Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(
+            _section(
+                "Before → after, by routine", self.changes_empty, self.changes, self.changes_legend, grow=self.changes
+            ),
+            5,
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.warning)
+        layout.addLayout(cards)
+        layout.addLayout(charts)
+        layout.addWidget(sessions, 1)
+
+        self.delete_action = QAction("Delete session", self)
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.table.addAction(self.delete_action)
+        self.undo_action = QAction("Undo delete", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.triggered.connect(self.undo_delete)
+        self.addAction(self.undo_action)
+
+        self.refresh()
+
+    @staticmethod
+    def _wrap(layout: QHBoxLayout) -> QWidget:
+        holder = QWidget()
+        layout.setContentsMargins(0, 0, 0, 0)
+        holder.setLayout(layout)
+        return holder
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _storage(self, action: str) -> Iterator[None]:
+        """Show storage faults in the warning line instead of raising them."""
+        try:
+            yield
+        except StorageError as exc:
+            self.warning.setText(f"{action}: {exc}")
+            self.warning.show()
+        else:
+            self.warning.hide()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Read everything again: after a session ends, an import, or a day change."""
+        with self._storage("The history could not be read"):
+            self._refresh_routines()
+            self.model.reload()
+            self._refresh_stats()
+        self._update_count()
+
+    def _refresh_stats(self) -> None:
+        repo = self.repository
+        today = repo.today()
+        summary = repo.summary(today)
+        self.week_card.set_value(minutes_text(summary.week_seconds / 60))
+        self.current_card.set_value(_plural(summary.streaks.current, "day"))
+        longest = summary.streaks.longest_end
+        self.longest_card.set_value(
+            _plural(summary.streaks.longest, "day"),
+            f"ended {longest.day} {longest:%b %Y}" if longest and longest < today - timedelta(days=1) else "",
+        )
+        self.sessions_card.set_value(f"{summary.sessions:,}", minutes_text(summary.seconds / 60) + " in all")
+        first = today - timedelta(days=today.weekday() + 7 * (HEAT_WEEKS - 1))
+        self.heat_map.set_days(repo.practice_days(first, today), today)
+        self.weekly_chart.set_weeks(repo.minutes_per_week(first, today), week_start(today))
+        changes = repo.routine_changes()
+        self.changes.set_changes(changes, self._titles)
+        self.changes.setVisible(bool(changes))
+        self.changes_legend.setVisible(bool(changes))
+        self.changes_empty.setVisible(not changes)
+
+    def _refresh_routines(self) -> None:
+        chosen = self.routine_filter.currentData()
+        self.routine_filter.blockSignals(True)
+        self.routine_filter.clear()
+        self.routine_filter.addItem("All routines", None)
+        for routine_id, stored_title in self.repository.routines():
+            self.routine_filter.addItem(
+                (self._titles(routine_id) if self._titles else None) or stored_title, routine_id
+            )
+        index = self.routine_filter.findData(chosen)
+        self.routine_filter.setCurrentIndex(max(0, index))
+        self.routine_filter.blockSignals(False)
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        filtered = self.model.filter != SessionFilter()
+        self.count_label.setText(_plural(shown, "session") + (" match the filters" if filtered else ""))
+        self.clear_filter_button.setEnabled(filtered)
+
+    # -- filters -----------------------------------------------------------------------------
+
+    def _period_changed(self, index: int) -> None:
+        custom = PERIODS[index] == "Custom range"
+        if custom and not self.first_day.isVisibleTo(self):
+            today = self.repository.today()
+            self._set_dates(today - timedelta(days=29), today)
+        self._show_dates(custom)
+        self._apply_filter()
+
+    def _show_dates(self, visible: bool) -> None:
+        for widget in (self.first_day, self.first_day_dash, self.last_day):
+            widget.setVisible(visible)
+
+    def _set_dates(self, first: date, last: date) -> None:
+        for edit, day in ((self.first_day, first), (self.last_day, last)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+
+    def current_filter(self) -> SessionFilter:
+        today = self.repository.today()
+        routine_id = self.routine_filter.currentData()
+        period = PERIODS[self.period.currentIndex()]
+        first: date | None = None
+        last: date | None = None
+        if period == "Last 7 days":
+            first = today - timedelta(days=6)
+        elif period == "Last 30 days":
+            first = today - timedelta(days=29)
+        elif period == "Last 12 months":
+            first = today.replace(year=today.year - 1) + timedelta(days=1)
+        elif period == "Custom range":
+            first = self.first_day.date().toPython()
+            last = self.last_day.date().toPython()
+        return SessionFilter(first_day=first, last_day=last, routine_id=routine_id)
+
+    @Slot()
+    def _apply_filter(self) -> None:
+        with self._storage("The history could not be read"):
+            self.model.set_filter(self.current_filter())
+        self._update_count()
+
+    @Slot(object)
+    def show_day(self, day: date) -> None:
+        """Show the sessions of one day (a click on the calendar)."""
+        self._set_dates(day, day)
+        self.period.blockSignals(True)
+        self.period.setCurrentIndex(PERIODS.index("Custom range"))
+        self.period.blockSignals(False)
+        self._show_dates(True)
+        self._apply_filter()
+
+    @Slot()
+    def clear_filters(self) -> None:
+        self.routine_filter.blockSignals(True)
+        self.routine_filter.setCurrentIndex(0)
+        self.routine_filter.blockSignals(False)
+        self.period.setCurrentIndex(0)
+        self._apply_filter()
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def selected_session(self) -> Session | None:
+        row = self.selected_row()
+        return None if row is None else self.model.session_at(row)
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        session = self.selected_session() if self.model.rowCount() else None
+        editable = session is not None and session.status is not Status.RUNNING
+        self.edit_button.setEnabled(editable)
+        self.delete_button.setEnabled(editable)
+        self.delete_action.setEnabled(editable)
+        self.undo_action.setEnabled(bool(self._deleted))
+
+    def _title_of(self, session: Session) -> str:
+        return (self._titles(session.routine_id) if self._titles else None) or session.routine_title
+
+    @Slot()
+    def edit_selected(self) -> None:
+        session = self.selected_session()
+        if session is None or session.status is Status.RUNNING:
+            return
+        dialog = EditSessionDialog(
+            session, f"{self._title_of(session)} · {date_text(self.repository.local_time(session.started_at))}", self
+        )
+        if dialog.exec() != EditSessionDialog.DialogCode.Accepted:
+            return
+        self.apply_edit(session.id, *dialog.values())
+
+    def apply_edit(self, session_id: str, before: int | None, after: int | None, note: str) -> None:
+        with self._storage("The change could not be saved"):
+            self.repository.set_checkin(session_id, before, after, note)
+            row = self.model.row_of(session_id)
+            if row is not None:
+                self.model.refresh_row(row)
+            self._refresh_stats()
+            self.historyChanged.emit()
+
+    @Slot()
+    def delete_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        session = self.model.session_at(row)
+        if session.status is Status.RUNNING:
+            return
+        with self._storage("The session could not be deleted"):
+            deleted = self.repository.delete(session.id)
+            self._deleted.append(deleted)
+            self.model.forget_row(row)
+            if self.model.rowCount():
+                self.table.selectRow(min(row, self.model.rowCount() - 1))
+            self._refresh_stats()
+            self._refresh_routines()
+            when = date_text(self.repository.local_time(deleted.started_at))
+            self.undo_bar.show_message(f"Deleted “{self._title_of(deleted)}” of {when}.")
+            self.historyChanged.emit()
+        self._update_count()
+        self._update_buttons()
+
+    @Slot()
+    def undo_delete(self) -> None:
+        if not self._deleted:
+            return
+        session = self._deleted[-1]
+        with self._storage("The session could not be restored"):
+            self.repository.restore(session)
+            self._deleted.pop()
+            self.model.reload()
+            row = self.model.row_of(session.id)
+            if row is not None:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+            self._refresh_stats()
+            self._refresh_routines()
+            if self._deleted:
+                last = self._deleted[-1]
+                when = date_text(self.repository.local_time(last.started_at))
+                self.undo_bar.show_message(f"Deleted “{self._title_of(last)}” of {when}.")
+            else:
+                self.undo_bar.hide()
+            self.historyChanged.emit()
+        self._update_count()
+        self._update_buttons()
+
+    # -- export and import -----------------------------------------------------------------
+
+    @contextmanager
+    def _busy(self) -> Iterator[None]:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            yield
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def export_history(self, fmt: ExportFormat) -> None:
+        suffix = f".{fmt.value}"
+        kind = "CSV files (*.csv)" if fmt is ExportFormat.CSV else "JSON files (*.json)"
+        default = Path.home() / f"practice-history-{self.repository.today().isoformat()}{suffix}"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export practice history", str(default), kind)
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        try:
+            with self._busy():
+                count = export_to_file(self.repository, path, fmt, self.model.filter)
+        except (StorageError, OSError) as exc:
+            QMessageBox.warning(self, "Export failed", f"The history could not be exported.\n\n{exc}")
+            return
+        QMessageBox.information(self, "Export done", f"Exported {_plural(count, 'session')} to\n{path}")
+
+    @Slot()
+    def import_history(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Import practice history", str(Path.home()), "History export (*.json);;All files (*)"
+        )
+        if not chosen:
+            return
+        try:
+            with self._busy():
+                result = import_json(self.repository, Path(chosen))
+        except ImportRefused as exc:
+            problems = "\n".join(f"• {problem}" for problem in exc.problems)
+            QMessageBox.warning(self, "Nothing was imported", f"{Path(chosen).name} cannot be imported:\n\n{problems}")
+            return
+        except (StorageError, OSError) as exc:
+            QMessageBox.warning(self, "Nothing was imported", f"The file could not be imported.\n\n{exc}")
+            return
+        self.refresh()
+        self.historyChanged.emit()
+        QMessageBox.information(
+            self,
+            "Import done",
+            f"Added {_plural(result.added, 'session')}; "
+            f"{_plural(result.skipped, 'session')} {'was' if result.skipped == 1 else 'were'} already in your history.",
+        )
