@@ -112,6 +112,9 @@ def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) ->
     assert dock.countdown.text() == "0:18"
     clock.now += 18
     controller.update()
+    assert dock.side_label.text() == "Switch sides: now the right side"
+    clock.now += 5
+    controller.update()
     assert dock.side_label.text() == "Right side"
     controller.report_pain()
     assert dock.notice.isVisible() or not dock.isVisible()

@@ -403,6 +403,6 @@ def test_the_shell_applies_and_saves_changes_and_rethemes(
     assert {r.title for r in built.library.all()} <= set(titles)
     assert built.settings.theme == "dark" and not built.settings.sounds.enabled
     assert [s.theme for s in saved] == ["system", "dark"]
-    assert not built.dock.sounds
+    assert not built.dock.chime.enabled
     assert qapp.palette().color(QPalette.ColorRole.Window) == QColor(theme.DARK.window)
     assert built.dock.pacer._colors == theme.DARK

@@ -83,6 +83,7 @@ class ReminderController(QObject):
         self._titles = routine_title
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse 10-minute timer may run 5 % late
         self._timer.timeout.connect(self.check)
         self.prompt = ReminderPrompt()
         self.prompt.startRequested.connect(self._start)

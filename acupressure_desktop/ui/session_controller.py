@@ -31,7 +31,11 @@ from acupressure_desktop.session.runner import (
 if TYPE_CHECKING:  # the history loads after the first paint; its Status is needed only when a session ends
     from acupressure_desktop.storage.history import Status
 
-DISPLAY_INTERVAL_MS = 100
+# Display refresh while running: the countdown and progress line need about 4 Hz; the
+# breathing pacer's animation needs 10 Hz (the shell picks). Step boundaries do not depend
+# on it: they have their own precise timer.
+DISPLAY_INTERVAL_MS = 250
+ANIMATED_INTERVAL_MS = 100
 
 
 class Recorder(Protocol):
@@ -83,6 +87,9 @@ class SessionController(QObject):
         self._display_timer.setInterval(DISPLAY_INTERVAL_MS)
         self._display_timer.timeout.connect(self.update)
         self._pain_seen = False
+
+    def set_display_interval(self, milliseconds: int) -> None:
+        self._display_timer.setInterval(milliseconds)
 
     def set_recorder(self, recorder: Recorder) -> None:
         self._recorder = recorder
@@ -170,14 +177,14 @@ class SessionController(QObject):
             self.sessionEnded.emit(self.plan, ending.value)
 
     def _ending(self, events: list[RunnerEvent]) -> Status | None:
+        event = next((e for e in events if isinstance(e, (Finished, Stopped))), None)
+        if event is None:
+            return None
         from acupressure_desktop.storage.history import Status
 
-        for event in events:
-            if isinstance(event, Finished):
-                return Status.COMPLETED
-            if isinstance(event, Stopped):
-                return Status.PAIN if self._pain_seen else Status.STOPPED
-        return None
+        if isinstance(event, Finished):
+            return Status.COMPLETED
+        return Status.PAIN if self._pain_seen else Status.STOPPED
 
     def _record(self, snapshot: Snapshot, events: list[RunnerEvent], force: bool) -> None:
         if self._recorder is None or self.session_id is None:

@@ -8,7 +8,6 @@ import time
 from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -33,10 +32,12 @@ from acupressure_desktop.session.runner import (
     SidesSwitched,
     Snapshot,
 )
+from acupressure_desktop.ui.chime import ChimePlayer
 from acupressure_desktop.ui.session_controller import SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.CENTER: "", Side.BOTH: "Both sides"}
+SWITCH_CUE_SECONDS = 4  # how long "switch sides" stays up at the start of the second side
 PAIN_ADVICE = (
     "Stopped this step. Sharp or severe pain is a signal to stop: release the pressure, breathe, and do not "
     "press that spot again today. Mild soreness can follow firm pressure; pain that is strong, lasts, or "
@@ -95,6 +96,40 @@ class BreathingPacer(QWidget):
         self.setAccessibleDescription(label)
 
 
+class ThinProgress(QWidget):
+    """A slim progress line. QProgressBar repaints synchronously on every change, which costs
+    more than the rest of a 100 ms refresh; this one schedules a normal, coalesced repaint."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fraction = 0.0
+        self._colors = LIGHT
+        self.setFixedHeight(6)
+        self.setAccessibleName("Step progress")
+
+    def set_colors(self, colors: Colors) -> None:
+        self._colors = colors
+        self.update()
+
+    def set_fraction(self, fraction: float) -> None:
+        fraction = min(1.0, max(0.0, fraction))
+        if abs(fraction - self._fraction) * self.width() >= 0.5:  # repaint only when a pixel changes
+            self._fraction = fraction
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        radius = self.height() / 2
+        painter.setBrush(QColor(self._colors.border))
+        painter.drawRoundedRect(QRectF(self.rect()), radius, radius)
+        if self._fraction > 0:
+            done = QRectF(0, 0, self.width() * self._fraction, self.height())
+            painter.setBrush(QColor(self._colors.accent))
+            painter.drawRoundedRect(done, radius, radius)
+
+
 class SessionDock(QDockWidget):
     closeRequested = Signal()
 
@@ -106,7 +141,8 @@ class SessionDock(QDockWidget):
         self.catalog = catalog
         self._compact = False
         self._pacer_enabled = True
-        self.sounds = True
+        self._shown: tuple[object, ...] = ()
+        self.chime = ChimePlayer()
 
         self.title = QLabel()
         self.title.setObjectName("subtitle")
@@ -125,10 +161,7 @@ class SessionDock(QDockWidget):
         font.setPointSize(34)
         font.setWeight(font.Weight.Light)
         self.countdown.setFont(font)
-        self.step_progress = QProgressBar()
-        self.step_progress.setTextVisible(False)
-        self.step_progress.setMaximumHeight(6)
-        self.step_progress.setAccessibleName("Step progress")
+        self.step_progress = ThinProgress()
         self.routine_progress = QProgressBar()
         self.routine_progress.setAccessibleName("Routine progress")
         self.routine_progress.setFormat("%v of %m steps")
@@ -207,6 +240,7 @@ class SessionDock(QDockWidget):
 
     def set_colors(self, colors: Colors) -> None:
         self.pacer.set_colors(colors)
+        self.step_progress.set_colors(colors)
 
     def set_pacer(self, enabled: bool, inhale: float, exhale: float) -> None:
         self.pacer.inhale, self.pacer.exhale = inhale, exhale
@@ -238,42 +272,53 @@ class SessionDock(QDockWidget):
 
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
+        """Called every 100 ms while running: per tick only the countdown and the progress line
+        change; the rest is redone when the step, side, phase or state changes."""
         plan = self.controller.plan
         if plan is None:
             return
+        switching = snap.side is Side.RIGHT and snap.segment_duration - snap.segment_remaining < SWITCH_CUE_SECONDS
+        key = (id(plan), snap.step_index, snap.side, snap.phase, snap.state, snap.steps_done, switching)
+        if key != self._shown:
+            self._shown = key
+            self._show_step(snap, switching)
+        finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
+        if finished:
+            self.countdown.setText("Done" if snap.state is RunnerState.FINISHED else "Stopped")
+        else:
+            self.countdown.setText(clock_text(snap.segment_remaining))
+        duration = max(snap.segment_duration, 1e-6)
+        self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
+        if self.pacer.running:
+            self.pacer.update()
+
+    def _show_step(self, snap: Snapshot, switching: bool) -> None:
+        plan = self.controller.plan
+        assert plan is not None
         if self.steps.count() != len(plan.steps):
             self.load_steps()
         step = plan.steps[snap.step_index]
         self.step_label.setText(self.catalog.step_title(step.target))
         if step.point:
-            point = self.catalog.points[step.point]
-            text = point.technique.instruction
+            text = self.catalog.points[step.point].technique.instruction
         else:
-            technique = self.catalog.techniques[step.target]
-            text = " ".join(technique.steps)
+            text = " ".join(self.catalog.techniques[step.target].steps)
         if step.note:
             text = f"{step.note} {text}"
         preparing = snap.phase is Phase.PREPARE
         self.instruction.setText(("Get ready: find the point. " if preparing else "") + text)
-        side = SIDE_WORDS.get(snap.side, "")
+        side = "Switch sides: now the right side" if switching else SIDE_WORDS.get(snap.side, "")
         self.side_label.setText(side)
         self.side_label.setVisible(bool(side))
-        self.countdown.setText(clock_text(snap.segment_remaining))
-        duration = max(snap.segment_duration, 1e-6)
-        self.step_progress.setMaximum(1000)
-        self.step_progress.setValue(int(1000 * (1 - snap.segment_remaining / duration)))
         self.routine_progress.setMaximum(snap.step_count)
         self.routine_progress.setValue(snap.steps_done)
         self.steps.setCurrentRow(snap.step_index)
-        running = snap.state is RunnerState.RUNNING
         self.play.setText({RunnerState.RUNNING: "Pause", RunnerState.PAUSED: "Resume"}.get(snap.state, "Start"))
         finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
         for button in (self.previous, self.next, self.stop, self.pain):
             button.setEnabled(not finished and snap.state is not RunnerState.READY)
         self.play.setEnabled(not finished)
-        if finished:
-            self.countdown.setText("Done" if snap.state is RunnerState.FINISHED else "Stopped")
-        self.pacer.running = running
+        self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
 
     @Slot(object)
@@ -282,7 +327,4 @@ class SessionDock(QDockWidget):
             self.notice.setText(PAIN_ADVICE)
             self.notice.show()
         elif isinstance(event, (SegmentStarted, SidesSwitched)):
-            if isinstance(event, SidesSwitched):
-                self.side_label.setText("Switch sides")
-            if self.sounds:
-                QApplication.beep()
+            self.chime.play()

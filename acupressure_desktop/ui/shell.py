@@ -33,7 +33,13 @@ from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routines_page import RoutinesPage
-from acupressure_desktop.ui.session_controller import Recorder, SessionController, SessionPlan
+from acupressure_desktop.ui.session_controller import (
+    ANIMATED_INTERVAL_MS,
+    DISPLAY_INTERVAL_MS,
+    Recorder,
+    SessionController,
+    SessionPlan,
+)
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
@@ -94,6 +100,7 @@ class Shell(QObject):
         self.routines.deleteRequested.connect(self._delete)
         self.routines.importRequested.connect(self._import)
         self.routines.exportRequested.connect(self._export)
+        self._followed: tuple[object, ...] = ()
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
         titles = {r.id: r.title for r in self.library.all()}
@@ -180,9 +187,11 @@ class Shell(QObject):
         flagged = {code for code, point in self.catalog.points.items() if point.caution_kinds() & kinds}
         self.learn.set_flagged(flagged, kinds)
         self.learn.set_favourites(set(settings.favourites))
-        self.dock.sounds = settings.sounds.enabled
+        self.dock.chime.enabled = settings.sounds.enabled
+        self.dock.chime.set_volume(settings.sounds.volume)
         breathing = settings.breathing
         self.dock.set_pacer(breathing.enabled, breathing.inhale_seconds, breathing.exhale_seconds)
+        self.controller.set_display_interval(ANIMATED_INTERVAL_MS if breathing.enabled else DISPLAY_INTERVAL_MS)
         self.refresh_routines()
 
     def refresh_routines(self) -> None:
@@ -319,10 +328,12 @@ class Shell(QObject):
 
     @Slot(object)
     def _follow_step(self, snapshot: Snapshot) -> None:
-        """Show the current step's point on the map, on a view that has it."""
+        """Show the current step's point on the map, on a view that has it (only when the step changes)."""
         plan = self.controller.plan
-        if plan is None:
+        where = (id(plan), snapshot.step_index, snapshot.side, snapshot.state)
+        if plan is None or where == self._followed:
             return
+        self._followed = where
         step = plan.steps[snapshot.step_index]
         running = snapshot.state.value in ("running", "paused")
         if not running:
