@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 # Each module exposes run() -> dict of figure name -> value; targets are checked here.
-MODULES = ["bench_startup", "bench_catalog", "bench_ui", "bench_timing", "bench_history"]
+MODULES = ["bench_startup", "bench_catalog", "bench_ui", "bench_timing", "bench_cpu", "bench_soak", "bench_history"]
 TARGETS: dict[str, tuple[str, float]] = {
     "startup_ratio": ("<=", 2.0),
     "app_peak_rss_mb": ("<=", 120.0),
@@ -32,6 +32,15 @@ TARGETS: dict[str, tuple[str, float]] = {
     "click_to_panel_worst_ms": ("<=", 33.0),
     "view_switch_worst_ms": ("<=", 50.0),
     "search_keystroke_worst_ms": ("<=", 16.0),
+    "boundary_lateness_max_ms": ("<=", 50.0),
+    "drift_end_error_ms": ("<=", 0.0),
+    "cpu_routine_percent": ("<=", 1.0),
+    "soak_30min_completed": (">=", 1.0),
+    "history_db_mb": ("<=", 20.0),
+    "history_stat_worst_ms": ("<=", 50.0),
+    "history_view_open_ms": ("<=", 300.0),
+    "history_export_csv_s": ("<=", 1.0),
+    "history_import_json_s": ("<=", 3.0),
 }
 
 
