@@ -175,6 +175,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
     shell, catalog = gui.shell, gui.catalog
+    shell.ask_checkins = False  # nobody is there to answer
     gui.attach_history()
     gui.tell_notices()
     if args.view is not None:
@@ -195,9 +196,13 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
             print(f"{APP_NAME}: --routine {args.routine}: no such routine for this safety profile", file=sys.stderr)
             return 2
         shell.start_routine(args.routine)
-    pages = {"learn": shell.page_learn, "routines": shell.page_routines}
+    pages = {"learn": shell.page_learn, "routines": shell.page_routines, "history": shell.page_history}
     if args.page is not None:
-        shell.window.show_page(pages[args.page])
+        page = pages[args.page]
+        if page is None:
+            print(f"{APP_NAME}: --page {args.page}: the history could not be opened", file=sys.stderr)
+            return 1
+        shell.window.show_page(page)
     width, height = args.size or (1280, 800)
     gui.window.resize(width, height)
     gui.window.show()

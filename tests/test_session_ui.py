@@ -14,6 +14,7 @@ from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import Side, Step
 from acupressure_desktop.domain.safety import SafetyProfile
+from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.session.library import RoutineLibrary
 from acupressure_desktop.session.runner import RunnerState
 from acupressure_desktop.settings import Settings
@@ -185,3 +186,23 @@ def test_reference_only_point_is_never_practised(shell: Shell, monkeypatch: pyte
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     shell.practise_point("ST9")
     assert shown and shell.controller.runner is None
+
+
+def test_history_page_and_check_ins_record_the_session(
+    shell: Shell, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acupressure_desktop.storage.history import open_history
+    from acupressure_desktop.storage.recorder import SessionRecorder
+    from acupressure_desktop.ui.history.checkin import CheckIn, CheckInDialog
+
+    answers = iter([CheckIn(7, ""), CheckIn(3, "calmer")])
+    monkeypatch.setattr(CheckInDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(CheckInDialog, "result_checkin", lambda self: next(answers))
+    opened = open_history(app_paths)
+    shell.attach_history(opened.repository, SessionRecorder(opened.repository))
+    assert shell.window.page_tabs.tabText(shell.page_history) == "History"
+    assert shell.start_routine("quick-reset")
+    shell.controller.stop()
+    (session,) = opened.repository.list_sessions()
+    assert (session.routine_id, session.status.value) == ("quick-reset", "stopped")
+    assert (session.before_rating, session.after_rating, session.note) == (7, 3, "calmer")

@@ -7,6 +7,7 @@ routes requests between widgets and those services and asks the person when need
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QIcon, QKeySequence
@@ -36,13 +37,17 @@ from acupressure_desktop.ui.routines_page import RoutinesPage
 from acupressure_desktop.ui.session_controller import (
     ANIMATED_INTERVAL_MS,
     DISPLAY_INTERVAL_MS,
-    Recorder,
     SessionController,
     SessionPlan,
 )
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
+
+if TYPE_CHECKING:  # the history and its widgets load after the first paint
+    from acupressure_desktop.storage.recorder import SessionRecorder
+    from acupressure_desktop.ui.history.checkin import CheckIn
+    from acupressure_desktop.ui.history.view import HistoryView
 
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
 SHORTCUTS = (
@@ -74,6 +79,10 @@ class Shell(QObject):
     ) -> None:
         super().__init__()
         self.history: HistoryRepository | None = None
+        self.recorder: SessionRecorder | None = None
+        self.history_view: HistoryView | None = None
+        self.page_history: int | None = None
+        self.ask_checkins = True  # tests and screenshots turn the check-in questions off
         self.catalog = catalog
         self.search = search
         self.library = library
@@ -110,6 +119,7 @@ class Shell(QObject):
         self.reminders.quitRequested.connect(self.window.close)
         self.controller.sessionStarted.connect(self.reminders.session_started)
         self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
+        self.controller.sessionEnded.connect(self._after_session)
         self.window.closing.connect(self.reminders.prompt.hide)
         self._add_help_menu()
         self.settings_action = self.window.menu_app.addAction("&Settings…")
@@ -151,10 +161,23 @@ class Shell(QObject):
         dialog.exec()
         dialog.deleteLater()
 
-    def attach_history(self, repository: HistoryRepository, recorder: Recorder) -> None:
-        """The practice history is open: record sessions from now on."""
+    def attach_history(self, repository: HistoryRepository, recorder: SessionRecorder) -> None:
+        """The practice history is open: record sessions from now on, and show the History page."""
+        from acupressure_desktop.ui.history.view import HistoryView
+
         self.history = repository
+        self.recorder = recorder
         self.controller.set_recorder(recorder)
+        self.history_view = HistoryView(repository, self._routine_title)
+        self.page_history = self.window.add_page("History", self.history_view, "Ctrl+3")
+
+    def _routine_title(self, routine_id: str) -> str | None:
+        routine = self.library.get(routine_id)
+        if routine is not None:
+            return routine.title
+        code = routine_id.removeprefix("point:")
+        point = self.catalog.points.get(code)
+        return f"{point.code} {point.pinyin}" if point else None
 
     def show_storage_problem(self, problem: str | None) -> None:
         """The recorder cannot write (full or read-only disk): say so until it can again."""
@@ -302,7 +325,7 @@ class Shell(QObject):
             rating_label=self._rating_label(routine.benefits),
             benefits=tuple(routine.benefits),
         )
-        self.run_plan(plan)
+        self.run_plan(plan, ask_before=True)
         return True
 
     def offer_for(self, routine_id: str) -> RoutineOffer | None:
@@ -316,15 +339,36 @@ class Shell(QObject):
         technique_cautions = {t.id: t.cautions for t in self.catalog.techniques.values()}
         return routines_for_profile(self.library.all(), self.catalog.points, technique_cautions, self.settings.safety)
 
-    def run_plan(self, plan: SessionPlan) -> None:
+    def run_plan(self, plan: SessionPlan, ask_before: bool = False) -> None:
         if self.controller.active:
             self.controller.stop()
+        before = self._check_in("before", plan) if ask_before else None
         self.controller.load(plan, prepare_seconds=self.settings.prepare_seconds)
         self.dock.load_steps()
         self.dock.show()
         self.dock.raise_()
         self.window.show_page(self.page_learn)
         self.controller.start()
+        if before is not None and before.rating is not None and self.recorder is not None:
+            self.recorder.checkin(before_rating=before.rating)
+
+    def _check_in(self, moment: Literal["before", "after"], plan: SessionPlan) -> CheckIn | None:
+        """The optional rating; None when skipped, or when there is no history to keep it."""
+        if self.recorder is None or not self.ask_checkins:
+            return None
+        from acupressure_desktop.ui.history.checkin import CheckInDialog
+
+        dialog = CheckInDialog(moment, plan.rating_label, plan.title, self.window)
+        dialog.exec()
+        return dialog.result_checkin()
+
+    @Slot(object, str)
+    def _after_session(self, plan: SessionPlan, status: str) -> None:
+        after = self._check_in("after", plan) if status != "pain" else None
+        if after is not None and self.recorder is not None:
+            self.recorder.checkin(after_rating=after.rating, note=after.note)
+        if self.history_view is not None:
+            self.history_view.refresh()
 
     @Slot(object)
     def _follow_step(self, snapshot: Snapshot) -> None:
