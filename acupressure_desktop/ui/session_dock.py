@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -169,6 +168,8 @@ class SessionDock(QDockWidget):
         self.steps = QListWidget()
         self.steps.setAccessibleName("Steps of this routine")
         self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps.setWordWrap(True)
         self.notice = QLabel()
         self.notice.setObjectName("danger")
         self.notice.setWordWrap(True)
@@ -176,13 +177,9 @@ class SessionDock(QDockWidget):
 
         self.play = QPushButton("Start")
         self.play.setProperty("primary", True)
-        style = self.style()
-        self.previous = QToolButton()
-        self.previous.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward))
-        self.next = QToolButton()
-        self.next.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
-        self.stop = QToolButton()
-        self.stop.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self.previous = QPushButton("Back")
+        self.next = QPushButton("Next")
+        self.stop = QPushButton("Stop")
         self.pain = QPushButton("Stop, this hurts")
         self.pain.setObjectName("pain")
         self.compact_button = QToolButton()
@@ -306,7 +303,8 @@ class SessionDock(QDockWidget):
         if step.note:
             text = f"{step.note} {text}"
         preparing = snap.phase is Phase.PREPARE
-        self.instruction.setText(("Get ready: find the point. " if preparing else "") + text)
+        ready = "Get ready: find the point. " if step.point else "Get ready. "
+        self.instruction.setText((ready if preparing else "") + text)
         side = "Switch sides: now the right side" if switching else SIDE_WORDS.get(snap.side, "")
         self.side_label.setText(side)
         self.side_label.setVisible(bool(side))
