@@ -345,7 +345,7 @@ def test_a_bad_import_file_is_explained_and_nothing_changes(
     view.import_history()
     kind, title, text = messages[-1]
     assert (kind, title) == ("warning", "Nothing was imported")
-    assert "• session 1 (id x): id: Input should be a valid UUID" in text
+    assert "• session 1 (id x): id: expected a UUID like" in text
     assert repo.count() == 4
 
 

@@ -112,10 +112,23 @@ def _unix(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def _id_bytes(session_id: str) -> bytes:
+    """The 16 bytes of a UUID in text form (hot path of imports: no UUID object)."""
+    value = bytes.fromhex(session_id.replace("-", ""))
+    if len(value) != 16:
+        raise ValueError(f"{session_id!r} is not a UUID")
+    return value
+
+
+def _id_text(value: bytes) -> str:
+    digits = value.hex()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
 def _session(row: Sequence[Any]) -> Session:
     """A Session from a :data:`_RAW` row without its leading rowid."""
     return Session(
-        id=str(uuid.UUID(bytes=row[0])),
+        id=_id_text(row[0]),
         routine_id=row[1],
         routine_title=row[2],
         started_at=datetime.fromtimestamp(row[3], UTC),
@@ -136,7 +149,7 @@ def _session(row: Sequence[Any]) -> Session:
 def _stored(session: Session, routine_key: int) -> tuple[Any, ...]:
     """The values of :data:`_INSERT` for ``session``."""
     return (
-        uuid.UUID(session.id).bytes,
+        _id_bytes(session.id),
         routine_key,
         _unix(session.started_at),
         session.local_date.isoformat(),
@@ -403,7 +416,7 @@ class HistoryRepository:
         """Delete a session; returns it, to be given back to :meth:`restore` for undo."""
         with self.db.transaction() as conn:
             deleted = self._get(conn, session_id)
-            conn.execute("DELETE FROM sessions WHERE id = ?", (uuid.UUID(session_id).bytes,))
+            conn.execute("DELETE FROM sessions WHERE id = ?", (_id_bytes(session_id),))
         return deleted
 
     def restore(self, session: Session) -> None:
@@ -448,13 +461,13 @@ class HistoryRepository:
 
     @staticmethod
     def _update(conn: sqlite3.Connection, session_id: str, assignments: str, params: tuple[Any, ...]) -> None:
-        cursor = conn.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", (*params, uuid.UUID(session_id).bytes))
+        cursor = conn.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", (*params, _id_bytes(session_id)))
         if cursor.rowcount != 1:
             raise KeyError(f"no session with id {session_id!r}")
 
     @staticmethod
     def _get(conn: sqlite3.Connection, session_id: str) -> Session:
-        row = conn.execute(f"{_RAW} WHERE s.id = ?", (uuid.UUID(session_id).bytes,)).fetchone()
+        row = conn.execute(f"{_RAW} WHERE s.id = ?", (_id_bytes(session_id),)).fetchone()
         if row is None:
             raise KeyError(f"no session with id {session_id!r}")
         return _session(row[1:])
@@ -504,7 +517,7 @@ class HistoryRepository:
     def session_key(self, session_id: str) -> int | None:
         """The row key of a session (see :meth:`session_keys`), None when there is no such session."""
         with self.db.reading() as conn:
-            row = conn.execute("SELECT rowid FROM sessions WHERE id = ?", (uuid.UUID(session_id).bytes,)).fetchone()
+            row = conn.execute("SELECT rowid FROM sessions WHERE id = ?", (_id_bytes(session_id),)).fetchone()
         return None if row is None else int(row[0])
 
     def sessions_for_keys(self, keys: Sequence[int]) -> dict[int, Session]:
