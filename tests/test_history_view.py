@@ -129,8 +129,8 @@ def test_an_empty_history_reads_well(qtbot: QtBot, tmp_path: Path) -> None:
         view.show()
         assert view.week_card.value_label.text() == "0 min"
         assert view.current_card.value_label.text() == "0 days"
-        assert view.changes_empty.isVisibleTo(view)
-        assert not view.changes.isVisibleTo(view)
+        assert view.changes_stack.currentWidget() is view.changes_empty
+        assert view.count_label.text() == "No sessions yet: each routine you practise appears here."
         assert not view.delete_button.isEnabled()
         assert not view.grab().isNull()
 
@@ -156,6 +156,7 @@ def test_a_custom_range(view: HistoryView) -> None:
     assert view.model.rowCount() == 4
     view.last_day.setDate(view.first_day.date())
     assert view.model.rowCount() == 0
+    assert view.count_label.text() == "No sessions match the filters."
 
 
 def test_clicking_a_calendar_day_shows_that_day(qtbot: QtBot, view: HistoryView) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -172,7 +173,7 @@ class RoutineChangeTable(QTableWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.verticalHeader().setDefaultSectionSize(27)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setStyleSheet("QTableWidget { border: none; background: transparent; }")  # it sits in a card
+        self.setStyleSheet("QTableWidget { border: none; }")  # it sits in a card already
         # As tall as the charts beside it, no taller: the sessions table below gets the room.
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.setMinimumHeight(110)
@@ -348,14 +349,14 @@ class HistoryView(QWidget):
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in (
-            (Column.STARTED, 190),
-            (Column.ROUTINE, 200),
-            (Column.PRACTISED, 84),
-            (Column.STEPS, 64),
-            (Column.STATUS, 120),
-            (Column.BEFORE, 68),
-            (Column.AFTER, 68),
-            (Column.CHANGE, 72),
+            (Column.STARTED, 172),
+            (Column.ROUTINE, 176),
+            (Column.PRACTISED, 78),
+            (Column.STEPS, 60),
+            (Column.STATUS, 112),
+            (Column.BEFORE, 62),
+            (Column.AFTER, 62),
+            (Column.CHANGE, 66),
         ):
             header.resizeSection(column, width)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -378,11 +379,12 @@ class HistoryView(QWidget):
         self.changes_empty = QLabel("Rate a session before and after it to see here how much each routine helps you.")
         self.changes_empty.setObjectName("muted")
         self.changes_empty.setWordWrap(True)
-        self.changes_empty.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.changes_empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.changes_stack = QStackedWidget()  # the table, or a line saying how to fill it
+        self.changes_stack.addWidget(self.changes_empty)
+        self.changes_stack.addWidget(self.changes)
         charts.addWidget(
-            _section(
-                "Before → after, by routine", self.changes_empty, self.changes, self.changes_legend, grow=self.changes
-            ),
+            _section("Before → after, by routine", self.changes_stack, self.changes_legend, grow=self.changes_stack),
             5,
         )
 
@@ -454,9 +456,8 @@ class HistoryView(QWidget):
         self.weekly_chart.set_weeks(repo.minutes_per_week(first, today), week_start(today))
         changes = repo.routine_changes()
         self.changes.set_changes(changes, self._titles)
-        self.changes.setVisible(bool(changes))
+        self.changes_stack.setCurrentWidget(self.changes if changes else self.changes_empty)
         self.changes_legend.setVisible(bool(changes))
-        self.changes_empty.setVisible(not changes)
 
     def _refresh_routines(self) -> None:
         chosen = self.routine_filter.currentData()
@@ -474,7 +475,13 @@ class HistoryView(QWidget):
     def _update_count(self) -> None:
         shown = self.model.rowCount()
         filtered = self.model.filter != SessionFilter()
-        self.count_label.setText(_plural(shown, "session") + (" match the filters" if filtered else ""))
+        if shown:
+            text = _plural(shown, "session") + (" match the filters" if filtered else "")
+        elif filtered:
+            text = "No sessions match the filters."
+        else:
+            text = "No sessions yet: each routine you practise appears here."
+        self.count_label.setText(text)
         self.clear_filter_button.setEnabled(filtered)
 
     # -- filters -----------------------------------------------------------------------------
