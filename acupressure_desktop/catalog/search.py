@@ -64,7 +64,7 @@ class Hit:
 @dataclass(frozen=True)
 class _Key:
     text: str  # folded
-    words: tuple[str, ...]
+    prefixes: frozenset[str]  # every prefix of every word: a word-prefix test is one set lookup
     compact: str  # folded, without spaces
     code: str
     weight: int
@@ -105,7 +105,8 @@ class PointSearch:
 
         def add(code: str, text: str, weight: int, reason: str) -> None:
             folded = fold(text)
-            keys.append(_Key(folded, tuple(folded.split()), folded.replace(" ", ""), code, weight, reason))
+            prefixes = frozenset(word[:n] for word in folded.split() for n in range(1, len(word) + 1))
+            keys.append(_Key(folded, prefixes, folded.replace(" ", ""), code, weight, reason))
 
         for point in catalog.points.values():
             add(point.code, point.pinyin, PINYIN_EXACT, "pinyin")
@@ -155,8 +156,9 @@ def _score(key: _Key, phrase: str, compact: str, words: list[str]) -> int:
         return weight
     if key.text.startswith(phrase) or key.compact == compact:
         return weight - 5
-    if all(any(kw.startswith(w) for kw in key.words) for w in words):
+    # Every rule below needs each query word inside the key: test that first, it is cheap.
+    if not all(w in key.text for w in words):
+        return 0
+    if all(w in key.prefixes for w in words):
         return min(weight, WORD_PREFIX) - 10 if weight > TEXT else TEXT
-    if weight > TEXT and all(w in key.text for w in words):
-        return TEXT
-    return 0
+    return TEXT if weight > TEXT else 0

@@ -8,7 +8,7 @@ keep a minimum on-screen radius while zooming; their shape is exactly what is dr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
@@ -53,6 +53,7 @@ class HotspotItem(QGraphicsEllipseItem):
         self.colors = colors
         self.state = MarkerState()
         self._scale = 1.0
+        self._applied: tuple[object, ...] = ()  # what the current look was made from
         self.setAcceptHoverEvents(True)
         self.setToolTip(title)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -60,7 +61,11 @@ class HotspotItem(QGraphicsEllipseItem):
         self.relayout(1.0)
 
     def relayout(self, view_scale: float) -> None:
-        """Resize for the view's scale so the marker never gets too small to hit."""
+        """Resize for the view's scale so the marker never gets too small to hit (skipped when unchanged)."""
+        look = (view_scale, astuple(self.state), self.colors)
+        if look == self._applied:
+            return
+        self._applied = look
         self._scale = view_scale
         emphasis = 1.3 if (self.state.selected or self.state.current) else 1.0
         radius = max(self.hotspot.r, MIN_RADIUS_PX / view_scale) * emphasis

@@ -322,22 +322,23 @@ class LearnPage(QWidget):
             self._region_codes = None
         codes = self.matching_codes()
         shown = codes if codes is not None else list(self.catalog.points)
+        self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
         self.results.clear()
         for code in shown:
             point = self.catalog.points[code]
-            item = QListWidgetItem(f"{point.code}  {point.pinyin}\n{point.english}")
+            reference = "  (reference only)" if point.reference_only else ""
+            item = QListWidgetItem(f"{point.code}  {point.pinyin}{reference}\n{point.english}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setToolTip(point.location)
-            if point.reference_only:
-                item.setText(item.text() + "  (reference only)")
             self.results.addItem(item)
+        self.results.setUpdatesEnabled(True)
         if region_title:
             self.results_label.setText(f"{len(shown)} points in {region_title}")
         elif codes is None:
             self.results_label.setText(f"All {len(shown)} points")
         else:
             self.results_label.setText(f"{len(shown)} matching points" if shown else "No matching points")
-        self._apply_matches()
+        self.map.set_matches(set(codes) if codes is not None else None)
 
     def _apply_matches(self) -> None:
         codes = self.matching_codes()
