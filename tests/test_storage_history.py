@@ -61,6 +61,13 @@ def test_a_started_session_is_on_disk_at_once(repo: HistoryRepository) -> None:
     assert stored.rating_label == "Neck tension"
 
 
+def test_the_session_returned_equals_the_one_read_back(repo: HistoryRepository, clock: Clock) -> None:
+    clock.now = NOW.replace(microsecond=654321)  # real clocks have microseconds; the file keeps seconds
+    session = repo.start_session("neck-release", "Neck release", 300, 4)
+    assert repo.get(session.id) == session
+    assert session.started_at == NOW
+
+
 def test_progress_and_finish_are_saved(repo: HistoryRepository, clock: Clock) -> None:
     session = repo.start_session("neck-release", "Neck release", 300, 4)
     clock.advance(65)
@@ -351,6 +358,19 @@ def test_open_history_tells_where_the_damaged_file_and_the_backups_are(app_paths
     text = " ".join(opened.notices)
     assert "history.sqlite3.corrupt-20240612-120000" in text  # local time of the clock
     assert str(app_paths.backups_dir) in text
+
+
+def test_no_backup_of_the_new_empty_history_pushes_a_good_one_out(app_paths: AppPaths) -> None:
+    for days_ago in range(7, 0, -1):  # a week of good backups, the last one yesterday
+        clock = Clock(NOW - timedelta(days=days_ago))
+        open_history(app_paths, clock=clock, tz=TZ).repository.db.close()
+    good = list_backups(app_paths.backups_dir)
+    assert len(good) == 7
+    app_paths.history_db.write_bytes(b"not a database at all" * 100)
+    opened = open_history(app_paths, clock=Clock(), tz=TZ)
+    opened.repository.db.close()
+    assert opened.backup is None
+    assert list_backups(app_paths.backups_dir) == good
 
 
 def test_open_history_survives_a_failing_backup(app_paths: AppPaths) -> None:

@@ -1,10 +1,10 @@
 """Practice history: sessions, check-ins, and the statistics the history view shows.
 
-Times are stored as UTC ISO strings (``2024-06-03T06:15:00Z``). Each session also
-keeps the *local* date it started on, fixed when it is written, so that days, weeks
-and streaks never shift when the person travels or the clocks change. Statistics are
-SQL aggregates over covering indexes: each stays within a few milliseconds at
-100,000 sessions (see bench/bench_history.py).
+Times are whole seconds, aware and in UTC (stored as Unix seconds, exported as
+``2024-06-03T06:15:00Z``). Each session also keeps the *local* date it started on,
+fixed when it is written, so that days, weeks and streaks never shift when the person
+travels or the clocks change. Statistics are SQL aggregates over covering indexes:
+each stays within a few milliseconds at 100,000 sessions (see bench/bench_history.py).
 """
 
 from __future__ import annotations
@@ -292,7 +292,8 @@ class HistoryRepository:
     # -- time -----------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        return self._clock()
+        """The clock's time in whole seconds, as stored."""
+        return self._clock().replace(microsecond=0)
 
     def local_time(self, moment: datetime) -> datetime:
         """``moment`` in the person's zone, for display."""
@@ -317,7 +318,7 @@ class HistoryRepository:
         before_rating: int | None = None,
     ) -> Session:
         """A running session starting now, not yet written (see :meth:`start_session`)."""
-        started = self._clock()
+        started = self.now()
         return Session(
             id=str(uuid.uuid4()),
             routine_id=routine_id,
@@ -378,7 +379,7 @@ class HistoryRepository:
                 conn,
                 session_id,
                 "practised_seconds = ?, steps_done = ?, ended_at = ?",
-                (practised_seconds, steps_done, _unix(self._clock())),
+                (practised_seconds, steps_done, _unix(self.now())),
             )
 
     def finish(self, session_id: str, status: Status, practised_seconds: int, steps_done: int) -> None:
@@ -389,7 +390,7 @@ class HistoryRepository:
                 conn,
                 session_id,
                 "status = ?, practised_seconds = ?, steps_done = ?, ended_at = ?",
-                (str(status), practised_seconds, steps_done, _unix(self._clock())),
+                (str(status), practised_seconds, steps_done, _unix(self.now())),
             )
 
     def mark_crashed_running_as_interrupted(self) -> int:
@@ -642,13 +643,17 @@ def open_history(
     if notices and list_backups(paths.backups_dir):
         notices.append(f"Daily backups of your history are in {paths.backups_dir}.")
     repository = HistoryRepository(db, clock=clock, tz=tz)
-    backup = interrupted = None
-    try:
-        backup = backup_daily(db, paths.backups_dir, repository.today())
-    except StorageUnavailable as exc:
-        notices.append(str(exc))
+    backup: Path | None = None
+    interrupted = 0
+    # Not on the day a damaged file was set aside: a backup of the new, empty history
+    # would push the oldest good backup out.
+    if not db.notices:
+        try:
+            backup = backup_daily(db, paths.backups_dir, repository.today())
+        except StorageUnavailable as exc:
+            notices.append(str(exc))
     try:
         interrupted = repository.mark_crashed_running_as_interrupted()
     except StorageUnavailable as exc:
         notices.append(str(exc))
-    return OpenedHistory(repository, tuple(notices), interrupted or 0, backup)
+    return OpenedHistory(repository, tuple(notices), interrupted, backup)
