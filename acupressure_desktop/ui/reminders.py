@@ -149,6 +149,7 @@ class ReminderController(QObject):
         self.prompt.adjustSize()
         self.prompt.show()
         self.prompt.raise_()
+        self.prompt.start_button.setFocus()
 
     def _close_prompt(self) -> None:
         self.prompt.hide()

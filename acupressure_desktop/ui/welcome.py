@@ -40,7 +40,7 @@ class WelcomeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Welcome to {APP_TITLE}")
         self.setModal(True)
-        self.resize(620, 640)
+        self.resize(640, 720)
         heading = QLabel(f"Welcome to {APP_TITLE}")
         heading.setObjectName("title")
         notice = QLabel(NOTICE)
