@@ -94,6 +94,21 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST_VERSION = MIGRATIONS[-1].version
 
 
+@contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken at once (no deadlock between two writers); rolled back on error."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            # The original error matters; a failed rollback (disk gone) adds nothing.
+            with suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+        raise
+
+
 class Database:
     """An open history database: one connection in autocommit mode, explicit transactions."""
 
@@ -105,17 +120,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any error, faults translated."""
-        with translate_faults(WRITE_ACTION, self.path):
-            self.connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.connection
-                self.connection.execute("COMMIT")
-            except BaseException:
-                if self.connection.in_transaction:
-                    # The original error matters; a failed rollback (disk gone) adds nothing.
-                    with suppress(sqlite3.Error):
-                        self.connection.execute("ROLLBACK")
-                raise
+        with translate_faults(WRITE_ACTION, self.path), _immediate(self.connection):
+            yield self.connection
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -151,20 +157,13 @@ def migrate(connection: sqlite3.Connection, path: Path, migrations: Sequence[Mig
         if current > latest:
             raise DatabaseTooNew(_too_new_message(path, current, latest))
         step = next(m for m in migrations if m.version == current + 1)
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(connection):
             # Check again under the write lock: another process may have migrated meanwhile.
             if schema_version(connection) == current:
                 for statement in step.statements:
                     connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {step.version:d}")
                 applied += 1
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                with suppress(sqlite3.Error):
-                    connection.execute("ROLLBACK")
-            raise
     return applied
 
 

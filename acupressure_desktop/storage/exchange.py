@@ -41,13 +41,13 @@ from acupressure_desktop.storage.history import ALL_SESSIONS, COLUMNS, HistoryRe
 
 FORMAT_NAME = "acupressure-desktop-history"
 FORMAT_VERSION = 1
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_BYTES = 50_000_000  # 50 MB, as the message says
 MAX_IMPORT_ROWS = 1_000_000
 MAX_PROBLEMS_SHOWN = 10
 # Clocks of two machines disagree a little; a session up to this far "ahead" is not refused.
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
-_COMPACT = (",", ":")  # a 100,000-session export stays well under the import limit
+_COMPACT = (",", ":")  # keeps a 100,000-session export (about 40 MB) under the import limit
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = frozenset("=+-@\t\r")

@@ -87,6 +87,14 @@ _CENTERED = {Column.STEPS, Column.BEFORE, Column.AFTER, Column.CHANGE}
 _NO_VALUE = "–"
 
 
+RoutineTitles = Callable[[str], str | None]
+
+
+def display_title(titles: RoutineTitles | None, routine_id: str, stored: str) -> str:
+    """The catalog's current title of a routine, or the one stored with the history."""
+    return (titles(routine_id) if titles else None) or stored
+
+
 def duration_text(seconds: int) -> str:
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes}:{seconds:02d}"
@@ -111,7 +119,7 @@ class SessionTableModel(QAbstractTableModel):
     def __init__(
         self,
         repository: HistoryRepository,
-        routine_title: Callable[[str], str | None] | None = None,
+        routine_title: RoutineTitles | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -235,15 +243,11 @@ class SessionTableModel(QAbstractTableModel):
 
     # -- cell contents --------------------------------------------------------------------
 
-    def _title(self, session: Session) -> str:
-        current = self._routine_title(session.routine_id) if self._routine_title else None
-        return current or session.routine_title
-
     def _text(self, session: Session, column: Column) -> str:
         if column is Column.STARTED:
             return date_text(self._repository.local_time(session.started_at))
         if column is Column.ROUTINE:
-            return self._title(session)
+            return display_title(self._routine_title, session.routine_id, session.routine_title)
         if column is Column.PRACTISED:
             return duration_text(session.practised_seconds)
         if column is Column.STEPS:

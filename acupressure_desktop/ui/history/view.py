@@ -7,7 +7,7 @@ read-only disk) are shown in a warning line or a message box, never raised.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -51,9 +51,14 @@ from acupressure_desktop.storage.history import (
 )
 from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
-from acupressure_desktop.ui.history.model import Column, SessionTableModel, date_text, signed
-
-RoutineTitles = Callable[[str], str | None]
+from acupressure_desktop.ui.history.model import (
+    Column,
+    RoutineTitles,
+    SessionTableModel,
+    date_text,
+    display_title,
+    signed,
+)
 
 
 def _plural(count: int, word: str) -> str:
@@ -181,7 +186,7 @@ class RoutineChangeTable(QTableWidget):
     def set_changes(self, changes: list[RoutineChange], titles: RoutineTitles | None) -> None:
         self.setRowCount(len(changes))
         for row, change in enumerate(changes):
-            title = (titles(change.routine_id) if titles else None) or change.routine_title
+            title = display_title(titles, change.routine_id, change.routine_title)
             name = QTableWidgetItem(title)
             name.setToolTip(f"{title}\nRated: {change.rating_label or 'rating'}, 0–10")
             track = QTableWidgetItem()
@@ -465,9 +470,7 @@ class HistoryView(QWidget):
         self.routine_filter.clear()
         self.routine_filter.addItem("All routines", None)
         for routine_id, stored_title in self.repository.routines():
-            self.routine_filter.addItem(
-                (self._titles(routine_id) if self._titles else None) or stored_title, routine_id
-            )
+            self.routine_filter.addItem(display_title(self._titles, routine_id, stored_title), routine_id)
         index = self.routine_filter.findData(chosen)
         self.routine_filter.setCurrentIndex(max(0, index))
         self.routine_filter.blockSignals(False)
@@ -565,7 +568,7 @@ class HistoryView(QWidget):
         self.undo_action.setEnabled(bool(self._deleted))
 
     def _title_of(self, session: Session) -> str:
-        return (self._titles(session.routine_id) if self._titles else None) or session.routine_title
+        return display_title(self._titles, session.routine_id, session.routine_title)
 
     @Slot()
     def edit_selected(self) -> None:
