@@ -35,7 +35,6 @@ from pydantic import (
 )
 
 from acupressure_desktop import __version__
-from acupressure_desktop.domain.models import ID_PATTERN
 from acupressure_desktop.storage.errors import StorageError, translate_faults
 from acupressure_desktop.storage.history import ALL_SESSIONS, COLUMNS, HistoryRepository, Session, SessionFilter, Status
 
@@ -191,7 +190,7 @@ class SessionRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[StrictStr, AfterValidator(_uuid_text)]
-    routine_id: Annotated[StrictStr, StringConstraints(pattern=ID_PATTERN, max_length=200)]
+    routine_id: Text  # a routine's slug, or e.g. "point:LI4" for a single point
     routine_title: Text
     started_at: AwareDatetime
     local_date: date | None = None
