@@ -184,7 +184,7 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
             return 2
         shell.learn.show_view(args.view)
     if args.point is not None:
-        code = shell.search.resolve_code(args.point)
+        code = shell.search.find_point(args.point)
         if code is None:
             print(f"{APP_NAME}: --point {args.point}: no such point", file=sys.stderr)
             return 2

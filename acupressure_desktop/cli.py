@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     shot = parser.add_argument_group("screenshot (renders offscreen, saves a PNG and exits)")
     shot.add_argument("--screenshot", metavar="PATH", type=Path, help="save the window as a PNG to PATH")
     shot.add_argument("--view", metavar="ID", help="body map view to show (see `catalog --json`)")
-    shot.add_argument("--point", metavar="CODE", help="point to select, in any common spelling (LI4, li-4)")
+    shot.add_argument(
+        "--point", metavar="CODE", help="point to select: a code in any common spelling (LI4, li-4) or its name"
+    )
     shot.add_argument("--theme", choices=("light", "dark"), help="colour theme for the screenshot")
     shot.add_argument("--size", type=_size, default=None, metavar="WxH", help="window size, e.g. 1280x800")
     shot.add_argument(

@@ -106,3 +106,18 @@ def test_normalise_and_fold() -> None:
     assert normalise_code("ex-ue-7") == "EX-UE7"
     assert normalise_code("hello") is None
     assert fold("Nèiguān!") == "neiguan"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("yintang", "EX-HN3"),
+        ("Yìntáng", "EX-HN3"),
+        ("li-4", "LI4"),
+        ("合谷", "LI4"),
+        ("nowhere", None),
+        ("sleep", None),
+    ],
+)
+def test_find_point_by_code_or_exact_name(search: PointSearch, text: str, code: str | None) -> None:
+    assert search.find_point(text) == code

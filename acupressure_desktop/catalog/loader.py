@@ -108,7 +108,7 @@ def _read_json(path: Path, shown: str, problems: list[Problem]) -> Any:
 
 
 def _load_list(
-    path: Path, shown: str, model: type[M], key: Callable[[M], str], problems: list[Problem]
+    path: Path, shown: str, model: type[M], key: Callable[[M], str], problems: list[Problem], broken: set[str]
 ) -> dict[str, M]:
     """Validate each item alone so a problem names the item (its id) and the field."""
     raw = _read_json(path, shown, problems)
@@ -126,6 +126,7 @@ def _load_list(
             for error in exc.errors():
                 where = _field_path((label, *error["loc"]))
                 problems.append(Problem(shown, where, error["msg"]))
+            broken.add(label)  # already reported: references to it are not faults of their own
             continue
         item_key = key(item)
         if item_key in items:
@@ -135,7 +136,7 @@ def _load_list(
 
 
 def _load_folder(
-    folder: Path, base: Path, model: type[M], key: Callable[[M], str], problems: list[Problem]
+    folder: Path, base: Path, model: type[M], key: Callable[[M], str], problems: list[Problem], broken: set[str]
 ) -> dict[str, M]:
     if not folder.is_dir():
         problems.append(Problem(_display(folder, base), "(folder)", "missing"))
@@ -143,7 +144,7 @@ def _load_folder(
     merged: dict[str, M] = {}
     for path in sorted(folder.glob("*.json")):
         shown = _display(path, base)
-        for item_key, item in _load_list(path, shown, model, key, problems).items():
+        for item_key, item in _load_list(path, shown, model, key, problems, broken).items():
             if item_key in merged:
                 problems.append(Problem(shown, item_key, "duplicate id (also defined in another file)"))
             merged[item_key] = item
@@ -156,19 +157,21 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     base = dirs.data.parent
     data = dirs.data
     problems: list[Problem] = []
+    broken: set[str] = set()  # ids of items that failed validation
 
     def shown(name: str) -> str:
         return _display(data / name, base)
 
-    sources = _load_folder(data / "sources", base, Source, lambda s: s.id, problems)
-    points = _load_folder(data / "points", base, Point, lambda p: p.code, problems)
-    meridians = _load_list(data / "meridians.json", shown("meridians.json"), Meridian, lambda m: m.code, problems)
-    benefits = _load_list(data / "benefits.json", shown("benefits.json"), Benefit, lambda b: b.id, problems)
-    techniques = _load_list(
-        data / "techniques.json", shown("techniques.json"), MassageTechnique, lambda t: t.id, problems
-    )
-    routines = _load_list(data / "routines.json", shown("routines.json"), Routine, lambda r: r.id, problems)
-    views = _load_list(data / "views.json", shown("views.json"), View, lambda v: v.id, problems)
+    def load(name: str, model: type[M], key: Callable[[M], str]) -> dict[str, M]:
+        return _load_list(data / name, shown(name), model, key, problems, broken)
+
+    sources = _load_folder(data / "sources", base, Source, lambda s: s.id, problems, broken)
+    points = _load_folder(data / "points", base, Point, lambda p: p.code, problems, broken)
+    meridians = load("meridians.json", Meridian, lambda m: m.code)
+    benefits = load("benefits.json", Benefit, lambda b: b.id)
+    techniques = load("techniques.json", MassageTechnique, lambda t: t.id)
+    routines = load("routines.json", Routine, lambda r: r.id)
+    views = load("views.json", View, lambda v: v.id)
 
     catalog = Catalog(
         points=points,
@@ -180,11 +183,16 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         sources=sources,
         maps={},
     )
-    problems.extend(_cross_check(catalog, shown))
+    problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)
     catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)
     return catalog
+
+
+def _mentions(problem: Problem, broken: set[str]) -> bool:
+    """A cross-reference problem caused by an item that already failed validation."""
+    return any(problem.message.endswith(f"{item!r}") for item in broken)
 
 
 def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]:

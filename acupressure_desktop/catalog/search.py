@@ -30,6 +30,8 @@ MERIDIAN_ALIASES = {
     "GO": "GV",
 }
 
+NAME_REASONS = frozenset({"pinyin", "Chinese name", "English name"})
+
 # Weights, highest wins; ties broken by code order.
 EXACT_CODE, PINYIN_EXACT, NAME_PREFIX, WORD_PREFIX, BENEFIT, PLACE, TEXT = 100, 90, 70, 60, 45, 35, 10
 
@@ -128,6 +130,14 @@ class PointSearch:
         if canonical is None:
             return self._named_codes.get(fold(text).replace(" ", ""))
         return self._codes.get(canonical)
+
+    def find_point(self, text: str) -> str | None:
+        """The point a code, alias or exact name (pinyin with or without tones, characters, English) names."""
+        code = self.resolve_code(text)
+        if code is not None:
+            return code
+        folded = fold(text)
+        return next((k.code for k in self._keys if k.reason in NAME_REASONS and k.text == folded), None)
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         query = query.strip()

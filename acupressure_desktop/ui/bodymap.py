@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
     QGraphicsView,
+    QHBoxLayout,
     QPinchGesture,
+    QToolButton,
     QWidget,
 )
 
@@ -30,6 +32,7 @@ from acupressure_desktop.ui.theme import LIGHT, Colors
 MIN_RADIUS_PX = 7.0  # smallest on-screen marker radius: comfortable to click, calm to look at
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
+ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
 
 
 @dataclass
@@ -153,6 +156,27 @@ class BodyMapView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self.setAccessibleName("Body map")
+        self.zoom_bar = self._make_zoom_bar()
+
+    def _make_zoom_bar(self) -> QWidget:
+        """Zoom buttons floating in the map's top-right corner, where they take no layout width."""
+        bar = QWidget(self)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for text, name, slot in (
+            ("−", "Zoom out", self.zoom_out),
+            ("Fit", "Fit the figure to the window", self.zoom_reset),
+            ("+", "Zoom in", self.zoom_in),
+        ):
+            button = QToolButton(bar)
+            button.setText(text)
+            button.setAccessibleName(name)
+            button.setToolTip(f"{name} ({ZOOM_KEYS[text]})")
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        bar.adjustSize()
+        return bar
 
     # -- building ---------------------------------------------------------------------------
 
@@ -270,6 +294,7 @@ class BodyMapView(QGraphicsView):
 
     def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         super().resizeEvent(event)  # type: ignore[arg-type]
+        self.zoom_bar.move(self.viewport().width() - self.zoom_bar.width() - 8, 8)
         self._fit()
 
     @Slot()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +28,7 @@ from acupressure_desktop.ui.bodymap import BodyMapView
 from acupressure_desktop.ui.point_panel import PointPanel
 from acupressure_desktop.ui.theme import Colors
 
-GROUPS = (
+GROUPS = (  # "&&" shows one "&": tab text takes "&" as a keyboard mnemonic
     ("body", "Whole body"),
     ("head", "Head"),
     ("arm", "Arms && hands"),
@@ -72,6 +70,8 @@ class LearnPage(QWidget):
         self.search_box.returnPressed.connect(self.open_best_match)
         self.benefit_filter = QComboBox()
         self.benefit_filter.setAccessibleName("Filter points by benefit")
+        self.benefit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.benefit_filter.setMinimumContentsLength(12)
         self.benefit_filter.addItem("All points", None)
         self.benefit_filter.addItem("★ Favourites", FAVOURITES)
         for benefit in sorted(catalog.benefits.values(), key=lambda b: b.title):
@@ -87,7 +87,7 @@ class LearnPage(QWidget):
         self.results.itemClicked.connect(self._on_result_activated)
 
         sidebar = QWidget()
-        sidebar.setMinimumWidth(200)
+        sidebar.setMinimumWidth(180)
         side_layout = QVBoxLayout(sidebar)
         side_layout.setContentsMargins(12, 12, 6, 12)
         side_layout.addWidget(self.search_box)
@@ -101,30 +101,18 @@ class LearnPage(QWidget):
         self.map.pointActivated.connect(self.open_point)
         self.map.regionActivated.connect(self._on_region)
         self.map.hotspotFocused.connect(self.statusMessage)
-        self.group_buttons = QButtonGroup(self)
-        self.group_buttons.setExclusive(True)
+        # Tab bars, not a row of buttons: they scroll instead of widening a narrow window.
+        self.group_tabs = QTabBar()
+        self.group_tabs.setObjectName("groups")
+        self.group_tabs.setAccessibleName("Body parts")
+        self.group_tabs.setDrawBase(False)
+        self.group_tabs.setExpanding(False)
+        for _group, label in GROUPS:
+            self.group_tabs.addTab(label)
         group_row = QHBoxLayout()
         group_row.setSpacing(4)
-        for index, (_group, label) in enumerate(GROUPS):
-            button = QToolButton()
-            button.setText(label)
-            button.setCheckable(True)
-            button.setAccessibleName(f"{label.replace('&&', '&')} views")
-            self.group_buttons.addButton(button, index)
-            group_row.addWidget(button)
-        group_row.addStretch(1)
-        for text, name, slot in (
-            ("−", "Zoom out", self.map.zoom_out),
-            ("Fit", "Fit the figure to the window", self.map.zoom_reset),
-            ("+", "Zoom in", self.map.zoom_in),
-        ):
-            button = QToolButton()
-            button.setText(text)
-            button.setAccessibleName(name)
-            button.setToolTip(name)
-            button.clicked.connect(slot)
-            group_row.addWidget(button)
-        self.group_buttons.idClicked.connect(self._on_group)
+        group_row.addWidget(self.group_tabs, 1)
+        self.group_tabs.currentChanged.connect(self._on_group)
         self.view_tabs = QTabBar()
         self.view_tabs.setAccessibleName("Body map views")
         self.view_tabs.setDrawBase(False)
@@ -159,7 +147,7 @@ class LearnPage(QWidget):
         self.panel.addToRoutineRequested.connect(self.addToRoutineRequested)
         self.panel.favouriteToggled.connect(self._on_favourite)
         panel_box = QWidget()
-        panel_box.setMinimumWidth(320)
+        panel_box.setMinimumWidth(300)
         panel_layout = QVBoxLayout(panel_box)
         panel_layout.setContentsMargins(6, 12, 12, 12)
         panel_layout.addWidget(self.panel)
@@ -216,7 +204,9 @@ class LearnPage(QWidget):
         self._ensure_built(view_id)
         view = self.catalog.views[view_id]
         group_index = next(i for i, (g, _) in enumerate(GROUPS) if g == view.group)
-        self.group_buttons.button(group_index).setChecked(True)
+        self.group_tabs.blockSignals(True)
+        self.group_tabs.setCurrentIndex(group_index)
+        self.group_tabs.blockSignals(False)
         self._fill_tabs(view.group, view_id)
         if self.map.view_id != view_id:
             self.map.show_view(view_id)

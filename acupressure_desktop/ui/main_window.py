@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from acupressure_desktop import APP_TITLE
 
@@ -21,7 +30,7 @@ class MainWindow(QMainWindow):
         self.page_tabs.setAccessibleName("Pages")
         self.page_tabs.setDrawBase(False)
         self.page_tabs.setExpanding(False)
-        self.page_tabs.currentChanged.connect(self.pages.setCurrentIndex)
+        self.page_tabs.currentChanged.connect(self._on_page)
         self.header_right = QHBoxLayout()
         title = QLabel(APP_TITLE)
         title.setObjectName("subtitle")
@@ -48,6 +57,8 @@ class MainWindow(QMainWindow):
         self.quit_action = quit_action
 
     def add_page(self, title: str, widget: QWidget, shortcut: str) -> int:
+        if self.pages.count():
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         index = self.pages.addWidget(widget)
         self.page_tabs.addTab(title)
         self.page_tabs.setTabToolTip(index, f"{title} ({shortcut})")
@@ -61,6 +72,14 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def show_page(self, index: int) -> None:
         self.page_tabs.setCurrentIndex(index)
+
+    @Slot(int)
+    def _on_page(self, index: int) -> None:
+        """Only the page on show sets the window's minimum size (a stack takes its largest page's)."""
+        for number in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if number == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(number).setSizePolicy(policy, policy)
+        self.pages.setCurrentIndex(index)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

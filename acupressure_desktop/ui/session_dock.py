@@ -177,9 +177,12 @@ class SessionDock(QDockWidget):
 
         self.play = QPushButton("Start")
         self.play.setProperty("primary", True)
-        self.previous = QPushButton("Back")
-        self.next = QPushButton("Next")
-        self.stop = QPushButton("Stop")
+        self.previous = QToolButton()
+        self.previous.setText("Back")
+        self.next = QToolButton()
+        self.next.setText("Next")
+        self.stop = QToolButton()
+        self.stop.setText("Stop")
         self.pain = QPushButton("Stop, this hurts")
         self.pain.setObjectName("pain")
         self.compact_button = QToolButton()
@@ -252,7 +255,7 @@ class SessionDock(QDockWidget):
             widget.setVisible(not compact)
         if not compact:
             self.pacer.setVisible(self._pacer_enabled)
-        self.setMinimumWidth(220 if compact else 300)
+        self.setMinimumWidth(220 if compact else 260)
         if self.compact_button.isChecked() != compact:
             self.compact_button.setChecked(compact)
 

@@ -1,0 +1,92 @@
+"""The whole app from the command line: screenshots, bad user files, first paint state."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "acupressure_desktop", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--view", "face", "--point", "yintang", "--theme", "dark"],
+        ["--routine", "desk-stress-break", "--size", "1024x700"],
+        ["--page", "history"],
+        ["--page", "routines", "--theme", "light"],
+    ],
+)
+def test_screenshot_states(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "shot.png"
+    result = _run("--screenshot", str(out), *args, home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    width, height = _png_size(out)
+    expected = (1024, 700) if "--size" in args else (1280, 800)
+    assert (width, height) == expected
+
+
+@pytest.mark.slow
+def test_unknown_view_point_or_routine_exit_2(tmp_path: Path) -> None:
+    for args in (["--view", "nowhere"], ["--point", "XX99"], ["--routine", "nothing-like-it"]):
+        result = _run("--screenshot", str(tmp_path / "x.png"), *args, home=tmp_path / "home")
+        assert result.returncode == 2, args
+        assert result.stderr.strip().splitlines()[-1].startswith("acupressure-desktop: --")
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_damaged_user_files_are_kept_and_named(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "data").mkdir()
+    (home / "config" / "settings.json").write_text('{"schema_version": 2, "theme": 42}')
+    (home / "data" / "history.sqlite3").write_bytes(b"this is not a database" * 100)
+    result = _run("--screenshot", str(tmp_path / "x.png"), home=home)
+    assert result.returncode == 0, result.stderr
+    kept_settings = list((home / "config").glob("settings.json.broken-*"))
+    kept_history = list((home / "data").glob("history.sqlite3.corrupt-*"))
+    assert len(kept_settings) == 1 and kept_settings[0].read_text() == '{"schema_version": 2, "theme": 42}'
+    assert len(kept_history) == 1 and kept_history[0].read_bytes().startswith(b"this is not a database")
+    assert str(kept_settings[0]) in result.stderr and str(kept_history[0]) in result.stderr
+
+
+@pytest.mark.slow
+def test_broken_data_folder_stops_with_file_field_problem(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    subprocess.run(["cp", "-r", str(ROOT / "data"), str(data)], check=True)
+    points = json.loads((data / "points" / "arm.json").read_text())
+    points[0]["technique"]["hold_seconds"] = "long"
+    (data / "points" / "arm.json").write_text(json.dumps(points))
+    result = subprocess.run(
+        [sys.executable, "-m", "acupressure_desktop", "validate-data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    expected = "Input should be a valid integer, unable to parse string as an integer"
+    assert result.stdout.splitlines() == [f"data/points/arm.json: LI4.technique.hold_seconds: {expected}"]
