@@ -60,7 +60,7 @@ def test_markers_keep_a_clickable_minimum_size(page: LearnPage) -> None:
     page.map.zoom_reset()
     page.resize(500, 300)
     for marker in page.map.markers:
-        assert _screen_radius(page, marker) >= 7
+        assert _screen_radius(page, marker) >= 6
 
 
 def test_region_click_lists_its_points(page: LearnPage, qtbot: QtBot) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.bodymaps import BodyMap, Hotspot
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
-MIN_RADIUS_PX = 7.0  # smallest on-screen marker radius: comfortable to click, calm to look at
+MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and whole-body views stay legible
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}

@@ -80,6 +80,8 @@ class PointPanel(QWidget):
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        for button in (self.practise_button, self.favourite_button, self.add_button):
+            button.setMinimumWidth(button.sizeHint().width())  # never clip the labels
         actions = QHBoxLayout()
         actions.addWidget(self.practise_button)
         actions.addWidget(self.favourite_button)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the history and its widgets load after the first paint
     from acupressure_desktop.ui.history.view import HistoryView
 
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
+DOCK_WIDTH = 300  # wide enough for the instructions, narrow enough to leave the map room
 SHORTCUTS = (
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Learn, Routines, History"),
     ("Ctrl+F", "Search points"),
@@ -347,6 +348,7 @@ class Shell(QObject):
         self.dock.load_steps()
         self.dock.show()
         self.dock.raise_()
+        self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.window.show_page(self.page_learn)
         self.controller.start()
         if before is not None and before.rating is not None and self.recorder is not None:
