@@ -13,7 +13,6 @@ import errno
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.domain.models import Code
 from acupressure_desktop.domain.safety import SafetyProfile
+from acupressure_desktop.fileio import write_text_atomically
 from acupressure_desktop.reminders import ReminderSchedule
 
 SCHEMA_VERSION = 2
@@ -238,19 +238,10 @@ def save_settings(path: Path, settings: Settings) -> None:
     """Write atomically: a temporary file in the same folder, then os.replace."""
     if _version_on_disk(path) > SCHEMA_VERSION:
         raise SettingsError(f"{path}: written by a newer version of {APP_TITLE}; not overwriting it")
-    text = settings.model_dump_json(indent=2) + "\n"
-    temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
+        write_text_atomically(path, settings.model_dump_json(indent=2) + "\n")
     except OSError as exc:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
         raise SettingsError(f"{path}: cannot save settings: {_reason(exc)}") from exc
 
 

@@ -8,9 +8,7 @@ before anything is written.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from pydantic import ValidationError
 
 from acupressure_desktop.catalog.loader import Catalog, routine_problems
 from acupressure_desktop.domain.models import Routine
+from acupressure_desktop.fileio import write_text_atomically
 
 MAX_IMPORT_BYTES = 256 * 1024  # a routine is a few hundred bytes; anything huge is not one
 
@@ -153,14 +152,8 @@ class RoutineLibrary:
 
     @staticmethod
     def _write_atomic(path: Path, text: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomically(path, text)
         except OSError as exc:
-            Path(temp).unlink(missing_ok=True)
             raise RoutineError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from acupressure_desktop import __version__
+from acupressure_desktop import __version__, fileio
 from acupressure_desktop.storage.errors import StorageError, translate_faults
 from acupressure_desktop.storage.history import ALL_SESSIONS, COLUMNS, HistoryRepository, Session, SessionFilter, Status
 
@@ -151,19 +149,9 @@ def export_to_file(
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
-    """Write through a temporary file in the same folder, then rename it over ``path``."""
+    """Write an export atomically; a full or read-only disk becomes a StorageUnavailable."""
     with translate_faults("Cannot write the export", path):
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-                result = write(stream)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return result
+        return fileio.write_atomically(path, write, newline="")
 
 
 # -- import -----------------------------------------------------------------------------
