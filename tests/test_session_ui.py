@@ -206,3 +206,19 @@ def test_history_page_and_check_ins_record_the_session(
     (session,) = opened.repository.list_sessions()
     assert (session.routine_id, session.status.value) == ("quick-reset", "stopped")
     assert (session.before_rating, session.after_rating, session.note) == (7, 3, "calmer")
+
+
+def test_system_theme_follows_the_platform_scheme(shell: Shell, qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: True)
+    try:
+        QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert qapp.palette().color(QPalette.ColorRole.Window) == QColor(theme.DARK.window)
+        shell.update_settings(shell.settings.model_copy(update={"theme": "light"}))
+        shell.retheme()
+        QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # a chosen theme stays
+        assert qapp.palette().color(QPalette.ColorRole.Window) == QColor(theme.LIGHT.window)
+    finally:
+        theme.apply(qapp, theme.LIGHT)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QIcon, QKeySequence
+from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from acupressure_desktop import APP_TITLE, __version__
@@ -123,6 +123,7 @@ class Shell(QObject):
         self.controller.sessionEnded.connect(self._after_session)
         self.window.closing.connect(self.reminders.prompt.hide)
         self._add_help_menu()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
         self.settings_action = self.window.menu_app.addAction("&Settings…")
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
@@ -152,15 +153,26 @@ class Shell(QObject):
         def apply(new: Settings) -> None:
             theme_changed = new.theme != self.settings.theme
             self.update_settings(new)
-            app = QApplication.instance()
-            if theme_changed and isinstance(app, QApplication):
-                colors = theme.resolve(new.theme)
-                theme.apply(app, colors)
-                self.set_colors(colors)
+            if theme_changed:
+                self.retheme()
 
         dialog.settingsChanged.connect(apply)
         dialog.exec()
         dialog.deleteLater()
+
+    @Slot()
+    def retheme(self) -> None:
+        """Apply the theme setting again (after a change, or when the system scheme changes)."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            colors = theme.resolve(self.settings.theme)
+            theme.apply(app, colors)
+            self.set_colors(colors)
+
+    @Slot()
+    def _on_system_scheme(self) -> None:
+        if self.settings.theme == "system":
+            self.retheme()
 
     def attach_history(self, repository: HistoryRepository, recorder: SessionRecorder) -> None:
         """The practice history is open: record sessions from now on, and show the History page."""
