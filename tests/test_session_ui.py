@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from acupressure_desktop.catalog.loader import Catalog, load_catalog
@@ -131,12 +133,14 @@ def test_clock_text() -> None:
 
 
 @pytest.fixture
-def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> Shell:
+def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> Iterator[Shell]:
     library = RoutineLibrary(catalog, tmp_path / "routines")
     library.load()
     built = Shell(catalog, PointSearch(catalog), ResourceDirs.locate(), library, Settings(), theme.LIGHT)
-    qtbot.addWidget(built.window)
-    return built
+    yield built
+    built.window.deleteLater()
+    built.deleteLater()  # as when the app ends: a deleted shell no longer follows the system scheme
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_starting_a_routine_marks_its_point_on_the_map(shell: Shell) -> None:
