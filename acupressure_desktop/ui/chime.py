@@ -21,7 +21,7 @@ class ChimePlayer:
     def set_volume(self, volume: int) -> None:
         """Write the chime for this volume once (a few KB in the temporary folder, per user)."""
         self._volume = volume
-        self._path = Path(tempfile.gettempdir()) / f"acupressure-desktop-chime-{getpass.getuser()}-{volume}.wav"
+        self._path = Path(tempfile.gettempdir()) / f"acupressure-desktop-chime-{_user()}-{volume}.wav"
         if volume > 0 and not self._path.is_file():
             try:
                 self._path.write_bytes(chime_wav(volume))
@@ -42,3 +42,11 @@ class ChimePlayer:
             return False
         started, _pid = QProcess.startDetached(command[0], command[1:])
         return bool(started)
+
+
+def _user() -> str:
+    """Who runs the app, to keep each person's chime file apart in a shared temporary folder."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):  # no login name in the environment or the user database
+        return "anyone"
