@@ -6,6 +6,7 @@ import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from acupressure_desktop.storage.db import open_database
 from acupressure_desktop.storage.history import HistoryRepository, Session, Status
@@ -14,6 +15,15 @@ from acupressure_desktop.storage.history import HistoryRepository, Session, Stat
 TZ = timezone(timedelta(hours=2))
 NOW = datetime(2024, 6, 12, 10, 0, tzinfo=UTC)  # Wednesday 12 June 2024, 12:00 local
 TODAY = date(2024, 6, 12)
+
+
+def start_running(
+    repo: HistoryRepository, routine_id: str = "neck-release", title: str = "Neck release", **kw: Any
+) -> Session:
+    """A running session written at once, as the recorder's begin() does."""
+    session = repo.new_session(routine_id, title, 300, 4, **kw)
+    repo.save(session)
+    return session
 
 
 class Clock:

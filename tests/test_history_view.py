@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from acupressure_desktop.ui.history import HistoryView
 from acupressure_desktop.ui.history.charts import HeatMap, WeeklyChart
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
 from acupressure_desktop.ui.history.model import Column
-from tests.historydata import TODAY, TZ, Clock, generate_sessions, make_session
+from tests.historydata import TODAY, TZ, Clock, generate_sessions, make_session, start_running
 
 TITLES = {"neck-release": "Neck & shoulder release"}
 
@@ -115,8 +116,8 @@ def test_the_routine_filter_lists_current_titles(view: HistoryView) -> None:
 
 
 def test_refresh_shows_a_session_that_just_ended(view: HistoryView, repo: HistoryRepository) -> None:
-    session = repo.start_session("neck-release", "Neck release", 300, 4)
-    repo.finish(session.id, Status.COMPLETED, 300, 4)
+    session = start_running(repo)
+    repo.save(replace(session, status=Status.COMPLETED, practised_seconds=300, steps_done=4))
     view.refresh()
     assert view.model.rowCount() == 5
     assert view.sessions_card.value_label.text() == "5"
@@ -225,7 +226,7 @@ def test_delete_and_undo_by_keyboard(qtbot: QtBot, view: HistoryView, repo: Hist
 
 
 def test_a_running_session_cannot_be_edited_or_deleted(view: HistoryView, repo: HistoryRepository) -> None:
-    repo.start_session("neck-release", "Neck release", 300, 4)
+    start_running(repo)
     view.refresh()
     row = next(r for r in range(view.model.rowCount()) if view.model.session_at(r).status is Status.RUNNING)
     _select(view, row)

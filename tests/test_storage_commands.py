@@ -15,7 +15,7 @@ from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.commands import export_command, import_command
 from acupressure_desktop.storage.db import open_database
 from acupressure_desktop.storage.history import HistoryRepository
-from tests.historydata import TZ, Clock, generate_sessions
+from tests.historydata import TZ, Clock, generate_sessions, start_running
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def seeded(app_paths: AppPaths) -> AppPaths:
     with open_database(app_paths.history_db) as db:
         repo = HistoryRepository(db, clock=Clock(), tz=TZ)
         repo.add_sessions(generate_sessions(12, days=20))
-        repo.start_session("neck-release", "Neck release", 300, 4)  # the app is running one right now
+        start_running(repo)  # the app is running one right now
     return app_paths
 
 

@@ -24,7 +24,7 @@ from acupressure_desktop.storage.db import (
 )
 from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable, environment_fault
 from acupressure_desktop.storage.history import HistoryRepository
-from tests.historydata import TZ, Clock, generate_sessions, make_session
+from tests.historydata import TZ, Clock, generate_sessions, make_session, start_running
 
 STAMP = datetime(2024, 6, 12, 8, 30, 5)
 
@@ -299,7 +299,7 @@ def test_read_only_becomes_storage_unavailable(tmp_path: Path) -> None:
     with open_database(tmp_path / "h.sqlite3") as db:
         db.connection.execute("PRAGMA query_only = ON")
         with pytest.raises(StorageUnavailable, match="read-only"):
-            HistoryRepository(db, clock=Clock(), tz=TZ).start_session("neck-release", "Neck release", 300, 4)
+            start_running(HistoryRepository(db, clock=Clock(), tz=TZ))
 
 
 def test_a_lock_held_by_another_program_becomes_storage_unavailable(tmp_path: Path) -> None:
@@ -309,7 +309,7 @@ def test_a_lock_held_by_another_program_becomes_storage_unavailable(tmp_path: Pa
         other.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(StorageUnavailable, match="another program"):
-                HistoryRepository(db, clock=Clock(), tz=TZ).start_session("neck-release", "Neck", 300, 4)
+                start_running(HistoryRepository(db, clock=Clock(), tz=TZ), title="Neck")
         finally:
             other.execute("ROLLBACK")
             other.close()

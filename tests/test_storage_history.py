@@ -23,7 +23,7 @@ from acupressure_desktop.storage.history import (
     Streaks,
     open_history,
 )
-from tests.historydata import NOW, TODAY, TZ, Clock, generate_sessions, make_session
+from tests.historydata import NOW, TODAY, TZ, Clock, generate_sessions, make_session, start_running
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def _other_connection(repo: HistoryRepository) -> sqlite3.Connection:
 
 
 def test_a_started_session_is_on_disk_at_once(repo: HistoryRepository) -> None:
-    session = repo.start_session("neck-release", "Neck release", 300, 4, rating_label="Neck tension", before_rating=6)
+    session = start_running(repo, rating_label="Neck tension", before_rating=6)
     other = _other_connection(repo)
     status, practised = other.execute("SELECT status, practised_seconds FROM sessions").fetchone()
     other.close()
@@ -63,39 +63,31 @@ def test_a_started_session_is_on_disk_at_once(repo: HistoryRepository) -> None:
 
 def test_the_session_returned_equals_the_one_read_back(repo: HistoryRepository, clock: Clock) -> None:
     clock.now = NOW.replace(microsecond=654321)  # real clocks have microseconds; the file keeps seconds
-    session = repo.start_session("neck-release", "Neck release", 300, 4)
+    session = start_running(repo)
     assert repo.get(session.id) == session
     assert session.started_at == NOW
 
 
-def test_progress_and_finish_are_saved(repo: HistoryRepository, clock: Clock) -> None:
-    session = repo.start_session("neck-release", "Neck release", 300, 4)
+def test_saving_again_updates_progress_and_end(repo: HistoryRepository, clock: Clock) -> None:
+    session = start_running(repo)
     clock.advance(65)
-    repo.update_progress(session.id, 60, 1)
+    repo.save(replace(session, practised_seconds=60, steps_done=1, ended_at=repo.now()))
     saved = repo.get(session.id)
     assert saved is not None
     assert (saved.practised_seconds, saved.steps_done, saved.status) == (60, 1, Status.RUNNING)
     assert saved.ended_at == NOW + timedelta(seconds=65)  # last seen
     clock.advance(250)
-    repo.finish(session.id, Status.COMPLETED, 300, 4)
+    repo.save(replace(session, status=Status.COMPLETED, practised_seconds=300, steps_done=4, ended_at=repo.now()))
     done = repo.get(session.id)
     assert done is not None
     assert (done.practised_seconds, done.steps_done, done.status) == (300, 4, Status.COMPLETED)
     assert done.ended_at == NOW + timedelta(seconds=315)
 
 
-def test_finish_needs_a_final_status_and_a_known_session(repo: HistoryRepository) -> None:
-    session = repo.start_session("neck-release", "Neck release", 300, 4)
-    with pytest.raises(ValueError, match="final status"):
-        repo.finish(session.id, Status.RUNNING, 10, 1)
-    with pytest.raises(KeyError, match="no session"):
-        repo.finish("00000000-0000-4000-8000-000000000000", Status.STOPPED, 10, 1)
-
-
 def test_sessions_left_running_by_a_crash_become_interrupted(repo: HistoryRepository, clock: Clock) -> None:
-    crashed = repo.start_session("neck-release", "Neck release", 300, 4)
+    crashed = start_running(repo)
     clock.advance(42)
-    repo.update_progress(crashed.id, 40, 1)
+    repo.save(replace(crashed, practised_seconds=40, steps_done=1, ended_at=repo.now()))
     repo.add_sessions([make_session(TODAY - timedelta(days=1))])
     assert repo.mark_crashed_running_as_interrupted() == 1
     after = repo.get(crashed.id)
@@ -108,7 +100,7 @@ def test_sessions_left_running_by_a_crash_become_interrupted(repo: HistoryReposi
 
 def test_the_local_date_is_the_persons_calendar_day(repo: HistoryRepository, clock: Clock) -> None:
     clock.now = datetime(2024, 6, 12, 22, 30, tzinfo=UTC)  # 00:30 on the 13th at UTC+2
-    session = repo.start_session("neck-release", "Neck release", 300, 4)
+    session = start_running(repo)
     assert session.local_date == date(2024, 6, 13)
     assert repo.today() == date(2024, 6, 13)
 
@@ -149,8 +141,8 @@ def test_add_sessions_skips_known_ids_and_keeps_known_titles(repo: HistoryReposi
 
 
 def test_the_latest_title_of_a_routine_is_shown_everywhere(repo: HistoryRepository) -> None:
-    old = repo.start_session("neck-release", "Neck release", 300, 4)
-    repo.start_session("neck-release", "Neck and shoulder release", 300, 4)
+    old = start_running(repo)
+    start_running(repo, title="Neck and shoulder release")
     assert repo.routines() == [("neck-release", "Neck and shoulder release")]
     fetched = repo.get(old.id)
     assert fetched is not None
@@ -335,7 +327,7 @@ def test_summary(repo: HistoryRepository) -> None:
 
 def test_open_history_closes_crashed_sessions_and_backs_up(app_paths: AppPaths) -> None:
     with open_database(app_paths.history_db) as db:
-        HistoryRepository(db, clock=Clock(), tz=TZ).start_session("neck-release", "Neck release", 300, 4)
+        start_running(HistoryRepository(db, clock=Clock(), tz=TZ))
     opened = open_history(app_paths, clock=Clock(), tz=TZ)
     try:
         assert opened.interrupted == 1

@@ -317,7 +317,7 @@ class HistoryRepository:
         rating_label: str | None = None,
         before_rating: int | None = None,
     ) -> Session:
-        """A running session starting now, not yet written (see :meth:`start_session`)."""
+        """A running session starting now, not yet written: the recorder saves it at once."""
         started = self.now()
         return Session(
             id=str(uuid.uuid4()),
@@ -335,28 +335,6 @@ class HistoryRepository:
             before_rating=before_rating,
         )
 
-    def start_session(
-        self,
-        routine_id: str,
-        routine_title: str,
-        planned_seconds: int,
-        steps_total: int,
-        *,
-        rating_label: str | None = None,
-        before_rating: int | None = None,
-    ) -> Session:
-        """Write a new running session at once and return it."""
-        session = self.new_session(
-            routine_id,
-            routine_title,
-            planned_seconds,
-            steps_total,
-            rating_label=rating_label,
-            before_rating=before_rating,
-        )
-        self.save(session)
-        return session
-
     def save(self, session: Session) -> None:
         """Insert or fully update one session (the recorder's write: it owns the row while it runs)."""
         with self.db.transaction() as conn:
@@ -371,26 +349,6 @@ class HistoryRepository:
                 "before_rating = excluded.before_rating, after_rating = excluded.after_rating, "
                 "note = excluded.note",
                 values,
-            )
-
-    def update_progress(self, session_id: str, practised_seconds: int, steps_done: int) -> None:
-        with self.db.transaction() as conn:
-            self._update(
-                conn,
-                session_id,
-                "practised_seconds = ?, steps_done = ?, ended_at = ?",
-                (practised_seconds, steps_done, _unix(self.now())),
-            )
-
-    def finish(self, session_id: str, status: Status, practised_seconds: int, steps_done: int) -> None:
-        if status is Status.RUNNING:
-            raise ValueError("finish() needs a final status, not 'running'")
-        with self.db.transaction() as conn:
-            self._update(
-                conn,
-                session_id,
-                "status = ?, practised_seconds = ?, steps_done = ?, ended_at = ?",
-                (str(status), practised_seconds, steps_done, _unix(self.now())),
             )
 
     def mark_crashed_running_as_interrupted(self) -> int:
