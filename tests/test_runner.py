@@ -112,25 +112,24 @@ def test_no_steps_is_refused() -> None:
         SessionRunner([], title="Empty")
 
 
-def test_for_routine_takes_steps_and_title() -> None:
+def test_a_routine_runs_its_steps_under_its_title() -> None:
     routine = Routine(id="calm", title="Calm down", purpose="Relax.", benefits=["stress"], steps=[LI4, GV20])
-    runner = SessionRunner.for_routine(routine, prepare_seconds=3, clock=FakeClock())
+    runner = SessionRunner(routine.steps, title=routine.title, prepare_seconds=3, clock=FakeClock())
     assert runner.title == "Calm down"
     assert runner.steps == (LI4, GV20)
     assert runner.prepare_seconds == 3
 
 
-def test_for_point_presses_a_bilateral_point_for_its_hold_time_on_each_side() -> None:
-    runner = SessionRunner.for_point(make_point(hold=60), clock=FakeClock())
+def test_a_bilateral_point_is_pressed_for_its_hold_time_on_each_side() -> None:
+    runner = SessionRunner([point_step(make_point(hold=60))], title="LI4", clock=FakeClock())
     assert runner.steps == (Step(point="LI4", seconds=120, side=Side.BOTH),)
     assert [(s.side, s.duration) for s in runner.segments] == [(Side.LEFT, 60.0), (Side.RIGHT, 60.0)]
-    assert runner.title == "LI4 Hégǔ"
 
 
-def test_for_point_midline_is_one_centre_segment_and_time_can_be_overridden() -> None:
+def test_a_midline_point_is_one_centre_segment_and_time_can_be_overridden() -> None:
     point = make_point("GV20", bilateral=False, hold=60)
     assert point_step(point, seconds_per_side=30) == Step(point="GV20", seconds=30, side=Side.CENTER)
-    runner = SessionRunner.for_point(point, seconds_per_side=30, prepare_seconds=5, clock=FakeClock())
+    runner = SessionRunner([point_step(point, 30)], title="GV20", prepare_seconds=5, clock=FakeClock())
     assert [(s.phase, s.duration) for s in runner.segments] == [(Phase.PREPARE, 5.0), (Phase.PRESS, 30.0)]
 
 

@@ -15,8 +15,6 @@ from acupressure_desktop.domain.safety import (
     assess_point,
     flagged_cautions,
     flagged_steps,
-    is_practicable,
-    light_pressure_only,
     point_flags,
     routines_for_profile,
 )
@@ -111,16 +109,15 @@ def test_pregnancy_flags_pregnancy_cautions_only() -> None:
     assert [c.kind for c in point_flags(POINTS["LI4"], PREGNANT)] == [CautionKind.PREGNANCY]
     assert point_flags(POINTS["BL40"], PREGNANT) == []
     assert point_flags(POINTS["ST36"], PREGNANT) == []
-    assert not is_practicable(POINTS["LI4"], PREGNANT)
-    assert is_practicable(POINTS["PC6"], PREGNANT)
+    assert not assess_point(POINTS["LI4"], PREGNANT).practicable
+    assert assess_point(POINTS["PC6"], PREGNANT).practicable
 
 
 def test_blood_thinners_add_light_pressure_for_every_point_and_flag_their_cautions() -> None:
-    assert light_pressure_only(THINNERS)
-    assert not light_pressure_only(PREGNANT)
+    assert advisories(PREGNANT) == []
     assert any("light pressure" in text.lower() for text in advisories(THINNERS))
     assert [c.kind for c in point_flags(POINTS["ST36"], THINNERS)] == [CautionKind.BLOOD_THINNERS]
-    assert not is_practicable(POINTS["ST36"], THINNERS)
+    assert not assess_point(POINTS["ST36"], THINNERS).practicable
     safety = assess_point(POINTS["PC6"], THINNERS)
     assert safety.practicable
     assert safety.flagged == ()
@@ -131,25 +128,25 @@ def test_blood_thinners_add_light_pressure_for_every_point_and_flag_their_cautio
 def test_skin_conditions_flag_skin_cautions(field: str) -> None:
     profile = SafetyProfile.model_validate({field: True})
     assert [c.kind for c in point_flags(POINTS["BL40"], profile)] == [CautionKind.SKIN]
-    assert not is_practicable(POINTS["BL40"], profile)
+    assert not assess_point(POINTS["BL40"], profile).practicable
     assert advisories(profile)
 
 
 def test_implanted_device_is_advice_only() -> None:
     profile = SafetyProfile(cancer_or_implanted_device=True)
-    assert all(is_practicable(p, profile) for p in POINTS.values() if not p.reference_only)
+    assert all(assess_point(p, profile).practicable for p in POINTS.values() if not p.reference_only)
     assert any("device" in text for text in advisories(profile))
 
 
 def test_reference_only_is_never_practicable() -> None:
     for profile in (NOBODY, PREGNANT, THINNERS):
-        assert not is_practicable(POINTS["ST9"], profile)
+        assert not assess_point(POINTS["ST9"], profile).practicable
         assert assess_point(POINTS["ST9"], profile).reference_only
 
 
 def test_artery_and_gentle_cautions_do_not_hide_a_point() -> None:
     everything = SafetyProfile(**dict.fromkeys(SafetyProfile.model_fields, True))
-    assert is_practicable(POINTS["LR3"], everything)
+    assert assess_point(POINTS["LR3"], everything).practicable
 
 
 def test_flagged_cautions_are_in_display_order_and_multiple_conditions_combine() -> None:

@@ -226,3 +226,16 @@ def test_system_theme_follows_the_platform_scheme(shell: Shell, qapp: Any, monke
         assert qapp.palette().color(QPalette.ColorRole.Window) == QColor(theme.LIGHT.window)
     finally:
         theme.apply(qapp, theme.LIGHT)
+
+
+def test_blood_thinners_put_light_pressure_advice_on_every_point(shell: Shell) -> None:
+    shell.update_settings(
+        shell.settings.model_copy(update={"safety": SafetyProfile(blood_thinners_or_bleeding_disorder=True)})
+    )
+    for code in ("PC6", "GV20", "ST36"):
+        shell.learn.open_point(code)
+        text = shell.learn.panel.browser.toPlainText()
+        assert "Your safety profile" in text and "light pressure" in text.lower()
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile()}))
+    shell.learn.open_point("PC6")
+    assert "Your safety profile" not in shell.learn.panel.browser.toPlainText()

@@ -72,9 +72,6 @@ class Catalog:
         body_map = self.maps.get(view_id)
         return {h.code for h in body_map.hotspots} if body_map else set()
 
-    def points_for_benefit(self, benefit_id: str) -> list[Point]:
-        return [p for p in self.points.values() if benefit_id in p.benefits]
-
     def step_title(self, target: str) -> str:
         if target in self.points:
             point = self.points[target]

@@ -35,8 +35,3 @@ class ResourceDirs:
         if data_override is not None:
             found = cls(data=data_override, assets=found.assets)
         return found
-
-    def within(self, path: Path) -> bool:
-        """Path guard: True when ``path`` stays inside these resource folders."""
-        resolved = path.resolve()
-        return any(resolved.is_relative_to(root.resolve()) for root in (self.data, self.assets))

@@ -105,10 +105,6 @@ def advisories(profile: SafetyProfile) -> list[str]:
     return [c.advisory for c in profile.conditions() if c.advisory is not None]
 
 
-def light_pressure_only(profile: SafetyProfile) -> bool:
-    return profile.blood_thinners_or_bleeding_disorder
-
-
 def flagged_cautions(cautions: Iterable[Caution], profile: SafetyProfile) -> list[Caution]:
     """The cautions that this profile makes apply, in display order."""
     kinds = flagged_kinds(profile)
@@ -117,11 +113,6 @@ def flagged_cautions(cautions: Iterable[Caution], profile: SafetyProfile) -> lis
 
 def point_flags(point: Point, profile: SafetyProfile) -> list[Caution]:
     return flagged_cautions(point.cautions, profile)
-
-
-def is_practicable(point: Point, profile: SafetyProfile) -> bool:
-    """Whether the app offers this point for pressing to this person."""
-    return not point.reference_only and not point_flags(point, profile)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from acupressure_desktop.domain.models import Point, Routine, Side, Step
+from acupressure_desktop.domain.models import Point, Side, Step
 
 Clock = Callable[[], float]
 
@@ -199,31 +199,6 @@ class SessionRunner:
         self._practised_closed = 0.0  # pressing time of segments already left
         self._completed: set[int] = set()
         self._painful: list[int] = []
-
-    # -- construction helpers ------------------------------------------------
-
-    @classmethod
-    def for_routine(
-        cls, routine: Routine, *, prepare_seconds: float = 0, clock: Clock = time.monotonic
-    ) -> SessionRunner:
-        return cls(routine.steps, title=routine.title, prepare_seconds=prepare_seconds, clock=clock)
-
-    @classmethod
-    def for_point(
-        cls,
-        point: Point,
-        *,
-        seconds_per_side: int | None = None,
-        prepare_seconds: float = 0,
-        clock: Clock = time.monotonic,
-    ) -> SessionRunner:
-        """Practise one point: its own hold time (or ``seconds_per_side``) on each side."""
-        return cls(
-            [point_step(point, seconds_per_side)],
-            title=f"{point.code} {point.pinyin}",
-            prepare_seconds=prepare_seconds,
-            clock=clock,
-        )
 
     # -- queries ---------------------------------------------------------------
 

@@ -53,6 +53,7 @@ class PointPanel(QWidget):
         self._colors = LIGHT
         self._point: Point | None = None
         self._flagged_kinds: set[CautionKind] = set()
+        self._advisories: list[str] = []
         self._favourites: set[str] = set()
 
         self.browser = QTextBrowser()
@@ -112,6 +113,11 @@ class PointPanel(QWidget):
         self._flagged_kinds = kinds
         self._render()
 
+    def set_advisories(self, texts: list[str]) -> None:
+        """Profile-wide advice (light pressure with blood thinners...), shown with every point."""
+        self._advisories = list(texts)
+        self._render()
+
     def set_favourites(self, codes: set[str]) -> None:
         self._favourites = set(codes)
         self._sync_favourite()
@@ -125,7 +131,7 @@ class PointPanel(QWidget):
         self._show_placeholder(point is None)
         if point is None:
             return
-        self.browser.setHtml(point_html(point, self._catalog, self._colors, self._flagged_kinds))
+        self.browser.setHtml(point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories))
         self.practise_button.setEnabled(not point.reference_only)
         self.practise_button.setToolTip(
             "This point is shown for learning only and is never practised." if point.reference_only else ""
@@ -166,7 +172,9 @@ class PointPanel(QWidget):
             self.benefitRequested.emit(value)
 
 
-def point_html(point: Point, catalog: Catalog, c: Colors, flagged: set[CautionKind]) -> str:
+def point_html(
+    point: Point, catalog: Catalog, c: Colors, flagged: set[CautionKind], advisories: list[str] | None = None
+) -> str:
     """The panel's rich text; plain Qt rich-text subset (tables, no CSS layout)."""
     meridian = catalog.meridians.get(point.meridian)
     meridian_text = f"{meridian.name} meridian ({meridian.code})" if meridian else "Extra point (outside the meridians)"
@@ -184,6 +192,11 @@ def point_html(point: Point, catalog: Catalog, c: Colors, flagged: set[CautionKi
         parts.append(
             f"<table width='100%' cellpadding='8' style='margin-top:8px; background:{bg}'><tr><td style='color:{fg}'>"
             f"<b>⚠ {escape(CAUTION_TITLES[caution.kind])}{note}</b><br>{escape(caution.text)}</td></tr></table>"
+        )
+    for advice in advisories or []:
+        parts.append(
+            f"<table width='100%' cellpadding='8' style='margin-top:8px; background:{c.warning_bg}'><tr>"
+            f"<td style='color:{c.warning_text}'><b>⚠ Your safety profile</b><br>{escape(advice)}</td></tr></table>"
         )
     parts.append(_section("Where it is", f"<p>{escape(point.location)}</p>"))
     if point.disputed:

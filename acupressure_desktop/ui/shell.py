@@ -20,6 +20,7 @@ from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import Routine, Side
 from acupressure_desktop.domain.safety import (
     RoutineOffer,
+    advisories,
     assess_point,
     flagged_kinds,
     routines_for_profile,
@@ -222,6 +223,7 @@ class Shell(QObject):
         kinds = set(flagged_kinds(settings.safety))
         flagged = {code for code, point in self.catalog.points.items() if point.caution_kinds() & kinds}
         self.learn.set_flagged(flagged, kinds)
+        self.learn.panel.set_advisories(advisories(settings.safety))
         self.learn.set_favourites(set(settings.favourites))
         self.dock.chime.enabled = settings.sounds.enabled
         self.dock.chime.set_volume(settings.sounds.volume)
