@@ -29,7 +29,6 @@ from acupressure_desktop.reminders import ReminderScheduler
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
 from acupressure_desktop.settings import Settings
-from acupressure_desktop.storage.history import HistoryRepository
 from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
@@ -46,6 +45,7 @@ from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
+    from acupressure_desktop.storage.history import HistoryRepository
     from acupressure_desktop.storage.recorder import SessionRecorder
     from acupressure_desktop.ui.history.checkin import CheckIn
     from acupressure_desktop.ui.history.view import HistoryView
