@@ -176,8 +176,6 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
     shell, catalog = gui.shell, gui.catalog
     shell.ask_checkins = False  # nobody is there to answer
-    gui.attach_history()
-    gui.tell_notices()
     if args.view is not None:
         if args.view not in catalog.maps:
             print(f"{APP_NAME}: --view {args.view}: unknown view; known: {', '.join(catalog.maps)}", file=sys.stderr)
@@ -196,6 +194,9 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
             print(f"{APP_NAME}: --routine {args.routine}: no such routine for this safety profile", file=sys.stderr)
             return 2
         shell.start_routine(args.routine)
+    # The history opens after a routine starts, so a picture never records a session in it.
+    gui.attach_history()
+    gui.tell_notices()
     pages = {"learn": shell.page_learn, "routines": shell.page_routines, "history": shell.page_history}
     if args.page is not None:
         page = pages[args.page]

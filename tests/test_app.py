@@ -90,3 +90,12 @@ def test_broken_data_folder_stops_with_file_field_problem(tmp_path: Path) -> Non
     assert result.returncode == 1
     expected = "Input should be a valid integer, unable to parse string as an integer"
     assert result.stdout.splitlines() == [f"data/points/arm.json: LI4.technique.hold_seconds: {expected}"]
+
+
+@pytest.mark.slow
+def test_a_routine_screenshot_records_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert _run("--screenshot", str(tmp_path / "x.png"), "--routine", "quick-reset", home=home).returncode == 0
+    export = _run("history", "export", "--format", "json", home=home)
+    assert export.returncode == 0, export.stderr
+    assert json.loads(export.stdout)["sessions"] == []
