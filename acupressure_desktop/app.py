@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from acupressure_desktop import APP_ID, APP_NAME, APP_TITLE, __version__
 from acupressure_desktop.paths import AppPaths
@@ -16,34 +17,95 @@ if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
     from PySide6.QtWidgets import QApplication
 
     from acupressure_desktop.catalog.loader import Catalog
+    from acupressure_desktop.catalog.resources import ResourceDirs
     from acupressure_desktop.ui.learn_page import LearnPage
     from acupressure_desktop.ui.main_window import MainWindow
     from acupressure_desktop.ui.shell import Shell
+    from acupressure_desktop.ui.theme import Colors
+
+
+T = TypeVar("T")
 
 
 @dataclass
 class Gui:
+    """The app in two steps: ``build_gui`` makes a window that can paint at once, without pydantic or
+    the catalog (most of the start-up time); ``load`` then validates the data and builds the rest."""
+
     app: QApplication
-    catalog: Catalog
-    shell: Shell
+    window: MainWindow
+    learn: LearnPage
+    dirs: ResourceDirs
     paths: AppPaths
-    interactive: bool
+    args: argparse.Namespace
+    colors: Colors
+    shell: Shell | None = None
+    catalog: Catalog | None = None
     notices: list[str] = field(default_factory=list)
 
     @property
-    def window(self) -> MainWindow:
-        return self.shell.window
+    def interactive(self) -> bool:
+        return self.args.screenshot is None
 
-    @property
-    def learn(self) -> LearnPage:
-        return self.shell.learn
+    def load(self) -> bool:
+        """Validate the data and build everything else; False (after saying why) when the data is damaged."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from acupressure_desktop.catalog.loader import CatalogError, load_catalog
+        from acupressure_desktop.catalog.search import PointSearch
+        from acupressure_desktop.session.library import RoutineLibrary
+        from acupressure_desktop.settings import Settings, SettingsError, load_settings, save_settings
+        from acupressure_desktop.ui import theme
+        from acupressure_desktop.ui.shell import Shell
+
+        try:
+            catalog = load_catalog(self.dirs)
+        except CatalogError as exc:
+            message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
+            print(f"{APP_NAME}: {message}", file=sys.stderr)
+            if self.interactive:
+                QMessageBox.critical(self.window, APP_TITLE, message)
+            return False
+        loaded = load_settings(self.paths.settings_file)
+        if loaded.notice:
+            self.notices.append(loaded.notice)
+
+        def persist(new: Settings) -> None:
+            if not loaded.can_save:
+                return
+            try:
+                save_settings(self.paths.settings_file, new)
+            except SettingsError as exc:
+                self.window.statusBar().showMessage(f"Settings not saved: {exc}")
+
+        colors = theme.resolve(self.args.theme or loaded.settings.theme)
+        if colors != self.colors:  # the quick look at the settings file was wrong (a damaged file)
+            theme.apply(self.app, colors)
+            self.colors = colors
+        library = RoutineLibrary(catalog, self.paths.routines_dir)
+        self.notices.extend(library.load())
+        self.catalog = catalog
+        self.shell = Shell(
+            catalog,
+            PointSearch(catalog),
+            self.window,
+            self.learn,
+            library,
+            loaded.settings,
+            colors,
+            persist=persist,
+            icon=self.app.windowIcon(),
+        )
+        self.notices.extend(str(p) for p in catalog.view_problems)
+        return True
 
     def attach_history(self) -> None:
-        """Open the practice history; done right after the first paint, off the start-up path."""
+        """Open the practice history; done after the window is up, off the start-up path."""
         from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
         from acupressure_desktop.storage.history import open_history
         from acupressure_desktop.storage.recorder import SessionRecorder
 
+        assert self.shell is not None
         try:
             opened = open_history(self.paths)
         except (DatabaseTooNew, StorageUnavailable) as exc:
@@ -59,34 +121,31 @@ class Gui:
 
     def tell_notices(self) -> None:
         """What the person must know (a file moved aside, a history problem), once."""
-        if self.notices and self.interactive:
+        if self.notices and self.interactive and self.shell is not None:
             self.shell.tell("\n\n".join(self.notices))
         for notice in self.notices if not self.interactive else []:
             print(f"{APP_NAME}: {notice}", file=sys.stderr)
         self.notices.clear()
 
 
-def build_gui(argv: list[str]) -> Gui | None:
-    """Parse ``argv`` like the command line and build the window (not shown); None on failure."""
+def build_gui(argv: list[str]) -> Gui:
+    """Parse ``argv`` like the command line and build the first window (not shown, not loaded)."""
     from acupressure_desktop.cli import build_parser
 
     args = build_parser().parse_args(argv)
     paths = AppPaths.resolve(args.home)
     paths.ensure()
-    return _build(args, paths)
+    return _first_window(args, paths)
 
 
-def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
+def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
+    """Everything the first paint needs and nothing more: no pydantic, no catalog, no history."""
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from acupressure_desktop.catalog.loader import CatalogError, load_catalog
     from acupressure_desktop.catalog.resources import ResourceDirs
-    from acupressure_desktop.catalog.search import PointSearch
-    from acupressure_desktop.session.library import RoutineLibrary
-    from acupressure_desktop.settings import Settings, SettingsError, load_settings, save_settings
     from acupressure_desktop.ui import theme
-    from acupressure_desktop.ui.shell import Shell
+    from acupressure_desktop.ui.main_window import learn_window
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -94,52 +153,47 @@ def _build(args: argparse.Namespace, paths: AppPaths) -> Gui | None:
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    interactive = args.screenshot is None
-
-    try:
-        dirs = ResourceDirs.locate()
-        catalog = load_catalog(dirs)
-    except (CatalogError, FileNotFoundError) as exc:
-        message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
-        print(f"{APP_NAME}: {message}", file=sys.stderr)
-        if interactive:
-            QMessageBox.critical(None, APP_TITLE, message)
-        return None
+    dirs = ResourceDirs.locate()
     icon_path = dirs.assets / "icons" / "acupressure-desktop.svg"
     # An installed theme icon wins (desktop integration); the bundled SVG otherwise.
-    icon = QIcon.fromTheme(APP_ID, QIcon(str(icon_path)) if icon_path.is_file() else QIcon())
-    app.setWindowIcon(icon)
-
-    notices: list[str] = []
-    loaded = load_settings(paths.settings_file)
-    if loaded.notice:
-        notices.append(loaded.notice)
-
-    def persist(new: Settings) -> None:
-        if not loaded.can_save:
-            return
-        try:
-            save_settings(paths.settings_file, new)
-        except SettingsError as exc:
-            shell.window.statusBar().showMessage(f"Settings not saved: {exc}")
-
-    colors = theme.resolve(args.theme or loaded.settings.theme)
+    app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(icon_path)) if icon_path.is_file() else QIcon()))
+    colors = theme.resolve(args.theme or _saved(paths.settings_file, "theme", ("light", "dark"), "system"))
     theme.apply(app, colors)
-    library = RoutineLibrary(catalog, paths.routines_dir)
-    notices.extend(library.load())
-    shell = Shell(catalog, PointSearch(catalog), dirs, library, loaded.settings, colors, persist=persist, icon=icon)
-    notices.extend(str(p) for p in catalog.view_problems)
-    return Gui(app=app, catalog=catalog, shell=shell, paths=paths, interactive=interactive, notices=notices)
+    window, learn = learn_window(dirs)
+    learn.map.set_colors(colors)
+    _show_preview(learn, dirs)
+    return Gui(app=app, window=window, learn=learn, dirs=dirs, paths=paths, args=args, colors=colors)
+
+
+def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: T) -> T:
+    """A quick look at one setting before the first paint, without validating the file (``Gui.load`` does)."""
+    try:
+        value = json.loads(settings_file.read_text(encoding="utf-8")).get(key)
+    except (OSError, ValueError, AttributeError):
+        return default
+    return value if value in allowed else default  # type: ignore[no-any-return]
+
+
+def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
+    """The first view's figure for the first paint; any problem is left for the validated load to report."""
+    from acupressure_desktop.catalog.bodymaps import BodyMapError, parse_bodymap
+
+    try:
+        first = json.loads((dirs.data / "views.json").read_text(encoding="utf-8"))[0]
+        body_map = parse_bodymap(dirs.bodymaps / first["file"], None)
+        learn.show_preview(first["id"], first["title"], body_map, first["file"])
+    except (OSError, ValueError, KeyError, IndexError, TypeError, BodyMapError):
+        return
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        gui = _build(args, paths)
-        return 1 if gui is None else _screenshot(gui, args, args.screenshot)
+        gui = _first_window(args, paths)
+        return _screenshot(gui, args, args.screenshot) if gui.load() else 1
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
     from acupressure_desktop.ui.single_instance import InstanceServer, send_to_running, server_name
 
@@ -148,26 +202,29 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     if send_to_running(name, args.routine):
         print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
         return 0
-    gui = _build(args, paths)
-    if gui is None:
-        return 1
-    server = InstanceServer(name, app)
-    server.requested.connect(gui.shell.handle_launch_request)
+    gui = _first_window(args, paths)
     gui.window.resize(1280, 820)
-    if gui.shell.settings.start_minimised and gui.shell.reminders.tray is not None:
-        gui.window.hide()
-    else:
+    if not (_saved(paths.settings_file, "start_minimised", (True,), False) and QSystemTrayIcon.isSystemTrayAvailable()):
         gui.window.show()
 
     def finish_start() -> None:
+        if not gui.load():
+            app.exit(1)
+            return
+        shell = gui.shell
+        assert shell is not None
+        server = InstanceServer(name, app)
+        server.requested.connect(shell.handle_launch_request)
+        if not gui.window.isVisible() and (not shell.settings.start_minimised or shell.reminders.tray is None):
+            gui.window.show()  # the quick look said "minimised" but the real settings or the tray disagree
         gui.attach_history()
         gui.tell_notices()
         # The notice comes first, also before a routine asked for on the command line.
-        if not gui.shell.ensure_notice_accepted():
+        if not shell.ensure_notice_accepted():
             app.quit()
             return
         if args.routine is not None:
-            gui.shell.handle_launch_request(args.routine)
+            shell.handle_launch_request(args.routine)
 
     QTimer.singleShot(0, finish_start)
     return app.exec()
@@ -175,6 +232,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
     shell, catalog = gui.shell, gui.catalog
+    assert shell is not None and catalog is not None
     shell.ask_checkins = False  # nobody is there to answer
     if args.view is not None:
         if args.view not in catalog.maps:

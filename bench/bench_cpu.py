@@ -26,6 +26,7 @@ def cpu():
     return usage.ru_utime + usage.ru_stime
 
 gui = build_gui(["--home", sys.argv[1]])
+gui.load()
 gui.window.resize(1280, 800)
 gui.window.show()
 gui.attach_history()

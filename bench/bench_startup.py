@@ -65,6 +65,7 @@ APP = (
 from acupressure_desktop.app import build_gui
 gui = build_gui(sys.argv[1:])
 def finish():
+    gui.load()
     gui.learn.prebuild_views()
     print(f"RSS {peak_rss_mb():.1f}", flush=True)
     gui.app.quit()

@@ -24,7 +24,7 @@ def run() -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as home:
         gui = build_gui(["--home", home])
-        assert gui is not None
+        assert gui.load()
         gui.window.resize(1280, 800)
         gui.window.show()
         learn = gui.learn

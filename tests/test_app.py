@@ -99,3 +99,22 @@ def test_a_routine_screenshot_records_nothing(tmp_path: Path) -> None:
     export = _run("history", "export", "--format", "json", home=home)
     assert export.returncode == 0, export.stderr
     assert json.loads(export.stdout)["sessions"] == []
+
+
+@pytest.mark.slow
+def test_the_first_window_paints_before_pydantic_and_the_catalog_load(tmp_path: Path) -> None:
+    """Start-up design: the first paint needs no pydantic (half the start-up time); the load follows."""
+    script = f"""
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from acupressure_desktop.app import build_gui
+gui = build_gui(["--home", {str(tmp_path / "home")!r}])
+assert "pydantic" not in sys.modules, "the first window imported pydantic"
+assert gui.learn.map.markers, "the first window shows no body map"
+assert gui.load() and gui.shell is not None and "pydantic" in sys.modules
+assert gui.learn.results.count() == len(gui.catalog.points)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

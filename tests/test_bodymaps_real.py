@@ -33,7 +33,7 @@ def test_no_orphans_between_points_and_hotspots() -> None:
 
 @pytest.mark.parametrize("view_id", list(CATALOG.views))
 def test_clicking_every_hotspot_opens_its_point(qtbot: QtBot, view_id: str) -> None:
-    page = LearnPage(CATALOG, PointSearch(CATALOG), ResourceDirs.locate())
+    page = LearnPage.loaded(CATALOG, PointSearch(CATALOG), ResourceDirs.locate())
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()

@@ -20,7 +20,7 @@ from tests.minidata import write_minidata
 def page(qtbot: QtBot, tmp_path: Path) -> LearnPage:
     dirs = write_minidata(tmp_path)
     catalog = load_catalog(dirs)
-    widget = LearnPage(catalog, PointSearch(catalog), dirs)
+    widget = LearnPage.loaded(catalog, PointSearch(catalog), dirs)
     qtbot.addWidget(widget)
     widget.resize(1100, 700)
     widget.show()
@@ -130,7 +130,7 @@ def test_reference_only_point_cannot_be_practised(tmp_path: Path, qtbot: QtBot) 
     points[2]["cautions"] = [{"kind": "reference_only", "text": "Never press.", "sources": ["who-2008"]}]
     path.write_text(json.dumps(points))
     catalog = load_catalog(dirs)
-    page = LearnPage(catalog, PointSearch(catalog), dirs)
+    page = LearnPage.loaded(catalog, PointSearch(catalog), dirs)
     qtbot.addWidget(page)
     page.open_point("GV20")
     assert not page.panel.practise_button.isEnabled()

@@ -22,6 +22,7 @@ from acupressure_desktop.session.runner import RunnerState
 from acupressure_desktop.settings import Settings
 from acupressure_desktop.storage.history import Status
 from acupressure_desktop.ui import theme
+from acupressure_desktop.ui.main_window import learn_window
 from acupressure_desktop.ui.session_controller import SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock, clock_text
 from acupressure_desktop.ui.shell import Shell
@@ -136,7 +137,8 @@ def test_clock_text() -> None:
 def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> Iterator[Shell]:
     library = RoutineLibrary(catalog, tmp_path / "routines")
     library.load()
-    built = Shell(catalog, PointSearch(catalog), ResourceDirs.locate(), library, Settings(), theme.LIGHT)
+    window, learn = learn_window(ResourceDirs.locate())
+    built = Shell(catalog, PointSearch(catalog), window, learn, library, Settings(), theme.LIGHT)
     yield built
     built.window.deleteLater()
     built.deleteLater()  # as when the app ends: a deleted shell no longer follows the system scheme

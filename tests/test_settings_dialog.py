@@ -32,6 +32,7 @@ from acupressure_desktop.reminders import ReminderSchedule
 from acupressure_desktop.session.library import RoutineLibrary
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
 from acupressure_desktop.ui import theme
+from acupressure_desktop.ui.main_window import learn_window
 from acupressure_desktop.ui.settings_dialog import SafetyProfileEditor, SettingsDialog
 from acupressure_desktop.ui.shell import Shell
 from acupressure_desktop.ui.welcome import WelcomeDialog
@@ -368,9 +369,8 @@ def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> tuple[Shell, list[S
     library = RoutineLibrary(catalog, tmp_path / "routines")
     library.load()
     saved: list[Settings] = []
-    built = Shell(
-        catalog, PointSearch(catalog), ResourceDirs.locate(), library, Settings(), theme.LIGHT, persist=saved.append
-    )
+    window, learn = learn_window(ResourceDirs.locate())
+    built = Shell(catalog, PointSearch(catalog), window, learn, library, Settings(), theme.LIGHT, persist=saved.append)
     qtbot.addWidget(built.window)
     return built, saved
 

@@ -65,18 +65,17 @@ class BodyMap:
     regions: tuple[RegionShape, ...]
 
 
-def split_hotspot_id(element_id: str, known_codes: set[str]) -> tuple[str, str | None] | None:
-    """``pt-EX-UE7-L-2`` -> (``EX-UE7``, ``L``); None when no known code matches."""
-    if not element_id.startswith("pt-"):
+# A point code (as domain.models.CODE_PATTERN, kept here so parsing needs no pydantic),
+# then the person's side and, for a point with two spots per side, their number.
+_HOTSPOT_ID = re.compile(r"pt-([A-Z]{2}\d{1,2}|EX-[A-Z]{1,2}\d{1,2}|Anmian)(?:-([LR]))?(?:-[1-9])?")
+
+
+def split_hotspot_id(element_id: str, known_codes: set[str] | None) -> tuple[str, str | None] | None:
+    """``pt-EX-UE7-L-2`` -> (``EX-UE7``, ``L``); None when malformed or (given known codes) unknown."""
+    match = _HOTSPOT_ID.fullmatch(element_id)
+    if match is None or (known_codes is not None and match.group(1) not in known_codes):
         return None
-    rest = element_id[3:]
-    for code in sorted(known_codes, key=len, reverse=True):
-        if rest == code or rest.startswith(code + "-"):
-            tail = rest[len(code) :]
-            match = re.fullmatch(r"(?:-([LR]))?(?:-[1-9])?", tail)
-            if match:
-                return code, match.group(1)
-    return None
+    return match.group(1), match.group(2)
 
 
 def _floats(text: str | None, what: str, element: str) -> float:
@@ -90,8 +89,11 @@ def _has_transform(element: ET.Element) -> bool:
     return "transform" in element.attrib
 
 
-def parse_bodymap(path: Path, known_codes: set[str]) -> BodyMap:
-    """Parse one SVG; raise BodyMapError with the problem (and the element id)."""
+def parse_bodymap(path: Path, known_codes: set[str] | None) -> BodyMap:
+    """Parse one SVG; raise BodyMapError with the problem (and the element id).
+
+    ``known_codes`` None accepts any well-formed code: the start-up preview, before the catalog loads.
+    """
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as exc:

@@ -198,13 +198,22 @@ class BodyMapView(QGraphicsView):
         scene.setSceneRect(QRectF(-margin, -margin, body_map.width + 2 * margin, body_map.height + 2 * margin))
         built = _ViewScene(scene=scene, figure=figure, renderer=renderer, body_map=body_map)
         for hotspot in body_map.hotspots:
-            title = self._titles.get(hotspot.code, hotspot.code)
-            if hotspot.side:
-                title = f"{title} ({hotspot.side_label} side)"
-            marker = HotspotItem(hotspot, title, self._colors)
+            marker = HotspotItem(hotspot, self._title(hotspot), self._colors)
             scene.addItem(marker)
             built.markers.append(marker)
         return built
+
+    def _title(self, hotspot: Hotspot) -> str:
+        title = self._titles.get(hotspot.code, hotspot.code)
+        return f"{title} ({hotspot.side_label} side)" if hotspot.side else title
+
+    def set_titles(self, titles: dict[str, str]) -> None:
+        """Point names for tooltips and accessible descriptions, once the catalog has loaded."""
+        self._titles = titles
+        for built in self._scenes.values():
+            for marker in built.markers:
+                marker.title = self._title(marker.hotspot)
+                marker.setToolTip(marker.title)
 
     def has_view(self, view_id: str) -> bool:
         return view_id in self._scenes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -20,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.catalog.bodymaps import BodyMap
-from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.catalog.search import PointSearch
-from acupressure_desktop.domain.models import CautionKind
 from acupressure_desktop.ui.bodymap import BodyMapView
-from acupressure_desktop.ui.point_panel import PointPanel
+from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import Colors
+
+if TYPE_CHECKING:  # the catalog needs pydantic, which loads after the first paint
+    from acupressure_desktop.catalog.loader import Catalog
+    from acupressure_desktop.catalog.search import PointSearch
+    from acupressure_desktop.domain.models import CautionKind
 
 GROUPS = (  # "&&" shows one "&": tab text takes "&" as a keyboard mnemonic
     ("body", "Whole body"),
@@ -52,12 +56,13 @@ class LearnPage(QWidget):
     favouriteToggled = Signal(str, bool)
     statusMessage = Signal(str)
 
-    def __init__(
-        self, catalog: Catalog, search: PointSearch, dirs: ResourceDirs, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, dirs: ResourceDirs, parent: QWidget | None = None) -> None:
+        """The page's widgets, empty; ``populate`` fills them and connects them once the catalog is loaded.
+
+        Until then the page can show a preview of the first view (``show_preview``): the window
+        paints before pydantic and the catalog load, which are most of the start-up time.
+        """
         super().__init__(parent)
-        self.catalog = catalog
-        self.search = search
         self._favourites: set[str] = set()
         self._region_codes: list[str] | None = None
 
@@ -66,25 +71,18 @@ class LearnPage(QWidget):
         self.search_box.setPlaceholderText("Search: name, code, complaint…")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName("Search points")
-        self.search_box.textChanged.connect(self._refresh_results)
-        self.search_box.returnPressed.connect(self.open_best_match)
         self.benefit_filter = QComboBox()
         self.benefit_filter.setAccessibleName("Filter points by benefit")
         self.benefit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.benefit_filter.setMinimumContentsLength(12)
         self.benefit_filter.addItem("All points", None)
         self.benefit_filter.addItem("★ Favourites", FAVOURITES)
-        for benefit in sorted(catalog.benefits.values(), key=lambda b: b.title):
-            self.benefit_filter.addItem(benefit.title, benefit.id)
-        self.benefit_filter.currentIndexChanged.connect(self._refresh_results)
         self.results_label = QLabel()
         self.results_label.setObjectName("muted")
         self.results = QListWidget()
         self.results.setAccessibleName("Matching points")
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setWordWrap(True)
-        self.results.itemActivated.connect(self._on_result_activated)
-        self.results.itemClicked.connect(self._on_result_activated)
 
         sidebar = QWidget()
         sidebar.setMinimumWidth(180)
@@ -96,10 +94,7 @@ class LearnPage(QWidget):
         side_layout.addWidget(self.results, 1)
 
         # Centre: view navigation, region bar, map.
-        titles = {code: point_title(catalog, code) for code in catalog.points}
-        self.map = BodyMapView(titles)
-        self.map.pointActivated.connect(self.open_point)
-        self.map.regionActivated.connect(self._on_region)
+        self.map = BodyMapView({})
         self.map.hotspotFocused.connect(self.statusMessage)
         # Tab bars, not a row of buttons: they scroll instead of widening a narrow window.
         self.group_tabs = QTabBar()
@@ -112,12 +107,10 @@ class LearnPage(QWidget):
         group_row = QHBoxLayout()
         group_row.setSpacing(4)
         group_row.addWidget(self.group_tabs, 1)
-        self.group_tabs.currentChanged.connect(self._on_group)
         self.view_tabs = QTabBar()
         self.view_tabs.setAccessibleName("Body map views")
         self.view_tabs.setDrawBase(False)
         self.view_tabs.setExpanding(False)
-        self.view_tabs.currentChanged.connect(self._on_view_tab)
 
         self.region_bar = QFrame()
         self.region_bar.setObjectName("card")
@@ -140,17 +133,15 @@ class LearnPage(QWidget):
         centre_layout.addWidget(self.region_bar)
         centre_layout.addWidget(self.map, 1)
 
-        self.panel = PointPanel(catalog)
-        self.panel.viewRequested.connect(self.show_view)
-        self.panel.benefitRequested.connect(self.filter_benefit)
-        self.panel.practiseRequested.connect(self.practiseRequested)
-        self.panel.addToRoutineRequested.connect(self.addToRoutineRequested)
-        self.panel.favouriteToggled.connect(self._on_favourite)
         panel_box = QWidget()
         panel_box.setMinimumWidth(300)
-        panel_layout = QVBoxLayout(panel_box)
-        panel_layout.setContentsMargins(6, 12, 12, 12)
-        panel_layout.addWidget(self.panel)
+        self._panel_layout = QVBoxLayout(panel_box)
+        self._panel_layout.setContentsMargins(6, 12, 12, 12)
+        self._waiting = QLabel(PANEL_HINT)  # where the point panel goes once the catalog is in
+        self._waiting.setObjectName("muted")
+        self._waiting.setWordWrap(True)
+        self._waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._panel_layout.addWidget(self._waiting)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(sidebar)
@@ -167,15 +158,55 @@ class LearnPage(QWidget):
         layout.addWidget(splitter)
 
         self._dirs = dirs
-        self._build_order: list[str] = [v for v in catalog.views if v in catalog.maps]
+
+    def show_preview(self, view_id: str, title: str, body_map: BodyMap, svg_file: str) -> None:
+        """The first view before the catalog loads: the figure and its markers, nothing to click yet."""
+        self.map.add_view(view_id, str(self._dirs.bodymaps / svg_file), body_map)
+        self.map.show_view(view_id)
+        self.view_tabs.addTab(title)
+
+    def populate(self, catalog: Catalog, search: PointSearch) -> None:
+        """Fill the page from the validated catalog and connect it; the preview scene is kept."""
+        from acupressure_desktop.ui.point_panel import PointPanel  # imports the models: after the first paint
+
+        self.catalog = catalog
+        self.search = search
+        for benefit in sorted(catalog.benefits.values(), key=lambda b: b.title):
+            self.benefit_filter.addItem(benefit.title, benefit.id)
+        self.map.set_titles({code: point_title(catalog, code) for code in catalog.points})
+        self.panel = PointPanel(catalog)
+        self._panel_layout.replaceWidget(self._waiting, self.panel)
+        self._waiting.deleteLater()
+        self.panel.viewRequested.connect(self.show_view)
+        self.panel.benefitRequested.connect(self.filter_benefit)
+        self.panel.practiseRequested.connect(self.practiseRequested)
+        self.panel.addToRoutineRequested.connect(self.addToRoutineRequested)
+        self.panel.favouriteToggled.connect(self._on_favourite)
+        self.search_box.textChanged.connect(self._refresh_results)
+        self.search_box.returnPressed.connect(self.open_best_match)
+        self.benefit_filter.currentIndexChanged.connect(self._refresh_results)
+        self.results.itemActivated.connect(self._on_result_activated)
+        self.results.itemClicked.connect(self._on_result_activated)
+        self.map.pointActivated.connect(self.open_point)
+        self.map.regionActivated.connect(self._on_region)
+        self.group_tabs.currentChanged.connect(self._on_group)
+        self.view_tabs.currentChanged.connect(self._on_view_tab)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.clear)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.search_box.setFocus)
+        self._build_order: list[str] = [v for v in catalog.views if v in catalog.maps]
         self._refresh_results()
         if self._build_order:
             self.show_view(self._build_order[0])
             QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next)
+
+    @classmethod
+    def loaded(cls, catalog: Catalog, search: PointSearch, dirs: ResourceDirs) -> LearnPage:
+        """A page filled at once (no preview step)."""
+        page = cls(dirs)
+        page.populate(catalog, search)
+        return page
 
     # -- views ----------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop import APP_TITLE
+from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.ui.learn_page import LearnPage
 
 
 class MainWindow(QMainWindow):
@@ -84,3 +86,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
         super().closeEvent(event)
+
+
+def learn_window(dirs: ResourceDirs) -> tuple[MainWindow, LearnPage]:
+    """The window with its Learn page, still empty: what the first paint shows (see LearnPage)."""
+    window = MainWindow()
+    learn = LearnPage(dirs)
+    window.add_page("Learn", learn, "Ctrl+1")
+    return window, learn

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QV
 
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import Caution, CautionKind, Point
+from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 EVIDENCE_LABELS = {
@@ -74,9 +75,7 @@ class PointPanel(QWidget):
         self.add_button.setAccessibleName("Add this point to a routine")
         self.add_button.clicked.connect(lambda: self._emit_code(self.addToRoutineRequested))
 
-        self.placeholder = QLabel(
-            "Click a point on the body map, or search by name, code or complaint, to see how to find and press it."
-        )
+        self.placeholder = QLabel(PANEL_HINT)
         self.placeholder.setObjectName("muted")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

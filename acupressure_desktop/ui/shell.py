@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from acupressure_desktop import APP_TITLE, __version__
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import Routine, Side
 from acupressure_desktop.domain.safety import (
@@ -72,7 +71,8 @@ class Shell(QObject):
         self,
         catalog: Catalog,
         search: PointSearch,
-        dirs: ResourceDirs,
+        window: MainWindow,
+        learn: LearnPage,
         library: RoutineLibrary,
         settings: Settings,
         colors: theme.Colors,
@@ -90,15 +90,16 @@ class Shell(QObject):
         self.library = library
         self.settings = settings
         self._persist = persist or (lambda _s: None)
-        self.window = MainWindow()
-        self.learn = LearnPage(catalog, search, dirs)
+        self.window = window
+        self.learn = learn
+        learn.populate(catalog, search)
         self.routines = RoutinesPage(catalog)
         self.controller = SessionController(parent=self)
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
-        self.page_learn = self.window.add_page("Learn", self.learn, "Ctrl+1")
+        self.page_learn = self.window.pages.indexOf(learn)
         self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
 
         self.learn.practiseRequested.connect(self.practise_point)
