@@ -203,18 +203,29 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
         return 0
     gui = _first_window(args, paths)
+    # Requests (ours, then any later launch's) wait until the data has loaded and the notice is accepted.
+    pending: list[str | None] = [args.routine] if args.routine is not None else []
+    ready = False
+
+    def handle(routine: str | None) -> None:
+        if ready and gui.shell is not None:
+            gui.shell.handle_launch_request(routine)
+        else:
+            pending.append(routine)
+
+    server = InstanceServer(name, app)
+    server.requested.connect(handle)
     gui.window.resize(1280, 820)
     if not (_saved(paths.settings_file, "start_minimised", (True,), False) and QSystemTrayIcon.isSystemTrayAvailable()):
         gui.window.show()
 
     def finish_start() -> None:
+        nonlocal ready
         if not gui.load():
             app.exit(1)
             return
         shell = gui.shell
         assert shell is not None
-        server = InstanceServer(name, app)
-        server.requested.connect(shell.handle_launch_request)
         if not gui.window.isVisible() and (not shell.settings.start_minimised or shell.reminders.tray is None):
             gui.window.show()  # the quick look said "minimised" but the real settings or the tray disagree
         gui.attach_history()
@@ -223,8 +234,10 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
         if not shell.ensure_notice_accepted():
             app.quit()
             return
-        if args.routine is not None:
-            shell.handle_launch_request(args.routine)
+        ready = True
+        for routine in pending:
+            shell.handle_launch_request(routine)
+        pending.clear()
 
     QTimer.singleShot(0, finish_start)
     return app.exec()

@@ -102,6 +102,7 @@ class LearnPage(QWidget):
         self.group_tabs.setAccessibleName("Body parts")
         self.group_tabs.setDrawBase(False)
         self.group_tabs.setExpanding(False)
+        self.group_tabs.setUsesScrollButtons(True)
         for _group, label in GROUPS:
             self.group_tabs.addTab(label)
         group_row = QHBoxLayout()
@@ -111,6 +112,7 @@ class LearnPage(QWidget):
         self.view_tabs.setAccessibleName("Body map views")
         self.view_tabs.setDrawBase(False)
         self.view_tabs.setExpanding(False)
+        self.view_tabs.setUsesScrollButtons(True)
 
         self.region_bar = QFrame()
         self.region_bar.setObjectName("card")
