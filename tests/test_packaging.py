@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication
 
 from acupressure_desktop import APP_ID, APP_NAME, __version__
 from acupressure_desktop.catalog.resources import ResourceDirs
+from tests.venvs import venv_with_current_packages
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
@@ -308,7 +309,7 @@ def test_the_sdist_builds_a_wheel_that_runs_from_another_folder(tmp_path: Path) 
     assert "Description-Content-Type: text/markdown" in metadata
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    venv_with_current_packages(venv)
     subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
         check=True,

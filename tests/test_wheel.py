@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.venvs import venv_with_current_packages
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,9 +42,7 @@ def test_wheel_contains_every_data_file_and_body_map(wheel: Path) -> None:
 @pytest.mark.slow
 def test_installed_wheel_loads_the_catalog_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    # System site-packages provide PySide6 and pydantic; the wheel itself goes in the venv.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
+    python = venv_with_current_packages(venv)  # PySide6 and pydantic from here; the wheel goes in the venv
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
         capture_output=True,
