@@ -221,12 +221,7 @@ class HeatMap(QWidget):
         if event.type() == QEvent.Type.ToolTip:
             assert isinstance(event, QHelpEvent)
             day = self._day_at(event.pos())
-            if day is None:
-                QToolTip.hideText()
-                event.ignore()
-            else:
-                QToolTip.showText(event.globalPos(), self.day_text(day), self)
-            return True
+            return _tooltip(self, event, None if day is None else self.day_text(day))
         return super().event(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -429,12 +424,7 @@ class WeeklyChart(QWidget):
         if event.type() == QEvent.Type.ToolTip:
             assert isinstance(event, QHelpEvent)
             index = self._index_at(event.pos())
-            if index is None:
-                QToolTip.hideText()
-                event.ignore()
-            else:
-                QToolTip.showText(event.globalPos(), self.week_text(index), self)
-            return True
+            return _tooltip(self, event, None if index is None else self.week_text(index))
         if event.type() == QEvent.Type.Leave:
             self._hover = None
             self.update()
@@ -481,3 +471,13 @@ class WeeklyChart(QWidget):
     def _describe(self) -> None:
         if self._cursor is not None:
             self.setAccessibleDescription(self.week_text(self._cursor))
+
+
+def _tooltip(widget: QWidget, event: QHelpEvent, text: str | None) -> bool:
+    """Answer a tooltip event: show ``text``, or hide the tooltip where there is nothing to say."""
+    if text is None:
+        QToolTip.hideText()
+        event.ignore()
+    else:
+        QToolTip.showText(event.globalPos(), text, widget)
+    return True
