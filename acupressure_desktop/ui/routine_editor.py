@@ -385,6 +385,7 @@ class RoutineEditor(QDialog):
     def _load(self, routine: Routine) -> None:
         self.title_edit.setText(routine.title)
         self.purpose_edit.setText(routine.purpose)
+        self.purpose_edit.setCursorPosition(0)  # show how the purpose begins, not how it ends
         for row in range(self.benefit_list.count()):
             item = self.benefit_list.item(row)
             checked = item.data(BENEFIT_ROLE) in routine.benefits
