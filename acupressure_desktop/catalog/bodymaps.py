@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +86,13 @@ def _floats(text: str | None, what: str, element: str) -> float:
         raise BodyMapError(f"{element}: {what} is not a number: {text!r}", element) from None
 
 
-def _has_transform(element: ET.Element) -> bool:
-    return "transform" in element.attrib
+def _layer_elements(layer: ET.Element, name: str) -> Iterator[ET.Element]:
+    """Every element inside ``layer``; none of them, nor the layer, may carry a transform."""
+    for el in layer.iter():
+        if "transform" in el.attrib:
+            raise BodyMapError(f"transforms are not allowed in the {name} layer", el.get("id", f"{name}s"))
+        if el is not layer:
+            yield el
 
 
 def parse_bodymap(path: Path, known_codes: set[str] | None) -> BodyMap:
@@ -110,11 +116,7 @@ def parse_bodymap(path: Path, known_codes: set[str] | None) -> BodyMap:
     if hotspot_layer is None:
         raise BodyMapError('no top-level <g id="hotspots"> layer', "hotspots")
     hotspots: list[Hotspot] = []
-    for el in hotspot_layer.iter():
-        if _has_transform(el):
-            raise BodyMapError("transforms are not allowed in the hotspot layer", el.get("id", "hotspots"))
-        if el is hotspot_layer:
-            continue
+    for el in _layer_elements(hotspot_layer, "hotspot"):
         element_id = el.get("id", "")
         if el.tag != f"{SVG_NS}circle":
             raise BodyMapError(f"{element_id or el.tag}: hotspots must be <circle> elements", element_id)
@@ -136,11 +138,7 @@ def parse_bodymap(path: Path, known_codes: set[str] | None) -> BodyMap:
     regions: list[RegionShape] = []
     region_layer = layers.get("regions")
     if region_layer is not None:
-        for el in region_layer.iter():
-            if _has_transform(el):
-                raise BodyMapError("transforms are not allowed in the region layer", el.get("id", "regions"))
-            if el is region_layer:
-                continue
+        for el in _layer_elements(region_layer, "region"):
             element_id = el.get("id", "")
             if el.tag != f"{SVG_NS}polygon" or not element_id.startswith("region-"):
                 raise BodyMapError(f"{element_id or el.tag}: regions must be <polygon id='region-…'>", element_id)
