@@ -246,7 +246,7 @@ class LearnPage(QWidget):
             self.map.show_view(view_id)
             self.map.setAccessibleName(f"Body map: {view.title}")
             self.region_bar.hide()
-        self._apply_matches()
+        self._apply_matches(self.matching_codes())
 
     def _fill_tabs(self, group: str, current: str) -> None:
         self.view_tabs.blockSignals(True)
@@ -362,10 +362,9 @@ class LearnPage(QWidget):
             self.results_label.setText(f"All {len(shown)} points")
         else:
             self.results_label.setText(f"{len(shown)} matching points" if shown else "No matching points")
-        self.map.set_matches(set(codes) if codes is not None else None)
+        self._apply_matches(codes)
 
-    def _apply_matches(self) -> None:
-        codes = self.matching_codes()
+    def _apply_matches(self, codes: list[str] | None) -> None:
         self.map.set_matches(set(codes) if codes is not None else None)
 
     @Slot()
