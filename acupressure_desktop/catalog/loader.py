@@ -72,6 +72,11 @@ class Catalog:
         body_map = self.maps.get(view_id)
         return {h.code for h in body_map.hotspots} if body_map else set()
 
+    def point_title(self, code: str) -> str:
+        """Code, pinyin and English name: "LI4 Hégǔ · Joining Valley"."""
+        point = self.points[code]
+        return f"{point.code} {point.pinyin} · {point.english}"
+
     def step_title(self, target: str) -> str:
         if target in self.points:
             point = self.points[target]

@@ -43,11 +43,6 @@ FAVOURITES = "__favourites__"
 PREBUILD_DELAY_MS = 400  # after the first paint: start-up first, then the other views
 
 
-def point_title(catalog: Catalog, code: str) -> str:
-    point = catalog.points[code]
-    return f"{point.code} {point.pinyin} · {point.english}"
-
-
 class LearnPage(QWidget):
     """Emits what the person asks for; the window decides what it means."""
 
@@ -175,7 +170,7 @@ class LearnPage(QWidget):
         self.search = search
         for benefit in sorted(catalog.benefits.values(), key=lambda b: b.title):
             self.benefit_filter.addItem(benefit.title, benefit.id)
-        self.map.set_titles({code: point_title(catalog, code) for code in catalog.points})
+        self.map.set_titles({code: catalog.point_title(code) for code in catalog.points})
         self.panel = PointPanel(catalog)
         self._panel_layout.replaceWidget(self._waiting, self.panel)
         self._waiting.deleteLater()

@@ -486,7 +486,7 @@ class RoutineEditor(QDialog):
         for rank, hit in enumerate(self._search.search(query)):
             point = self._catalog.points[hit.code]
             if not point.reference_only:
-                scored.append((hit.score, rank, f"{point.code} {point.pinyin} · {point.english}", point.code))
+                scored.append((hit.score, rank, self._catalog.point_title(point.code), point.code))
         words = fold(query).split()
         for rank, technique in enumerate(self._catalog.techniques.values()):
             score = _technique_score(fold(technique.title), words)

@@ -191,8 +191,7 @@ class Shell(QObject):
         if routine is not None:
             return routine.title
         code = routine_id.removeprefix("point:")
-        point = self.catalog.points.get(code)
-        return f"{point.code} {point.pinyin}" if point else None
+        return self.catalog.step_title(code) if code in self.catalog.points else None
 
     def show_storage_problem(self, problem: str | None) -> None:
         """The recorder cannot write (full or read-only disk): say so until it can again."""
@@ -303,7 +302,7 @@ class Shell(QObject):
             return
         plan = SessionPlan(
             routine_id=f"point:{code}",
-            title=f"{point.code} {point.pinyin}",
+            title=self.catalog.step_title(code),
             steps=[point_step(point, self.settings.default_hold_seconds)],
             rating_label=self._rating_label(point.benefits),
             benefits=tuple(point.benefits),
