@@ -136,3 +136,12 @@ def test_reference_only_point_cannot_be_practised(tmp_path: Path, qtbot: QtBot) 
     assert not page.panel.practise_button.isEnabled()
     html = page.panel.browser.toHtml()
     assert html.index("Reference only") < html.index("Where it is")
+
+
+def test_the_waiting_hint_is_gone_once_the_page_is_filled(page: LearnPage) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from acupressure_desktop.ui.texts import PANEL_HINT
+
+    hints = [label for label in page.findChildren(QLabel) if label.text() == PANEL_HINT and label.isVisible()]
+    assert len(hints) == 1  # the point panel's own hint, not the one shown before the catalog loaded

@@ -173,6 +173,7 @@ class LearnPage(QWidget):
         self.map.set_titles({code: catalog.point_title(code) for code in catalog.points})
         self.panel = PointPanel(catalog)
         self._panel_layout.replaceWidget(self._waiting, self.panel)
+        self._waiting.hide()  # deleteLater waits for the event loop; a screenshot may come first
         self._waiting.deleteLater()
         self.panel.viewRequested.connect(self.show_view)
         self.panel.benefitRequested.connect(self.filter_benefit)
