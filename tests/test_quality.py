@@ -26,6 +26,6 @@ def test_ruff_format() -> None:
 
 
 @pytest.mark.slow
-def test_mypy_strict_on_the_qt_free_core() -> None:
+def test_mypy_strict_on_the_whole_package() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr

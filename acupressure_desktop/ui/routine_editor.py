@@ -222,11 +222,15 @@ class RoutineEditor(QDialog):
         self.add_edit.setCompleter(self.completer)
         self.add_edit.textEdited.connect(self._update_offers)
         # A click in the popup; queued so that it runs after the completer has written the text.
-        self.completer.activated[str].connect(self._on_offer_clicked, Qt.ConnectionType.QueuedConnection)
+        # The text overload (the stubs do not know signal overloads).
+        activated = self.completer.activated[str]  # type: ignore[index]
+        activated.connect(self._on_offer_clicked, Qt.ConnectionType.QueuedConnection)
         # Enter is handled here: QLineEdit would pass it on to the dialog (which would accept),
         # and the completer would add the highlighted entry a second time after returnPressed.
         self.add_edit.installEventFilter(self)
-        self.completer.popup().installEventFilter(self)
+        popup = self.completer.popup()
+        assert popup is not None
+        popup.installEventFilter(self)
         self.add_button = QPushButton("&Add")
         self.add_button.setAccessibleName("Add the best match as a step")
         self.add_button.setAutoDefault(False)

@@ -374,7 +374,8 @@ class SettingsDialog(QDialog):
     @staticmethod
     def _buddy(form: QFormLayout, widget: QWidget) -> QLabel:
         """Point the label of the form's last row at ``widget`` (a row holding a layout has no buddy)."""
-        label = form.itemAt(form.rowCount() - 1, QFormLayout.ItemRole.LabelRole).widget()
+        item = form.itemAt(form.rowCount() - 1, QFormLayout.ItemRole.LabelRole)
+        label = item.widget() if item is not None else None
         assert isinstance(label, QLabel)
         label.setBuddy(widget)
         return label
