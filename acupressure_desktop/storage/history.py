@@ -218,6 +218,28 @@ class SessionFilter:
 ALL_SESSIONS = SessionFilter()
 
 
+class Period(StrEnum):
+    """The History page's periods, by the words it shows."""
+
+    ALL = "All time"
+    WEEK = "Last 7 days"
+    MONTH = "Last 30 days"
+    YEAR = "Last 12 months"
+    CUSTOM = "Custom range"
+
+    def first_day(self, today: date) -> date | None:
+        """The first local date the period includes (``today`` is the last); None for all time or a custom range."""
+        if self is Period.WEEK:
+            return today - timedelta(days=6)
+        if self is Period.MONTH:
+            return today - timedelta(days=29)
+        if self is Period.YEAR:
+            if (today.month, today.day) == (2, 29):
+                return date(today.year - 1, 3, 1)  # 29 February has no twin a year earlier
+            return today.replace(year=today.year - 1) + timedelta(days=1)
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class DayTotal:
     seconds: int

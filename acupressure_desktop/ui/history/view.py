@@ -43,6 +43,7 @@ from acupressure_desktop.storage.errors import StorageError
 from acupressure_desktop.storage.exchange import ExportFormat, ImportRefused, export_to_file, import_json
 from acupressure_desktop.storage.history import (
     HistoryRepository,
+    Period,
     RoutineChange,
     Session,
     SessionFilter,
@@ -122,8 +123,8 @@ class ChangeDelegate(QStyledItemDelegate):
         if not values:
             return
         before, after = values
-        palette = option.palette  # type: ignore[attr-defined]
-        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette = option.palette
+        rect: QRect = option.rect
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         accent = palette.color(QPalette.ColorRole.Highlight)
@@ -238,7 +239,11 @@ class UndoBar(QFrame):
         self.show()
 
 
-PERIODS = ("All time", "Last 7 days", "Last 30 days", "Last 12 months", "Custom range")
+PERIODS = tuple(Period)
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
 
 
 class HistoryView(QWidget):
@@ -298,7 +303,7 @@ class HistoryView(QWidget):
         # The third card, before → after by routine, is added below once its table exists.
 
         self.period = QComboBox()
-        self.period.addItems(PERIODS)
+        self.period.addItems([p.value for p in PERIODS])
         self.period.setAccessibleName("Period")
         self.period.currentIndexChanged.connect(self._period_changed)
         self.first_day = QDateEdit()
@@ -490,7 +495,7 @@ class HistoryView(QWidget):
     # -- filters -----------------------------------------------------------------------------
 
     def _period_changed(self, index: int) -> None:
-        custom = PERIODS[index] == "Custom range"
+        custom = PERIODS[index] is Period.CUSTOM
         if custom and not self.first_day.isVisibleTo(self):
             today = self.repository.today()
             self._set_dates(today - timedelta(days=29), today)
@@ -511,17 +516,9 @@ class HistoryView(QWidget):
         today = self.repository.today()
         routine_id = self.routine_filter.currentData()
         period = PERIODS[self.period.currentIndex()]
-        first: date | None = None
-        last: date | None = None
-        if period == "Last 7 days":
-            first = today - timedelta(days=6)
-        elif period == "Last 30 days":
-            first = today - timedelta(days=29)
-        elif period == "Last 12 months":
-            first = today.replace(year=today.year - 1) + timedelta(days=1)
-        elif period == "Custom range":
-            first = self.first_day.date().toPython()
-            last = self.last_day.date().toPython()
+        first, last = period.first_day(today), None
+        if period is Period.CUSTOM:
+            first, last = _day(self.first_day.date()), _day(self.last_day.date())
         return SessionFilter(first_day=first, last_day=last, routine_id=routine_id)
 
     @Slot()
@@ -535,7 +532,7 @@ class HistoryView(QWidget):
         """Show the sessions of one day (a click on the calendar)."""
         self._set_dates(day, day)
         self.period.blockSignals(True)
-        self.period.setCurrentIndex(PERIODS.index("Custom range"))
+        self.period.setCurrentIndex(PERIODS.index(Period.CUSTOM))
         self.period.blockSignals(False)
         self._show_dates(True)
         self._apply_filter()
