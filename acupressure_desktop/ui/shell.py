@@ -6,6 +6,7 @@ routes requests between widgets and those services and asks the person when need
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # the history and its widgets load after the first paint
     from acupressure_desktop.ui.history.checkin import CheckIn
     from acupressure_desktop.ui.history.view import HistoryView
 
+log = logging.getLogger(__name__)
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
 DOCK_WIDTH = 300  # wide enough for the instructions, narrow enough to leave the map room
 SHORTCUTS = (
@@ -124,6 +126,7 @@ class Shell(QObject):
         self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
         self.controller.sessionEnded.connect(self._after_session)
         self.window.closing.connect(self.reminders.prompt.hide)
+        self.window.close_guard = self.confirm_close
         self._add_help_menu()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
         self.settings_action = self.window.menu_app.addAction("&Settings…")
@@ -200,8 +203,35 @@ class Shell(QObject):
         else:
             self.window.statusBar().showMessage("Your practice history is saved again.", 8000)
 
+    def shut_down(self) -> None:
+        """The app quits: a running session ends as stopped (not interrupted), nothing is asked, the
+        unsaved writes get one more try and the history closes."""
+        self.ask_checkins = False
+        if self.controller.active:
+            self.controller.stop()
+        if self.recorder is not None:
+            self.recorder.retry()
+        if self.history is not None:
+            self.history.db.close()
+            self.history = None
+
+    def confirm_close(self) -> bool:
+        """Closing the window during a routine asks first; True when the window may close."""
+        plan = self.controller.plan
+        if not self.controller.active or plan is None:
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            "Quit during a routine?",
+            f"“{plan.title}” is still running. Stop it and quit? The time you practised is kept in your history.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def tell(self, text: str) -> None:
         """A notice the person should read (a file moved aside, a history problem); does not block."""
+        log.info("told: %s", text)
         box = QMessageBox(QMessageBox.Icon.Information, "Acupressure Desktop", text, parent=self.window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
@@ -324,11 +354,11 @@ class Shell(QObject):
         """Start a routine, or its safe variant under the profile; False if it cannot be offered."""
         offer = self.offer_for(routine_id)
         if offer is None:
-            routine = self.library.get(routine_id)
+            known = self.library.get(routine_id)
             message = (
                 f"There is no routine called '{routine_id}'."
-                if routine is None
-                else f"'{routine.title}' uses points your safety profile flags, and it has no gentler version."
+                if known is None
+                else f"'{known.title}' uses points your safety profile flags, and it has no gentler version."
             )
             QMessageBox.warning(self.window, "Routine not available", message)
             return False
@@ -407,9 +437,9 @@ class Shell(QObject):
             return
         code = step.point
         if code not in {m.hotspot.code for m in self.learn.map.markers}:
-            views = self.catalog.views_of(code)
-            if views:
-                self.learn.show_view(views[0].id)
+            point_views = self.catalog.views_of(code)
+            if point_views:
+                self.learn.show_view(point_views[0].id)
         self.learn.map.set_current(code, SIDE_CODES.get(snapshot.side))
 
     @Slot(object)
