@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -409,3 +409,18 @@ def test_the_page_paints_in_light_and_dark_palettes(view: HistoryView, colours: 
     assert not image.isNull()
     heat = view.heat_map.grab().toImage()
     assert heat.pixelColor(view.heat_map._cell_rect(TODAY).center().toPoint()).name() != base
+
+
+def test_a_double_click_opens_the_edit_dialog_once_and_the_dialog_is_deleted(
+    qtbot: QtBot, view: HistoryView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[EditSessionDialog] = []
+    monkeypatch.setattr(EditSessionDialog, "exec", lambda dialog: opened.append(dialog) or 0)
+    view.show()
+    _select(view, 1)
+    rect = view.table.visualRect(view.model.index(1, Column.NOTE))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert len(opened) == 1  # it opened twice: doubleClicked and activated both fired
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert view.findChildren(EditSessionDialog) == []

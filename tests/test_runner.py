@@ -11,6 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from acupressure_desktop.domain.models import Caution, CautionKind, Evidence, Point, Routine, Side, Step, Technique
 from acupressure_desktop.session.runner import (
+    SWITCH_CUE_SECONDS,
     Finished,
     PainReported,
     Paused,
@@ -678,3 +679,18 @@ RunnerMachine.TestCase.settings = settings(
     max_examples=150, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TestRunnerInvariants = RunnerMachine.TestCase
+
+
+def test_switch_sides_is_cued_only_on_the_second_side_of_a_both_sides_step() -> None:
+    right_only = Step(point="LI4", seconds=20, side=Side.RIGHT)
+    runner, clock = make([right_only, LI4])
+    runner.start()
+    assert not runner.snapshot().switching_sides  # a right-only step starts on the right: nothing to switch
+    clock.advance(20)
+    runner.update()
+    assert runner.snapshot().side is Side.LEFT and not runner.snapshot().switching_sides
+    clock.advance(10)
+    runner.update()
+    assert runner.snapshot().side is Side.RIGHT and runner.snapshot().switching_sides
+    clock.advance(SWITCH_CUE_SECONDS)
+    assert not runner.snapshot().switching_sides

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from acupressure_desktop import APP_TITLE
+from acupressure_desktop.ui.dialogs import modal
 
 qt_log = logging.getLogger("qt")
 log = logging.getLogger(__name__)
@@ -79,8 +80,13 @@ class ErrorReporter(QObject):
             self._showing = False
 
     def _show(self, details: str) -> None:
+        with modal(QMessageBox(self._parent_window())) as box:
+            self._fill(box, details)
+            self.shown += 1
+            box.exec()
+
+    def _fill(self, box: QMessageBox, details: str) -> None:
         where = f"The details are also in the log: {self._log_file}" if self._log_file else ""
-        box = QMessageBox(self._parent_window())
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(f"{APP_TITLE}: something went wrong")
         box.setText("Something went wrong inside the app.")
@@ -93,9 +99,6 @@ class ErrorReporter(QObject):
         copy.clicked.disconnect()  # keep the box open after copying
         copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
         box.addButton(QMessageBox.StandardButton.Close)
-        self.shown += 1
-        box.exec()
-        box.deleteLater()
 
 
 class SignalQuit(QObject):

@@ -30,6 +30,7 @@ from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
 from acupressure_desktop.settings import Settings
 from acupressure_desktop.ui import theme
+from acupressure_desktop.ui.dialogs import modal
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.reminders import ReminderController
@@ -117,8 +118,7 @@ class Shell(QObject):
         self._followed: tuple[object, ...] = ()
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
-        titles = {r.id: r.title for r in self.library.all()}
-        self.reminders = ReminderController(ReminderScheduler(settings.reminders), titles, icon)
+        self.reminders = ReminderController(ReminderScheduler(settings.reminders), self._routine_title, icon)
         self.reminders.startRoutine.connect(self.start_routine)
         self.reminders.openRequested.connect(lambda: self.handle_launch_request(None))
         self.reminders.quitRequested.connect(self.window.close)
@@ -162,8 +162,8 @@ class Shell(QObject):
                 self.retheme()
 
         dialog.settingsChanged.connect(apply)
-        dialog.exec()
-        dialog.deleteLater()
+        with modal(dialog):
+            dialog.exec()
 
     @Slot()
     def retheme(self) -> None:
@@ -240,11 +240,12 @@ class Shell(QObject):
         """First launch (or a changed notice): show it and the safety profile; False if declined."""
         if self.settings.disclaimer_accepted_version >= NOTICE_VERSION:
             return True
-        dialog = WelcomeDialog(self.settings.safety, self.window)
-        if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
-            return False
+        with modal(WelcomeDialog(self.settings.safety, self.window)) as dialog:
+            if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+                return False
+            profile = dialog.profile()
         self.update_settings(
-            self.settings.model_copy(update={"disclaimer_accepted_version": NOTICE_VERSION, "safety": dialog.profile()})
+            self.settings.model_copy(update={"disclaimer_accepted_version": NOTICE_VERSION, "safety": profile})
         )
         return True
 
@@ -282,9 +283,11 @@ class Shell(QObject):
 
     @Slot()
     def _show_notice(self) -> None:
-        dialog = WelcomeDialog(self.settings.safety, self.window)
-        if dialog.exec() == WelcomeDialog.DialogCode.Accepted:
-            self.update_settings(self.settings.model_copy(update={"safety": dialog.profile()}))
+        with modal(WelcomeDialog(self.settings.safety, self.window)) as dialog:
+            if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+                return
+            profile = dialog.profile()
+        self.update_settings(self.settings.model_copy(update={"safety": profile}))
 
     @Slot()
     def _show_shortcuts(self) -> None:
@@ -340,14 +343,14 @@ class Shell(QObject):
         self.run_plan(plan)
 
     def _confirm_flagged(self, code: str, reasons: list[str]) -> bool:
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Check before you press")
-        box.setText(f"Your safety profile flags {code}.")
-        box.setInformativeText("\n\n".join(reasons) + "\n\nPractise it anyway?")
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        with modal(QMessageBox(self.window)) as box:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("Check before you press")
+            box.setText(f"Your safety profile flags {code}.")
+            box.setInformativeText("\n\n".join(reasons) + "\n\nPractise it anyway?")
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            return box.exec() == QMessageBox.StandardButton.Yes
 
     @Slot(str)
     def start_routine(self, routine_id: str) -> bool:
@@ -404,9 +407,9 @@ class Shell(QObject):
             return None
         from acupressure_desktop.ui.history.checkin import CheckInDialog
 
-        dialog = CheckInDialog(moment, plan.rating_label, plan.title, self.window)
-        dialog.exec()
-        return dialog.result_checkin()
+        with modal(CheckInDialog(moment, plan.rating_label, plan.title, self.window)) as dialog:
+            dialog.exec()
+            return dialog.result_checkin()
 
     @Slot(object, str)
     def _after_session(self, plan: SessionPlan, status: str) -> None:
@@ -457,13 +460,15 @@ class Shell(QObject):
         from acupressure_desktop.ui.routine_editor import RoutineEditor  # only when asked: off the start-up path
 
         routine = self.library.get(routine_id) if routine_id else None
-        editor = RoutineEditor(self.catalog, self.search, self.library, routine, self.window)
-        if add:
-            editor.add_step(add)
-        if editor.exec():
-            self.refresh_routines()
-            if editor.saved_routine is not None:
-                self.routines.select(editor.saved_routine.id)
+        with modal(RoutineEditor(self.catalog, self.search, self.library, routine, self.window)) as editor:
+            if add:
+                editor.add_step(add)
+            if not editor.exec():
+                return
+            saved = editor.saved_routine
+        self.refresh_routines()
+        if saved is not None:
+            self.routines.select(saved.id)
 
     @Slot(str)
     def add_point_to_routine(self, code: str) -> None:

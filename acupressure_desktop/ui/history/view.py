@@ -50,6 +50,7 @@ from acupressure_desktop.storage.history import (
     Status,
     week_start,
 )
+from acupressure_desktop.ui.dialogs import modal
 from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
 from acupressure_desktop.ui.history.model import (
@@ -369,7 +370,6 @@ class HistoryView(QWidget):
             (Column.CHANGE, 66),
         ):
             header.resizeSection(column, width)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self.model.rowsRemoved.connect(self._update_buttons)
@@ -572,12 +572,12 @@ class HistoryView(QWidget):
         session = self.selected_session()
         if session is None or session.status is Status.RUNNING:
             return
-        dialog = EditSessionDialog(
-            session, f"{self._title_of(session)} · {date_text(self.repository.local_time(session.started_at))}", self
-        )
-        if dialog.exec() != EditSessionDialog.DialogCode.Accepted:
-            return
-        self.apply_edit(session.id, *dialog.values())
+        title = f"{self._title_of(session)} · {date_text(self.repository.local_time(session.started_at))}"
+        with modal(EditSessionDialog(session, title, self)) as dialog:
+            if dialog.exec() != EditSessionDialog.DialogCode.Accepted:
+                return
+            values = dialog.values()
+        self.apply_edit(session.id, *values)
 
     def apply_edit(self, session_id: str, before: int | None, after: int | None, note: str) -> None:
         with self._storage("The change could not be saved"):
