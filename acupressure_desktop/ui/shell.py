@@ -43,6 +43,7 @@ from acupressure_desktop.ui.session_controller import (
 )
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
+from acupressure_desktop.ui.tasks import TaskRunner
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
@@ -88,6 +89,7 @@ class Shell(QObject):
         self.history_view: HistoryView | None = None
         self.page_history: int | None = None
         self.ask_checkins = True  # tests and screenshots turn the check-in questions off
+        self.tasks = TaskRunner(self)
         self.catalog = catalog
         self.search = search
         self.library = library
@@ -186,7 +188,7 @@ class Shell(QObject):
         self.history = repository
         self.recorder = recorder
         self.controller.set_recorder(recorder)
-        self.history_view = HistoryView(repository, self._routine_title)
+        self.history_view = HistoryView(repository, self._routine_title, tasks=self.tasks)
         self.page_history = self.window.add_page("History", self.history_view, "Ctrl+3")
 
     def _routine_title(self, routine_id: str) -> str | None:
@@ -207,6 +209,7 @@ class Shell(QObject):
         """The app quits: a running session ends as stopped (not interrupted), nothing is asked, the
         unsaved writes get one more try and the history closes."""
         self.ask_checkins = False
+        self.tasks.cancel_all()
         if self.controller.active:
             self.controller.stop()
         if self.recorder is not None:

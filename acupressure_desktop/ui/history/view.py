@@ -7,16 +7,16 @@ read-only disk) are shown in a warning line or a message box, never raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.storage.errors import StorageError
-from acupressure_desktop.storage.exchange import ExportFormat, ImportRefused, export_to_file, import_json
+from acupressure_desktop.storage.exchange import ExportFormat, ImportRefused, ImportResult, export_to_file, import_json
 from acupressure_desktop.storage.history import (
     HistoryRepository,
     Period,
@@ -61,6 +61,9 @@ from acupressure_desktop.ui.history.model import (
     display_title,
     signed,
 )
+from acupressure_desktop.ui.tasks import Progress, Task, TaskRunner, show_progress
+
+T = TypeVar("T")
 
 
 def _plural(count: int, word: str) -> str:
@@ -257,8 +260,10 @@ class HistoryView(QWidget):
         repository: HistoryRepository,
         routine_title: RoutineTitles | None = None,
         parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = tasks or TaskRunner(self)
         self.repository = repository
         self._titles = routine_title
         self._deleted: list[Session] = []  # newest last: what Undo brings back
@@ -563,6 +568,8 @@ class HistoryView(QWidget):
         self.delete_button.setEnabled(editable)
         self.delete_action.setEnabled(editable)
         self.undo_action.setEnabled(bool(self._deleted))
+        for button in (self.export_button, self.import_button):
+            button.setEnabled(not self.tasks.busy)
 
     def _title_of(self, session: Session) -> str:
         return display_title(self._titles, session.routine_id, session.routine_title)
@@ -637,49 +644,65 @@ class HistoryView(QWidget):
 
     # -- export and import -----------------------------------------------------------------
 
-    @contextmanager
-    def _busy(self) -> Iterator[None]:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            yield
-        finally:
-            QApplication.restoreOverrideCursor()
+    def _in_worker(self, job: Callable[[HistoryRepository, Progress], T], label: str) -> Task[T]:
+        """Run ``job`` on a connection of its own in a worker, with a progress dialog; one job at a time."""
 
-    def export_history(self, fmt: ExportFormat) -> None:
+        def run(progress: Progress) -> T:
+            repository = self.repository.for_worker()
+            try:
+                return job(repository, progress)
+            finally:
+                repository.db.close()
+
+        task = self.tasks.start(run)
+        for button in (self.export_button, self.import_button):
+            button.setEnabled(False)
+        task.ended.connect(self._update_buttons)
+        show_progress(task, self, label)
+        return task
+
+    def export_history(self, fmt: ExportFormat) -> Task[int] | None:
         suffix = f".{fmt.value}"
         kind = "CSV files (*.csv)" if fmt is ExportFormat.CSV else "JSON files (*.json)"
         default = Path.home() / f"practice-history-{self.repository.today().isoformat()}{suffix}"
         chosen, _ = QFileDialog.getSaveFileName(self, "Export practice history", str(default), kind)
         if not chosen:
-            return
+            return None
         path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        try:
-            with self._busy():
-                count = export_to_file(self.repository, path, fmt, self.model.filter)
-        except (StorageError, OSError) as exc:
-            QMessageBox.warning(self, "Export failed", f"The history could not be exported.\n\n{exc}")
-            return
-        QMessageBox.information(self, "Export done", f"Exported {_plural(count, 'session')} to\n{path}")
+        chosen_filter = self.model.filter
+        task = self._in_worker(
+            lambda repository, progress: export_to_file(repository, path, fmt, chosen_filter, progress),
+            "Exporting your practice history…",
+        )
+        task.succeeded.connect(
+            lambda count: QMessageBox.information(
+                self, "Export done", f"Exported {_plural(count, 'session')} to\n{path}"
+            )
+        )
+        task.failed.connect(
+            lambda exc: self._failed("Export failed", f"The history could not be exported.\n\n{exc}", exc)
+        )
+        return task
 
     @Slot()
-    def import_history(self) -> None:
+    def import_history(self) -> Task[ImportResult] | None:
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Import practice history", str(Path.home()), "History export (*.json);;All files (*)"
         )
         if not chosen:
-            return
-        try:
-            with self._busy():
-                result = import_json(self.repository, Path(chosen))
-        except ImportRefused as exc:
-            problems = "\n".join(f"• {problem}" for problem in exc.problems)
-            QMessageBox.warning(self, "Nothing was imported", f"{Path(chosen).name} cannot be imported:\n\n{problems}")
-            return
-        except (StorageError, OSError) as exc:
-            QMessageBox.warning(self, "Nothing was imported", f"The file could not be imported.\n\n{exc}")
-            return
+            return None
+        path = Path(chosen)
+        task = self._in_worker(
+            lambda repository, progress: import_json(repository, path, report=progress),
+            "Importing a practice history…",
+        )
+        task.succeeded.connect(self._imported)
+        task.failed.connect(lambda exc: self._import_failed(path, exc))
+        return task
+
+    def _imported(self, result: ImportResult) -> None:
         self.refresh()
         self.historyChanged.emit()
         QMessageBox.information(
@@ -688,3 +711,16 @@ class HistoryView(QWidget):
             f"Added {_plural(result.added, 'session')}; "
             f"{_plural(result.skipped, 'session')} {'was' if result.skipped == 1 else 'were'} already in your history.",
         )
+
+    def _import_failed(self, path: Path, exc: BaseException) -> None:
+        if isinstance(exc, ImportRefused):
+            problems = "\n".join(f"• {problem}" for problem in exc.problems)
+            self._failed("Nothing was imported", f"{path.name} cannot be imported:\n\n{problems}", exc)
+        else:
+            self._failed("Nothing was imported", f"The file could not be imported.\n\n{exc}", exc)
+
+    def _failed(self, title: str, text: str, exc: BaseException) -> None:
+        """Say what the disk or the file did wrong; anything else is a bug for the error reporter."""
+        if not isinstance(exc, (StorageError, OSError)):
+            raise exc
+        QMessageBox.warning(self, title, text)
