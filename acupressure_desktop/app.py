@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
 
     from acupressure_desktop.catalog.loader import Catalog
     from acupressure_desktop.catalog.resources import ResourceDirs
+    from acupressure_desktop.storage.history import OpenedHistory
     from acupressure_desktop.ui.learn_page import LearnPage
     from acupressure_desktop.ui.main_window import MainWindow
     from acupressure_desktop.ui.shell import Shell
@@ -102,17 +104,39 @@ class Gui:
         return True
 
     def attach_history(self) -> None:
-        """Open the practice history; done after the window is up, off the start-up path."""
+        """Open the practice history now, on this thread (screenshots)."""
         from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
         from acupressure_desktop.storage.history import open_history
-        from acupressure_desktop.storage.recorder import SessionRecorder
 
-        assert self.shell is not None
         try:
             opened = open_history(self.paths)
         except (DatabaseTooNew, StorageUnavailable) as exc:
-            self.notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
-            return
+            self._history_failed(exc)
+        else:
+            self._history_opened(opened)
+
+    def open_history(self, done: Callable[[], None]) -> None:
+        """Open the practice history in a worker (its integrity check and daily backup take a while
+        on a large history), attach it on the GUI thread, then call ``done``."""
+        from acupressure_desktop.storage.history import open_history
+
+        assert self.shell is not None
+        task = self.shell.tasks.start(lambda _progress: open_history(self.paths))
+        task.succeeded.connect(self._history_opened)
+        task.failed.connect(self._history_failed)
+        task.ended.connect(done)
+
+    def _history_failed(self, exc: BaseException) -> None:
+        from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
+
+        if not isinstance(exc, (DatabaseTooNew, StorageUnavailable)):
+            raise exc  # a bug: for the error reporter
+        self.notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
+
+    def _history_opened(self, opened: OpenedHistory) -> None:
+        from acupressure_desktop.storage.recorder import SessionRecorder
+
+        assert self.shell is not None
         self.notices.extend(opened.notices)
         if opened.interrupted:
             self.notices.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ class FakeGui:
         self.shell: Any = None
         self._shell = shell
         self._loads = loads
+        self.history_done: Callable[[], None] = lambda: None
 
     def load(self) -> bool:
         self._shell.events.append("load")
@@ -46,8 +48,9 @@ class FakeGui:
             self.shell = self._shell
         return self._loads
 
-    def attach_history(self) -> None:
+    def open_history(self, done: Callable[[], None]) -> None:
         self._shell.events.append("history")
+        self.history_done = done  # the worker's end, called by the test
 
     def tell_notices(self) -> None:
         self._shell.events.append("notices")
@@ -82,14 +85,18 @@ def test_requests_wait_for_the_load_and_the_notice_then_run_in_order(
     qtbot: QtBot, window: QWidget, app: FakeApp
 ) -> None:
     shell = FakeShell()
-    start = Startup(FakeGui(window, shell), minimised=False, tray_available=False)
+    gui = FakeGui(window, shell)
+    start = Startup(gui, minimised=False, tray_available=False)
     assert window.isVisible()  # the first paint comes before the load
     start.request("from-the-command-line")
     start.request("from-a-second-launch")
     start.begin()
     assert shell.handled == []
-    qtbot.waitUntil(lambda: start.ready)
-    assert shell.events == ["load", "history", "notices", "notice"]
+    qtbot.waitUntil(lambda: shell.events == ["load", "history", "notice"])
+    assert not start.ready and shell.handled == []  # the history is still opening
+    gui.history_done()
+    assert start.ready
+    assert shell.events == ["load", "history", "notice", "notices"]  # the safety notice comes first
     assert shell.handled == ["from-the-command-line", "from-a-second-launch"]
     start.request(None)  # once ready, at once
     assert shell.handled[-1] is None
@@ -127,3 +134,14 @@ def test_start_minimised_only_with_a_tray(
     start = Startup(FakeGui(window, shell), minimised=quick_look, tray_available=tray)
     start.finish()
     assert window.isVisible() is visible
+
+
+def test_the_history_may_open_before_the_notice_is_accepted(window: QWidget, app: FakeApp) -> None:
+    shell = FakeShell()
+    gui = FakeGui(window, shell)
+    gui.open_history = lambda done: done()  # type: ignore[method-assign]  # a quick worker
+    start = Startup(gui, minimised=False, tray_available=False)
+    start.request("quick-reset")
+    start.finish()
+    assert start.ready and shell.handled == ["quick-reset"]
+    assert shell.events == ["load", "notice", "notices"]

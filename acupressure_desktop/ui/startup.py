@@ -2,14 +2,16 @@
 
 1. The window paints with the first body map (``app.build_gui``); it stays hidden when the person
    asked to start minimised and a tray icon can bring it back.
-2. On the first turn of the event loop the data loads, the history opens and the notices are told.
+2. On the first turn of the event loop the data loads and the history starts opening in a worker.
 3. The safety notice is accepted (or the app quits).
-4. Only then are launch requests carried out: ours from the command line and any a second launch
-   sent meanwhile, in the order they came.
+4. Once the history is open too, the notices are told and launch requests are carried out: ours
+   from the command line and any a second launch sent meanwhile, in the order they came (so
+   that a routine asked for at launch is recorded).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
@@ -27,7 +29,7 @@ class Startable(Protocol):
 
     def load(self) -> bool: ...
 
-    def attach_history(self) -> None: ...
+    def open_history(self, done: Callable[[], None]) -> None: ...
 
     def tell_notices(self) -> None: ...
 
@@ -38,6 +40,8 @@ class Startup(QObject):
         self._gui = gui
         self._tray_available = tray_available
         self._pending: list[str | None] = []
+        self._notice_accepted = False
+        self._history_open = False
         self.ready = False
         if not (minimised and tray_available):
             gui.window.show()
@@ -64,11 +68,23 @@ class Startup(QObject):
         assert shell is not None
         if not gui.window.isVisible() and not (shell.settings.start_minimised and self._tray_available):
             gui.window.show()  # the quick look said "minimised", the validated settings or the tray disagree
-        gui.attach_history()
-        gui.tell_notices()
+        gui.open_history(self._history_opened)
         if not shell.ensure_notice_accepted():
             QCoreApplication.quit()
             return
+        self._notice_accepted = True
+        self._go_if_ready()
+
+    @Slot()
+    def _history_opened(self) -> None:
+        self._history_open = True
+        self._go_if_ready()
+
+    def _go_if_ready(self) -> None:
+        shell = self._gui.shell
+        if not (self._notice_accepted and self._history_open) or self.ready or shell is None:
+            return
+        self._gui.tell_notices()
         self.ready = True
         pending, self._pending = self._pending, []
         for routine_id in pending:
