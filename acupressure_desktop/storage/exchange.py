@@ -44,6 +44,7 @@ from acupressure_desktop.storage.history import (
     SessionFilter,
     Status,
     no_report,
+    release,
     reporting,
 )
 
@@ -311,6 +312,7 @@ def read_export(
     if problems:
         raise ImportRefused(path, problems[:MAX_PROBLEMS_SHOWN])
     report(len(rows), len(rows))
+    release(rows)
 
     first_row: dict[str, int] = {}
     duplicates: list[str] = []
@@ -363,5 +365,8 @@ def import_json(
         )
         for record in records
     ]
+    release(records)
     added = repository.add_sessions(sessions, lambda done, total: report(total + done, 2 * total))
-    return ImportResult(added=added, skipped=len(sessions) - added)
+    result = ImportResult(added=added, skipped=len(sessions) - added)
+    release(sessions)
+    return result
