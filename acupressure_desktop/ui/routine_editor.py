@@ -49,12 +49,10 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.catalog.search import PointSearch, fold
-from acupressure_desktop.domain.models import Routine, Side, Step
+from acupressure_desktop.domain.models import ROUTINE_STEPS, STEP_SECONDS, Routine, Side, Step
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.ui.session_dock import clock_text
 
-MIN_STEPS, MAX_STEPS = 2, 6  # DESIGN.md §4: routines of 2–6 points, not 7+
-MIN_SECONDS, MAX_SECONDS = 5, 1800  # the Step model's bounds
 OFFER_LIMIT = 12  # entries in the add-step popup
 BENEFIT_COLUMNS = 3
 
@@ -77,27 +75,6 @@ SIDE_WORDS = {Side.BOTH: "left, then right", Side.LEFT: "left only", Side.RIGHT:
 
 ROUTINE_FILTER = "Routine files (*.json);;All files (*)"
 OpenFileName = Callable[[QWidget | None, str, str, str], tuple[str, str]]
-
-
-# -- rules for a step's choices (pure; no widget state) --------------------------------------------
-
-
-def side_choices(catalog: Catalog, target: str) -> list[Side]:
-    """Sides a step may use, the default first: the catalog's routine checks accept exactly these."""
-    point = catalog.points.get(target)
-    if point is not None:
-        return [Side.BOTH, Side.LEFT, Side.RIGHT] if point.bilateral else [Side.CENTER]
-    return [Side.CENTER, Side.BOTH]
-
-
-def default_seconds(catalog: Catalog, target: str, side: Side) -> int:
-    """The time the instructions ask for: the point's hold on each side pressed, or the technique's time."""
-    point = catalog.points.get(target)
-    if point is None:
-        seconds = catalog.techniques[target].seconds
-    else:
-        seconds = point.technique.hold_seconds * (2 if side is Side.BOTH else 1)
-    return max(MIN_SECONDS, min(MAX_SECONDS, seconds))
 
 
 class _StepDelegate(QStyledItemDelegate):
@@ -266,7 +243,7 @@ class RoutineEditor(QDialog):
 
         self.seconds_spin = QSpinBox()
         self.seconds_spin.setAccessibleName("Seconds for the selected step")
-        self.seconds_spin.setRange(MIN_SECONDS, MAX_SECONDS)
+        self.seconds_spin.setRange(*STEP_SECONDS)
         self.seconds_spin.setSingleStep(5)
         self.seconds_spin.setSuffix(" s")
         self.seconds_spin.setKeyboardTracking(False)
@@ -432,14 +409,13 @@ class RoutineEditor(QDialog):
         if not self.title_edit.text().strip():
             problems.append("give it a title")
         count = self.step_list.count()
-        if count < MIN_STEPS:
-            missing = MIN_STEPS - count
-            problems.append(
-                f"add {missing} more step{'s' if missing > 1 else ''} (a routine has {MIN_STEPS} to {MAX_STEPS})"
-            )
-        elif count > MAX_STEPS:
-            extra = count - MAX_STEPS
-            problems.append(f"remove {extra} step{'s' if extra > 1 else ''} (a routine has at most {MAX_STEPS})")
+        fewest, most = ROUTINE_STEPS
+        if count < fewest:
+            missing = fewest - count
+            problems.append(f"add {missing} more step{'s' if missing > 1 else ''} (a routine has {fewest} to {most})")
+        elif count > most:
+            extra = count - most
+            problems.append(f"remove {extra} step{'s' if extra > 1 else ''} (a routine has at most {most})")
         if not self.benefits():
             problems.append("tick at least one benefit")
         return problems
@@ -478,8 +454,8 @@ class RoutineEditor(QDialog):
         if point is not None and point.reference_only:
             self.add_hint.setText(f"{name} is reference-only: it is not pressed, so it cannot be a step.")
             return False
-        side = side_choices(self._catalog, target)[0]
-        self._append(target, default_seconds(self._catalog, target, side), side, None)
+        side = self._catalog.side_choices(target)[0]
+        self._append(target, self._catalog.default_seconds(target, side), side, None)
         self.step_list.setCurrentRow(self.step_list.count() - 1)
         self.add_hint.setText(f"Added {name}.")
         return True
@@ -599,7 +575,7 @@ class RoutineEditor(QDialog):
         if item is not None:
             target = item.data(TARGET_ROLE)
             labels = POINT_SIDE_LABELS if target in self._catalog.points else TECHNIQUE_SIDE_LABELS
-            for side in side_choices(self._catalog, target):
+            for side in self._catalog.side_choices(target):
                 self.side_combo.addItem(labels[side], side.value)
             self.side_combo.setCurrentIndex(max(0, self.side_combo.findData(item.data(SIDE_ROLE))))
             self.seconds_spin.setValue(item.data(SECONDS_ROLE))
@@ -625,8 +601,8 @@ class RoutineEditor(QDialog):
         item.setData(SIDE_ROLE, new.value)
         # A time still at the old default follows the new one (one side takes half as long);
         # a time the person chose stays.
-        if item.data(SECONDS_ROLE) == default_seconds(self._catalog, target, old):
-            self.seconds_spin.setValue(default_seconds(self._catalog, target, new))
+        if item.data(SECONDS_ROLE) == self._catalog.default_seconds(target, old):
+            self.seconds_spin.setValue(self._catalog.default_seconds(target, new))
         self._refresh_steps()
 
     @Slot()
