@@ -21,7 +21,7 @@ class Sample(BaseModel):
 def test_bounds_come_from_the_field() -> None:
     assert int_bounds(Sample, "count") == (1, 9)
     assert bounds(Sample, "share") == (0, 1)
-    with pytest.raises(ValueError, match="Sample.free has no ge/le bounds"):
+    with pytest.raises(ValueError, match=r"Sample\.free has no ge/le bounds"):
         bounds(Sample, "free")
 
 

@@ -121,3 +121,14 @@ def test_normalise_and_fold() -> None:
 )
 def test_find_point_by_code_or_exact_name(search: PointSearch, text: str, code: str | None) -> None:
     assert search.find_point(text) == code
+
+
+def test_step_targets_rank_techniques_with_points_and_leave_out_reference_points() -> None:
+    from acupressure_desktop.catalog.loader import load_catalog
+
+    catalog = load_catalog()
+    search = PointSearch(catalog)
+    technique = next(iter(catalog.techniques.values()))
+    assert search.step_targets(technique.title, 5)[0] == technique.id  # an exact title ranks first
+    assert "ST9" in [hit.code for hit in search.search("ST9")]
+    assert "ST9" not in search.step_targets("ST9", 5)

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.catalog.search import PointSearch, fold
+from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import ROUTINE_STEPS, STEP_SECONDS, Routine, Side, Step
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.ui.session_dock import clock_text
@@ -461,19 +461,17 @@ class RoutineEditor(QDialog):
         return True
 
     def offers(self, query: str) -> list[tuple[str, str]]:
-        """(popup text, target) for a query, best first: points by search rank, then matching techniques."""
-        scored: list[tuple[int, int, str, str]] = []
-        for rank, hit in enumerate(self._search.search(query)):
-            point = self._catalog.points[hit.code]
-            if not point.reference_only:
-                scored.append((hit.score, rank, self._catalog.point_title(point.code), point.code))
-        words = fold(query).split()
-        for rank, technique in enumerate(self._catalog.techniques.values()):
-            score = _technique_score(fold(technique.title), words)
-            if score:
-                scored.append((score, rank, f"{technique.title} · massage technique", technique.id))
-        scored.sort(key=lambda entry: (-entry[0], entry[1]))
-        return [(text, target) for _score, _rank, text, target in scored[:OFFER_LIMIT]]
+        """(popup text, target) for a query, best first."""
+        catalog = self._catalog
+        return [
+            (
+                catalog.point_title(target)
+                if target in catalog.points
+                else f"{catalog.step_title(target)} · massage technique",
+                target,
+            )
+            for target in self._search.step_targets(query, OFFER_LIMIT)
+        ]
 
     @Slot()
     def add_best_match(self) -> bool:
@@ -669,20 +667,6 @@ class RoutineEditor(QDialog):
             return
         self.routineSaved.emit(self.saved_routine)
         super().accept()
-
-
-def _technique_score(title: str, words: list[str]) -> int:
-    """Comparable with PointSearch scores: an exact title ranks with a pinyin name."""
-    if not words:
-        return 0
-    phrase = " ".join(words)
-    if title == phrase:
-        return 90
-    if title.startswith(phrase):
-        return 65
-    if all(any(word.startswith(w) for word in title.split()) for w in words):
-        return 50
-    return 0
 
 
 # -- import and export -----------------------------------------------------------------------------
