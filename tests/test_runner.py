@@ -13,6 +13,7 @@ from acupressure_desktop.domain.models import Caution, CautionKind, Evidence, Po
 from acupressure_desktop.session.runner import (
     SWITCH_CUE_SECONDS,
     Finished,
+    Outcome,
     PainReported,
     Paused,
     Phase,
@@ -694,3 +695,22 @@ def test_switch_sides_is_cued_only_on_the_second_side_of_a_both_sides_step() -> 
     assert runner.snapshot().side is Side.RIGHT and runner.snapshot().switching_sides
     clock.advance(SWITCH_CUE_SECONDS)
     assert not runner.snapshot().switching_sides
+
+
+def test_the_outcome_says_how_the_session_ended() -> None:
+    runner, clock = make([GV20, GV20])
+    assert runner.outcome is None
+    runner.start()
+    assert runner.outcome is None
+    clock.advance(20)
+    runner.update()
+    assert runner.outcome is Outcome.COMPLETED
+    runner, clock = make([GV20, GV20])
+    runner.start()
+    runner.stop()
+    assert runner.outcome is Outcome.STOPPED
+    runner, clock = make([GV20, GV20])
+    runner.start()
+    runner.report_pain()
+    runner.stop()
+    assert runner.outcome is Outcome.PAIN

@@ -203,3 +203,14 @@ def test_blood_thinners_hide_routines_with_blood_thinner_points() -> None:
     legs = routine("legs", "ST36", "PC6")
     assert routines_for_profile([legs], POINTS, TECHNIQUES, THINNERS) == []
     assert routines_for_profile([legs], POINTS, TECHNIQUES, PREGNANT) == [RoutineOffer(legs)]
+
+
+def test_flagged_points_are_those_with_a_caution_the_profile_raises() -> None:
+    from acupressure_desktop.catalog.loader import load_catalog
+    from acupressure_desktop.domain.safety import flagged_points
+
+    points = load_catalog().points
+    assert flagged_points(points.values(), SafetyProfile()) == set()
+    pregnant = flagged_points(points.values(), SafetyProfile(pregnant_or_trying=True))
+    assert {"LI4", "SP6", "GB21"} <= pregnant
+    assert "PC6" not in pregnant

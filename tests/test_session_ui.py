@@ -82,7 +82,7 @@ def test_controller_records_and_finishes(qtbot: QtBot) -> None:
     with qtbot.waitSignal(controller.sessionEnded) as ended:
         clock.now += 31
         controller.update()
-    assert ended.args[1] == "completed"
+    assert ended.args[1] is Status.COMPLETED
     assert recorder.calls[-1] == ("end", Status.COMPLETED, 90, 2)
     assert controller.timers_active() == 0
 
@@ -99,7 +99,7 @@ def test_pause_halts_timers_and_pain_is_recorded(qtbot: QtBot) -> None:
     controller.report_pain()
     with qtbot.waitSignal(controller.sessionEnded) as ended:
         controller.stop()
-    assert ended.args[1] == "pain"
+    assert ended.args[1] is Status.PAIN
     assert recorder.calls[-1][:2] == ("end", Status.PAIN)
 
 

@@ -42,6 +42,14 @@ class RunnerState(StrEnum):
     STOPPED = "stopped"
 
 
+class Outcome(StrEnum):
+    """How a session ended, as the history records it."""
+
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    PAIN = "pain"  # stopped after the person reported pain
+
+
 class Phase(StrEnum):
     PREPARE = "prepare"  # find the point, settle; not counted as practice
     PRESS = "press"
@@ -218,6 +226,15 @@ class SessionRunner:
         if self._state is not RunnerState.RUNNING or self._deadline is None:
             return None
         return max(0.0, self._deadline - self._clock())
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """How the session ended; None while it has not."""
+        if self._state is RunnerState.FINISHED:
+            return Outcome.COMPLETED
+        if self._state is RunnerState.STOPPED:
+            return Outcome.PAIN if self._painful else Outcome.STOPPED
+        return None
 
     def snapshot(self) -> Snapshot:
         """The current view, without side effects.

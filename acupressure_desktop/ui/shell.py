@@ -23,6 +23,7 @@ from acupressure_desktop.domain.safety import (
     advisories,
     assess_point,
     flagged_kinds,
+    flagged_points,
     routines_for_profile,
 )
 from acupressure_desktop.reminders import ReminderScheduler
@@ -47,7 +48,7 @@ from acupressure_desktop.ui.tasks import TaskRunner
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
-    from acupressure_desktop.storage.history import HistoryRepository
+    from acupressure_desktop.storage.history import HistoryRepository, Status
     from acupressure_desktop.storage.recorder import SessionRecorder
     from acupressure_desktop.ui.history.checkin import CheckIn
     from acupressure_desktop.ui.history.view import HistoryView
@@ -254,9 +255,8 @@ class Shell(QObject):
 
     def apply_settings(self) -> None:
         settings = self.settings
-        kinds = set(flagged_kinds(settings.safety))
-        flagged = {code for code, point in self.catalog.points.items() if point.caution_kinds() & kinds}
-        self.learn.set_flagged(flagged, kinds)
+        flagged = flagged_points(self.catalog.points.values(), settings.safety)
+        self.learn.set_flagged(flagged, set(flagged_kinds(settings.safety)))
         self.learn.panel.set_advisories(advisories(settings.safety))
         self.learn.set_favourites(set(settings.favourites))
         self.dock.chime.enabled = settings.sounds.enabled
@@ -414,9 +414,11 @@ class Shell(QObject):
             dialog.exec()
             return dialog.result_checkin()
 
-    @Slot(object, str)
-    def _after_session(self, plan: SessionPlan, status: str) -> None:
-        after = self._check_in("after", plan) if status != "pain" else None
+    @Slot(object, object)
+    def _after_session(self, plan: SessionPlan, status: Status) -> None:
+        from acupressure_desktop.storage.history import Status
+
+        after = self._check_in("after", plan) if status is not Status.PAIN else None
         if after is not None and self.recorder is not None:
             self.recorder.checkin(after_rating=after.rating, note=after.note)
         if self.history_view is not None:
