@@ -58,7 +58,7 @@ class Gui:
         from acupressure_desktop.catalog.loader import CatalogError, load_catalog
         from acupressure_desktop.catalog.search import PointSearch
         from acupressure_desktop.session.library import RoutineLibrary
-        from acupressure_desktop.settings import Settings, SettingsError, load_settings, save_settings
+        from acupressure_desktop.settings import Settings, load_settings, save_settings
         from acupressure_desktop.ui import theme
         from acupressure_desktop.ui.shell import Shell
 
@@ -75,12 +75,9 @@ class Gui:
             self.notices.append(loaded.notice)
 
         def persist(new: Settings) -> None:
-            if not loaded.can_save:
-                return
-            try:
+            """Runs in a worker; a SettingsError is shown by the shell."""
+            if loaded.can_save:
                 save_settings(self.paths.settings_file, new)
-            except SettingsError as exc:
-                self.window.statusBar().showMessage(f"Settings not saved: {exc}")
 
         colors = theme.resolve(self.args.theme or loaded.settings.theme)
         if colors != self.colors:  # the quick look at the settings file was wrong (a damaged file)

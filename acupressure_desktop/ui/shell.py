@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -29,7 +29,7 @@ from acupressure_desktop.domain.safety import (
 from acupressure_desktop.reminders import ReminderScheduler
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
-from acupressure_desktop.settings import Settings
+from acupressure_desktop.settings import Settings, SettingsError
 from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.dialogs import modal
 from acupressure_desktop.ui.learn_page import LearnPage
@@ -44,7 +44,7 @@ from acupressure_desktop.ui.session_controller import (
 )
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
-from acupressure_desktop.ui.tasks import TaskRunner
+from acupressure_desktop.ui.tasks import Task, TaskRunner
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # the history and its widgets load after the first paint
 
 log = logging.getLogger(__name__)
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
+SAVE_DELAY_MS = 400  # settings are written this long after the last change
 DOCK_WIDTH = 300  # wide enough for the instructions, narrow enough to leave the map room
 SHORTCUTS = (
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Learn, Routines, History"),
@@ -96,6 +97,11 @@ class Shell(QObject):
         self.library = library
         self.settings = settings
         self._persist = persist or (lambda _s: None)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._save)
+        self._saving: Task[None] | None = None
         self.window = window
         self.learn = learn
         learn.populate(catalog, search)
@@ -151,7 +157,33 @@ class Shell(QObject):
         self.settings = settings
         self.apply_settings()
         self.reminders.set_schedule(settings.reminders)
-        self._persist(settings)
+        self._save_soon()
+
+    def _save_soon(self) -> None:
+        """One write after a burst of changes (a slider dragged, boxes ticked one after another)."""
+        self._save_timer.start()
+
+    @Slot()
+    def _save(self) -> None:
+        if self._saving is not None:  # one write at a time, so an older one never lands last
+            self._save_timer.start()
+            return
+        settings = self.settings
+        task = self.tasks.start(lambda _progress: self._persist(settings))
+        task.failed.connect(self._save_failed)
+        task.ended.connect(self._saved)
+        self._saving = task
+
+    @Slot()
+    def _saved(self) -> None:
+        self._saving = None
+
+    @Slot(object)
+    def _save_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, SettingsError):
+            raise exc
+        log.warning("settings not saved: %s", exc)
+        self.window.statusBar().showMessage(f"Settings not saved: {exc}")
 
     @Slot()
     def open_settings(self) -> None:
@@ -211,6 +243,12 @@ class Shell(QObject):
         unsaved writes get one more try and the history closes."""
         self.ask_checkins = False
         self.tasks.cancel_all()
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            try:
+                self._persist(self.settings)
+            except SettingsError as exc:
+                log.warning("settings not saved at quit: %s", exc)
         if self.controller.active:
             self.controller.stop()
         if self.recorder is not None:
@@ -275,7 +313,7 @@ class Shell(QObject):
     def _on_favourite(self, code: str, on: bool) -> None:
         favourites = set(self.settings.favourites) | {code} if on else set(self.settings.favourites) - {code}
         self.settings = self.settings.model_copy(update={"favourites": tuple(sorted(favourites))})
-        self._persist(self.settings)
+        self._save_soon()
 
     def _add_help_menu(self) -> None:
         menu = self.window.menu_help
