@@ -98,6 +98,11 @@ class Gui:
             icon=self.app.windowIcon(),
         )
         self.notices.extend(str(p) for p in catalog.view_problems)
+        if self.interactive:
+            from acupressure_desktop.ui.window_state import restore_layout
+
+            restore_layout(self.window, self.paths.window_state_file)
+            self.shell.dock.hide()  # the dock's place is kept; it shows when a routine starts
         return True
 
     def attach_history(self) -> None:
@@ -143,9 +148,13 @@ class Gui:
         self.shell.attach_history(opened.repository, recorder)
 
     def shut_down(self) -> None:
-        """The app is quitting: end a running session as stopped, save what is unsaved, close the history."""
+        """The app is quitting: end a running session as stopped, save what is unsaved, close the history,
+        remember the window."""
+        from acupressure_desktop.ui.window_state import save_window_state
+
         if self.shell is not None:
             self.shell.shut_down()
+        save_window_state(self.window, self.paths.window_state_file)
 
     def tell_notices(self) -> None:
         """What the person must know (a file moved aside, a history problem), once."""
@@ -228,6 +237,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from acupressure_desktop.ui.errors import ErrorReporter, SignalQuit, route_qt_messages
     from acupressure_desktop.ui.single_instance import InstanceServer, send_to_running, server_name
     from acupressure_desktop.ui.startup import Startup
+    from acupressure_desktop.ui.window_state import restore_geometry
 
     diagnostics = start_diagnostics(paths.log_dir)
     route_qt_messages()
@@ -241,7 +251,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     reporter = ErrorReporter(lambda: gui.window, diagnostics.log_file)
     reporter.install()
     SignalQuit(app)
-    gui.window.resize(1280, 820)
+    restore_geometry(gui.window, paths.window_state_file)
     startup = Startup(
         gui,
         minimised=_saved(paths.settings_file, "start_minimised", (True,), False),

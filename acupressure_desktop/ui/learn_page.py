@@ -141,6 +141,7 @@ class LearnPage(QWidget):
         self._panel_layout.addWidget(self._waiting)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("learn-splitter")
         splitter.addWidget(sidebar)
         splitter.addWidget(centre)
         splitter.addWidget(panel_box)

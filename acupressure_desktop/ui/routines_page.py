@@ -98,6 +98,7 @@ class RoutinesPage(QWidget):
         right_layout.addLayout(actions)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("routines-splitter")
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([340, 700])
