@@ -67,6 +67,7 @@ class Gui:
         except CatalogError as exc:
             message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
             print(f"{APP_NAME}: {message}", file=sys.stderr)
+            log.error("%s", message)
             if self.interactive:
                 QMessageBox.critical(self.window, APP_TITLE, message)
             return False

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 D = TypeVar("D", bound=QDialog)
+log = logging.getLogger(__name__)
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """A problem the person must read; it goes to the log too, for when they report it later."""
+    log.warning("%s: %s", title, text.replace("\n", " "))
+    QMessageBox.warning(parent, title, text)
 
 
 @contextmanager

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QStyle,
@@ -51,6 +50,7 @@ from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import ROUTINE_STEPS, STEP_SECONDS, Routine, Side, Step
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
+from acupressure_desktop.ui.dialogs import warn
 from acupressure_desktop.ui.session_dock import clock_text
 
 OFFER_LIMIT = 12  # entries in the add-step popup
@@ -685,9 +685,7 @@ def import_routine(
     try:
         return library.import_file(Path(path))
     except RoutineError as exc:
-        QMessageBox.warning(
-            parent, "Routine not imported", f"The routine was not imported and nothing was changed.\n\n{exc}"
-        )
+        warn(parent, "Routine not imported", f"The routine was not imported and nothing was changed.\n\n{exc}")
         return None
 
 
@@ -709,6 +707,6 @@ def export_routine(
     try:
         library.export_file(routine_id, target)
     except RoutineError as exc:
-        QMessageBox.warning(parent, "Routine not exported", str(exc))
+        warn(parent, "Routine not exported", str(exc))
         return False
     return True

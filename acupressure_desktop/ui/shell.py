@@ -31,7 +31,7 @@ from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
 from acupressure_desktop.settings import Settings, SettingsError
 from acupressure_desktop.ui import theme
-from acupressure_desktop.ui.dialogs import modal
+from acupressure_desktop.ui.dialogs import modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.reminders import ReminderController
@@ -404,7 +404,7 @@ class Shell(QObject):
                 if known is None
                 else f"'{known.title}' uses points your safety profile flags, and it has no gentler version."
             )
-            QMessageBox.warning(self.window, "Routine not available", message)
+            warn(self.window, "Routine not available", message)
             return False
         routine: Routine = offer.routine
         plan = SessionPlan(
@@ -525,7 +525,7 @@ class Shell(QObject):
         try:
             copy = self.library.duplicate(routine_id)
         except RoutineError as exc:
-            QMessageBox.warning(self.window, "Cannot duplicate", str(exc))
+            warn(self.window, "Cannot duplicate", str(exc))
             return
         self.refresh_routines()
         self.routines.select(copy.id)

@@ -50,7 +50,7 @@ from acupressure_desktop.storage.history import (
     Status,
     week_start,
 )
-from acupressure_desktop.ui.dialogs import modal
+from acupressure_desktop.ui.dialogs import modal, warn
 from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
 from acupressure_desktop.ui.history.model import (
@@ -723,4 +723,4 @@ class HistoryView(QWidget):
         """Say what the disk or the file did wrong; anything else is a bug for the error reporter."""
         if not isinstance(exc, (StorageError, OSError)):
             raise exc
-        QMessageBox.warning(self, title, text)
+        warn(self, title, text)
