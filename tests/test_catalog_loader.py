@@ -12,7 +12,7 @@ import pytest
 from acupressure_desktop.catalog.bodymaps import split_hotspot_id
 from acupressure_desktop.catalog.loader import CatalogError, load_catalog
 from acupressure_desktop.catalog.resources import ResourceDirs
-from tests.minidata import point, svg, write_minidata
+from tests.minidata import point, svg, uses, write_minidata
 
 
 def _edit(path: Path, change: Callable[[Any], object]) -> None:
@@ -59,7 +59,7 @@ def test_unknown_key_is_reported(tmp_path: Path) -> None:
 
 def test_cross_references_are_checked(tmp_path: Path) -> None:
     dirs = write_minidata(tmp_path)
-    _edit(dirs.data / "points" / "hand.json", lambda d: d[0].update(benefits=["flying"]))
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[0].update(benefits=["flying"], evidence=uses("flying")))
     _edit(dirs.data / "routines.json", lambda d: d[0]["steps"].append({"point": "ST36", "seconds": 30}))
     problems = _problems(dirs)
     assert "data/points: LI4.benefits: unknown benefit 'flying'" in problems
@@ -68,7 +68,7 @@ def test_cross_references_are_checked(tmp_path: Path) -> None:
 
 def test_reference_only_point_cannot_be_in_a_routine(tmp_path: Path) -> None:
     dirs = write_minidata(tmp_path)
-    caution = {"kind": "reference_only", "text": "Never press.", "sources": ["who-2008"]}
+    caution = {"kind": "reference_only", "text": "Never press.", "sources": ["advice"]}
     _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(cautions=[caution]))
     _edit(dirs.data / "routines.json", lambda d: d[0]["steps"].append({"point": "PC6", "seconds": 30}))
     assert "data/routines.json: quick.steps.2: PC6 is reference-only and cannot be practised" in _problems(dirs)

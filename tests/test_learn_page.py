@@ -127,7 +127,7 @@ def test_reference_only_point_cannot_be_practised(tmp_path: Path, qtbot: QtBot) 
     dirs = write_minidata(tmp_path)
     path = dirs.data / "points" / "hand.json"
     points = json.loads(path.read_text())
-    points[2]["cautions"] = [{"kind": "reference_only", "text": "Never press.", "sources": ["who-2008"]}]
+    points[2]["cautions"] = [{"kind": "reference_only", "text": "Never press.", "sources": ["advice"]}]
     path.write_text(json.dumps(points))
     catalog = load_catalog(dirs)
     page = LearnPage.loaded(catalog, PointSearch(catalog), dirs)
