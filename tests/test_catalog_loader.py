@@ -243,3 +243,21 @@ def test_glossary_terms_are_found_as_whole_words(tmp_path: Path) -> None:
     catalog = load_catalog(write_minidata(tmp_path))
     assert [t.id for t in catalog.terms_in(["Go up 2 B-cun from the crease."])] == ["b-cun"]
     assert catalog.terms_in(["An AB-cunning plan."]) == []
+
+
+def test_a_source_reads_as_one_citation_line(tmp_path: Path) -> None:
+    from acupressure_desktop.domain.models import Source
+
+    source = Source(
+        id="x",
+        label="X 2020",
+        kind="trial",
+        authors="Smith A, Jones B, et al.",
+        year=2020,
+        title="A trial",
+        published_in="Journal 1(2):3-4",
+        doi="10.1000/x",
+        pmid="123",
+    )
+    assert source.reference == "Smith A, Jones B, et al. A trial. Journal 1(2):3-4; 2020. doi:10.1000/x PMID 123"
+    assert source.link == "https://doi.org/10.1000/x"

@@ -85,7 +85,7 @@ class Source(Strict):
         ids = [f"doi:{self.doi}" if self.doi else "", f"PMID {self.pmid}" if self.pmid else ""]
         ids.append(f"ISBN {self.isbn}" if self.isbn else "")
         tail = " ".join(i for i in ids if i)
-        text = f"{self.authors}. {self.title}. {self.published_in}; {self.year}."
+        text = f"{self.authors.rstrip('.')}. {self.title}. {self.published_in}; {self.year}."
         return f"{text} {tail}".strip()
 
     @property
