@@ -260,4 +260,3 @@ def test_a_source_reads_as_one_citation_line(tmp_path: Path) -> None:
         pmid="123",
     )
     assert source.reference == "Smith A, Jones B, et al. A trial. Journal 1(2):3-4; 2020. doi:10.1000/x PMID 123"
-    assert source.link == "https://doi.org/10.1000/x"

@@ -88,13 +88,6 @@ class Source(Strict):
         text = f"{self.authors.rstrip('.')}. {self.title}. {self.published_in}; {self.year}."
         return f"{text} {tail}".strip()
 
-    @property
-    def link(self) -> str | None:
-        """Where to read it: the URL, else the DOI resolver."""
-        if self.url:
-            return self.url
-        return f"https://doi.org/{self.doi}" if self.doi else None
-
 
 class Caution(Strict):
     kind: CautionKind
