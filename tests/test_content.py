@@ -7,7 +7,6 @@ specific decisions so that a later edit cannot quietly undo them.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -213,11 +212,19 @@ def test_every_text_that_says_b_cun_gets_the_glossary_entry(catalog: Catalog) ->
         assert "b-cun" in {t.id for t in catalog.terms_in([point.location, *point.find_it])}
 
 
-def test_bl32_is_drawn_level_with_the_psis() -> None:
+def test_bl32_is_drawn_midway_between_the_psis_and_the_s2_spinous_process() -> None:
+    """WHO: midway between the posterior superior iliac spine and the S2 spinous process, so
+    roughly level with the PSIS, not one sacral opening lower."""
     svg = ResourceDirs.locate().bodymaps / "lower-back.svg"
     root = ET.parse(svg).getroot()
     circles = [e for e in root.iter() if e.tag.endswith("circle")]
-    psis = [float(e.get("cy", 0)) for e in circles if e.get("r") == "3.2"]  # the two filled PSIS marks
-    bl32 = [float(e.get("cy", 0)) for e in circles if re.fullmatch(r"pt-BL32-[LR]", e.get("id", ""))]
+    psis = sorted((float(e.get("cx", 0)), float(e.get("cy", 0))) for e in circles if e.get("r") == "3.2")
+    sacral = sorted(float(e.get("cy", 0)) for e in root.iter() if e.tag.endswith("ellipse") and e.get("rx") == "4")
+    s2 = (300.0, sacral[1])  # the small midline marks are the S1, S2 and S3 spinous processes
+    bl32 = {e.get("id"): (float(e.get("cx", 0)), float(e.get("cy", 0))) for e in circles if "BL32" in e.get("id", "")}
     assert len(psis) == 2 and len(bl32) == 2
-    assert all(abs(y - psis[0]) <= 3 for y in bl32), (bl32, psis)
+    for (px, py), side in zip(psis, ("pt-BL32-L", "pt-BL32-R"), strict=True):
+        want = ((px + s2[0]) / 2, (py + s2[1]) / 2)
+        x, y = bl32[side]
+        assert abs(x - want[0]) <= 3 and abs(y - want[1]) <= 3, (side, (x, y), want)
+        assert abs(y - py) < abs(y - (py + 26)), "closer to the PSIS level than to one opening lower"
