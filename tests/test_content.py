@@ -97,9 +97,25 @@ def test_blood_thinners_hide_nothing_and_the_explanation_says_so(catalog: Catalo
     ("EX-HN5", CautionKind.ARTERY, "temporal artery"),
     ("GB20", CautionKind.GENTLE, "never forward into the neck"),
     ("PC6", CautionKind.GENTLE, "fingers tingle"),
+    # found in the second review
+    ("BL10", CautionKind.GENTLE, "never forward into the neck"),
+    ("Anmian", CautionKind.GENTLE, "never forward into the side of the neck"),
+    ("LU7", CautionKind.ARTERY, "radial artery"),
+    ("CV12", CautionKind.ARTERY, "aorta"),
+    ("GB30", CautionKind.GENTLE, "sciatic nerve"),
+    ("GB34", CautionKind.GENTLE, "common fibular nerve"),
+    ("LI10", CautionKind.GENTLE, "electric tingling"),
+    ("KI1", CautionKind.GENTLE, "numb"),
+    ("CV17", CautionKind.SKIN, "heart surgery"),
 ])  # fmt: skip
 def test_pulse_and_nerve_cautions(catalog: Catalog, code: str, kind: CautionKind, words: str) -> None:
     assert any(c.kind is kind and words in c.text for c in catalog.points[code].cautions)
+
+
+def test_nerve_tingling_is_never_described_as_the_sign_of_the_point(catalog: Catalog) -> None:
+    for point in catalog.points.values():
+        for step in point.find_it:
+            assert not ("spread" in step and "shows you are on it" in step), (point.code, step)
 
 
 def test_no_caution_rests_on_a_location_standard_alone(catalog: Catalog) -> None:

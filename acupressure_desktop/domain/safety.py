@@ -120,7 +120,7 @@ CONDITIONS: tuple[Condition, ...] = (
             "in the upper buttock) are hidden. Ask your care team which areas are safe for you."
         ),
         flags=frozenset({CautionKind.DEVICE}),
-        advisory="Do not press over a tumour site, a port, a line or an implanted device.",
+        advisory="Do not press over a tumour site, a port, a line, an implanted device or a dialysis fistula.",
     ),
 )
 
