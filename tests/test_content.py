@@ -147,6 +147,13 @@ def test_li4_is_graded_for_period_pain_only(catalog: Catalog) -> None:
     }
 
 
+def test_the_trials_own_point_lists_grade_ht7_bl2_and_gv20(catalog: Catalog) -> None:
+    """Au 2015 names HT7 among the commonest points; Hsieh 2010 names BL2, GV20 and GB20."""
+    assert catalog.points["HT7"].evidence_for("anxiety").level is EvidenceLevel.LOW  # type: ignore[union-attr]
+    for code in ("BL2", "GV20", "GB20"):
+        assert catalog.points[code].evidence_for("headache").sources[0] == "hsieh-2010"  # type: ignore[union-attr]
+
+
 def test_pc6_is_graded_for_nausea_not_for_stress(catalog: Catalog) -> None:
     pc6 = catalog.points["PC6"]
     assert pc6.evidence_for("nausea").level is EvidenceLevel.LOW  # type: ignore[union-attr]
@@ -182,7 +189,7 @@ def test_catalog_json_has_per_use_evidence(catalog: Catalog) -> None:
 
 
 @pytest.mark.parametrize(("source", "field", "text"), [
-    ("yeung-2022", "authors", "Yeung WF, Yu BY, Chung KF"),
+    ("yeung-2022", "authors", "Yeung WF, Yu BYM, Chung KF"),
     ("murphy-2019", "authors", "Keshavarzi NR"),
     ("mskcc", "title", "Acupressure for Stress and Anxiety"),
     ("mskcc", "url", "https://www.mskcc.org/cancer-care/patient-education/acupressure-stress-and-anxiety"),
