@@ -7,6 +7,7 @@ specific decisions so that a later edit cannot quietly undo them.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -42,6 +43,16 @@ def test_pregnancy_hides_the_lumbosacral_and_spleen_channel_points(catalog: Cata
     hidden = _hidden(catalog, SafetyProfile(pregnant_or_trying=True))
     assert set(LUMBOSACRAL) | {"SP6", "SP8", "SP9", "SP10", "LI4", "GB21", "BL60", "BL67"} <= hidden
     assert set(catalog.points) & PREGNANCY_LIST <= hidden
+
+
+def test_step_notes_about_the_eyes_belong_to_eye_steps(catalog: Catalog) -> None:
+    for routine in catalog.routines.values():
+        for step in routine.steps:
+            if step.note and re.search(r"brow bone|toward the eye|on the eye", step.note):
+                cautions = catalog.points[step.point].cautions if step.point else []
+                if step.technique:
+                    cautions = catalog.techniques[step.technique].cautions
+                assert CautionKind.EYE in {c.kind for c in cautions}, (routine.id, step.target, step.note)
 
 
 def test_the_gentle_low_back_routine_has_no_point_from_the_pregnancy_lists(catalog: Catalog) -> None:
