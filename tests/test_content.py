@@ -239,6 +239,13 @@ def test_find_it_corrections(catalog: Catalog, code: str, present: str, absent: 
     assert absent not in text
 
 
+def test_no_si3_cue_can_be_read_as_a_finger_crease(catalog: Catalog) -> None:
+    for routine in catalog.routines.values():
+        for step in routine.steps:
+            if step.point == "SI3" and step.note:
+                assert "knuckle" in step.note and "crease below the little finger" not in step.note, routine.id
+
+
 def test_every_text_that_says_b_cun_gets_the_glossary_entry(catalog: Catalog) -> None:
     users = [p for p in catalog.points.values() if "B-cun" in p.location + " ".join(p.find_it)]
     assert len(users) > 20
