@@ -149,6 +149,16 @@ def test_step_side_must_fit_the_point(tmp_path: Path) -> None:
     assert "data/routines.json: quick.steps.3.side: LI4 needs side 'both', 'left' or 'right'" in problems
 
 
+def test_a_technique_step_is_done_in_the_centre_or_on_both_sides(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    _edit(
+        dirs.data / "routines.json",
+        lambda d: d[0]["steps"].append({"technique": "palm-press", "seconds": 30, "side": "left"}),
+    )
+    problems = _problems(dirs)
+    assert "data/routines.json: quick.steps.2.side: technique palm-press is done 'center' or 'both'" in problems
+
+
 # -- content checks: evidence per use, caution sources, pregnancy list, complete sources --------------
 
 

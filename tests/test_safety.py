@@ -231,3 +231,14 @@ def test_ordered_cautions_put_reference_only_then_flagged_then_vocabulary_order(
         CautionKind.EYE,
         CautionKind.SKIN,
     ]
+
+
+def test_flagged_points_are_those_with_a_caution_the_profile_raises() -> None:
+    from acupressure_desktop.catalog.loader import load_catalog
+    from acupressure_desktop.domain.safety import flagged_points
+
+    points = load_catalog().points
+    assert flagged_points(points.values(), SafetyProfile()) == set()
+    pregnant = flagged_points(points.values(), SafetyProfile(pregnant_or_trying=True))
+    assert {"LI4", "SP6", "GB21"} <= pregnant
+    assert "PC6" not in pregnant

@@ -123,6 +123,17 @@ def test_find_point_by_code_or_exact_name(search: PointSearch, text: str, code: 
     assert search.find_point(text) == code
 
 
+def test_step_targets_rank_techniques_with_points_and_leave_out_reference_points() -> None:
+    from acupressure_desktop.catalog.loader import load_catalog
+
+    catalog = load_catalog()
+    search = PointSearch(catalog)
+    technique = next(iter(catalog.techniques.values()))
+    assert search.step_targets(technique.title, 5)[0] == technique.id  # an exact title ranks first
+    assert "ST9" in [hit.code for hit in search.search("ST9")]
+    assert "ST9" not in search.step_targets("ST9", 5)
+
+
 def test_rank_by_evidence_puts_the_best_supported_points_first(catalog: Catalog) -> None:
     from acupressure_desktop.catalog.search import rank_by_evidence
     from acupressure_desktop.domain.models import EVIDENCE_ORDER

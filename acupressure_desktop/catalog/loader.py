@@ -21,6 +21,7 @@ from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
     ADVICE_KINDS,
     RESEARCH_KINDS,
+    STEP_SECONDS,
     Benefit,
     Caution,
     CautionKind,
@@ -85,6 +86,23 @@ class Catalog:
     def hotspot_codes(self, view_id: str) -> set[str]:
         body_map = self.maps.get(view_id)
         return {h.code for h in body_map.hotspots} if body_map else set()
+
+    def side_choices(self, target: str) -> list[Side]:
+        """The sides a step on ``target`` (a point code or technique id) may use, the default first."""
+        point = self.points.get(target)
+        if point is not None:
+            return [Side.BOTH, Side.LEFT, Side.RIGHT] if point.bilateral else [Side.CENTER]
+        return [Side.CENTER, Side.BOTH]
+
+    def default_seconds(self, target: str, side: Side) -> int:
+        """The time the instructions ask for: the point's hold on each side pressed, or the technique's time."""
+        point = self.points.get(target)
+        if point is None:
+            seconds = self.techniques[target].seconds
+        else:
+            seconds = point.technique.hold_seconds * (2 if side is Side.BOTH else 1)
+        low, high = STEP_SECONDS
+        return max(low, min(high, seconds))
 
     def point_title(self, code: str) -> str:
         """Code, pinyin and English name: "LI4 Hégǔ · Joining Valley"."""
@@ -293,11 +311,13 @@ def routine_problems(routine: Routine, catalog: Catalog, file: str) -> list[Prob
                 problems.append(Problem(file, where, f"unknown point {step.point!r}"))
             elif point.reference_only:
                 problems.append(Problem(file, where, f"{step.point} is reference-only and cannot be practised"))
-            elif point.bilateral == (step.side is Side.CENTER):
+            elif step.side not in catalog.side_choices(step.point):
                 want = "'both', 'left' or 'right'" if point.bilateral else "'center' (a midline point)"
                 problems.append(Problem(file, f"{where}.side", f"{step.point} needs side {want}"))
         elif step.technique not in catalog.techniques:
             problems.append(Problem(file, where, f"unknown technique {step.technique!r}"))
+        elif step.side not in catalog.side_choices(step.technique):
+            problems.append(Problem(file, f"{where}.side", f"technique {step.technique} is done 'center' or 'both'"))
     need_benefits = [b for b in routine.benefits if b not in catalog.benefits]
     for benefit in need_benefits:
         problems.append(Problem(file, f"{routine.id}.benefits", f"unknown benefit {benefit!r}"))

@@ -160,6 +160,35 @@ class PointSearch:
         hits = sorted(best.values(), key=lambda h: (-h.score, rank[h.code]))
         return hits[:limit]
 
+    def step_targets(self, query: str, limit: int) -> list[str]:
+        """What a routine step may use for ``query``, best first: practisable points by their search
+        score, and massage techniques by their title, on the same scale (an exact title ranks with a
+        pinyin name)."""
+        scored: list[tuple[int, int, str]] = []
+        for rank, hit in enumerate(self.search(query)):
+            if not self._catalog.points[hit.code].reference_only:
+                scored.append((hit.score, rank, hit.code))
+        words = fold(query).split()
+        for rank, technique in enumerate(self._catalog.techniques.values()):
+            score = _title_score(fold(technique.title), words)
+            if score:
+                scored.append((score, rank, technique.id))
+        scored.sort(key=lambda entry: (-entry[0], entry[1]))
+        return [target for _score, _rank, target in scored[:limit]]
+
+
+def _title_score(title: str, words: list[str]) -> int:
+    if not words:
+        return 0
+    phrase = " ".join(words)
+    if title == phrase:
+        return PINYIN_EXACT
+    if title.startswith(phrase):
+        return NAME_PREFIX - 5
+    if all(any(word.startswith(w) for word in title.split()) for w in words):
+        return WORD_PREFIX - 10
+    return 0
+
 
 def _score(key: _Key, phrase: str, compact: str, words: list[str]) -> int:
     weight = key.weight

@@ -18,7 +18,9 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Seconds = Annotated[int, Field(ge=5, le=1800)]
+STEP_SECONDS = (5, 1800)  # the shortest and longest step
+ROUTINE_STEPS = (2, 6)  # routines of 2 to 6 steps: longer ones are not followed through
+Seconds = Annotated[int, Field(ge=STEP_SECONDS[0], le=STEP_SECONDS[1])]
 
 
 class Strict(BaseModel):
@@ -263,7 +265,7 @@ class Routine(Strict):
     title: Text
     purpose: Text
     benefits: list[Slug] = Field(min_length=1)
-    steps: list[Step] = Field(min_length=2, max_length=6)
+    steps: list[Step] = Field(min_length=ROUTINE_STEPS[0], max_length=ROUTINE_STEPS[1])
     safe_variant: Slug | None = None  # routine offered instead under a pregnancy profile
     builtin: bool = True
 

@@ -152,6 +152,12 @@ def point_flags(point: Point, profile: SafetyProfile) -> list[Caution]:
     return flagged_cautions(point.cautions, profile)
 
 
+def flagged_points(points: Iterable[Point], profile: SafetyProfile) -> set[str]:
+    """Codes of the points that carry a caution this profile makes apply (marked on the map)."""
+    kinds = flagged_kinds(profile)
+    return {point.code for point in points if point.caution_kinds() & kinds}
+
+
 @dataclass(frozen=True)
 class PointSafety:
     """Everything the point panel shows about safety for this person."""

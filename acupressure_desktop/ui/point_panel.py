@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from acupressure_desktop.catalog.loader import Catalog
@@ -139,9 +139,9 @@ class PointPanel(QWidget):
         self.favourite_button.setToolTip("Remove from favourites" if is_favourite else "Add to favourites")
         self.favourite_button.blockSignals(False)
 
-    def _emit_code(self, signal: Signal) -> None:
+    def _emit_code(self, signal: SignalInstance) -> None:
         if self._point is not None:
-            signal.emit(self._point.code)  # type: ignore[attr-defined]
+            signal.emit(self._point.code)
 
     @Slot(bool)
     def _on_favourite(self, checked: bool) -> None:
