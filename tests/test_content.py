@@ -185,6 +185,19 @@ def test_the_lumbar_sprain_trial_is_reported_truthfully(catalog: Catalog, code: 
     assert "not tested in trials" not in note
 
 
+def test_untested_notes_say_what_was_found_not_that_no_trial_exists(catalog: Catalog) -> None:
+    """'Not tested in trials' was untrue for EX-UE7 and SI3; an absence is only what a search found."""
+    for point in catalog.points.values():
+        for entry in point.evidence:
+            note = entry.note.lower()
+            assert "no trial has tested" not in note and "not tested in trials" not in note, (point.code, entry.benefit)
+
+
+def test_lu1_is_not_said_to_be_traditional_for_the_nose(catalog: Catalog) -> None:
+    note = catalog.points["LU1"].evidence_for("congestion").note  # type: ignore[union-attr]
+    assert "rather than for the nose itself" in note
+
+
 def test_catalog_json_has_per_use_evidence(catalog: Catalog) -> None:
     document = catalog_document(catalog)
     assert document["version"] == 2
