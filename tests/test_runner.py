@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from acupressure_desktop.domain.models import Caution, CautionKind, Evidence, Point, Routine, Side, Step, Technique
+from acupressure_desktop.domain.models import Caution, CautionKind, Point, Routine, Side, Step, Technique, UseEvidence
 from acupressure_desktop.session.runner import (
     SWITCH_CUE_SECONDS,
     Finished,
@@ -69,7 +69,7 @@ def make_point(code: str = "LI4", *, bilateral: bool = True, hold: int = 60) -> 
         find_it=["Squeeze thumb and finger together.", "Press the top of the bulge."],
         technique=Technique(pressure="firm", motion="hold", hold_seconds=hold, breathing="Slow.", instruction="Press."),
         benefits=["headache"],
-        evidence=Evidence(level="traditional", note="Traditional use."),
+        evidence=[UseEvidence(benefit="headache", level="untested", note="Traditional use.")],
         cautions=[Caution(kind=CautionKind.PREGNANCY, text="Avoid in pregnancy.", sources=["who-2008"])],
         sources=["who-2008"],
     )

@@ -8,6 +8,7 @@ as ``file: field: problem``. A broken body map only removes that view (the app s
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,17 +19,24 @@ from pydantic import BaseModel, ValidationError
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
+    ADVICE_KINDS,
+    RESEARCH_KINDS,
     STEP_SECONDS,
     Benefit,
+    Caution,
     CautionKind,
+    EvidenceLevel,
     MassageTechnique,
     Meridian,
     Point,
     Routine,
     Side,
     Source,
+    SourceKind,
+    Term,
     View,
 )
+from acupressure_desktop.domain.safety import PREGNANCY_LIST
 
 M = TypeVar("M", bound=BaseModel)
 PREGNANCY_SAFE_CHECK = CautionKind.PREGNANCY
@@ -63,7 +71,13 @@ class Catalog:
     views: dict[str, View]
     sources: dict[str, Source]
     maps: dict[str, BodyMap]
+    glossary: dict[str, Term] = field(default_factory=dict)
     view_problems: list[Problem] = field(default_factory=list)
+
+    def terms_in(self, texts: Iterable[str]) -> list[Term]:
+        """Glossary terms that occur in any of ``texts``, in glossary order."""
+        joined = "\n".join(texts)
+        return [t for t in self.glossary.values() if re.search(rf"(?<![\w-]){re.escape(t.term)}(?![\w-])", joined)]
 
     def views_of(self, code: str) -> list[View]:
         """Views that show the point and loaded fine, in catalog order."""
@@ -192,6 +206,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     techniques = load("techniques.json", MassageTechnique, lambda t: t.id)
     routines = load("routines.json", Routine, lambda r: r.id)
     views = load("views.json", View, lambda v: v.id)
+    glossary = load("glossary.json", Term, lambda t: t.id)
 
     catalog = Catalog(
         points=points,
@@ -202,6 +217,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         views=views,
         sources=sources,
         maps={},
+        glossary=glossary,
     )
     problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
     if problems:
@@ -223,27 +239,56 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
             if item not in known:
                 problems.append(Problem(file, where, f"unknown {what} {item!r}"))
 
+    def kinds(ids: Iterable[str]) -> set[SourceKind]:
+        return {catalog.sources[i].kind for i in ids if i in catalog.sources}
+
+    def check_cautions(cautions: Iterable[Caution], file: str, owner: str) -> None:
+        for caution in cautions:
+            where = f"{owner}.cautions.{caution.kind.value}"
+            need(catalog.sources, caution.sources, file, where, "source")
+            if caution.kind is CautionKind.PREGNANCY:
+                if SourceKind.REVIEW not in kinds(caution.sources):
+                    problems.append(Problem(file, where, "a pregnancy caution cites a review of the pregnancy points"))
+            elif not kinds(caution.sources) & ADVICE_KINDS and all(s in catalog.sources for s in caution.sources):
+                problems.append(
+                    Problem(file, where, "cite a source that gives this advice, not only where the point is")
+                )
+
+    def check_grade(level: EvidenceLevel, sources: list[str], file: str, where: str) -> None:
+        need(catalog.sources, sources, file, where, "source")
+        if level is not EvidenceLevel.UNTESTED and not kinds(sources) & RESEARCH_KINDS:
+            problems.append(Problem(file, where, f"level {level.value!r} needs a trial or review among its sources"))
+
     points_file = "data/points"
     for point in catalog.points.values():
         need(catalog.benefits, point.benefits, points_file, f"{point.code}.benefits", "benefit")
         need(catalog.views, point.views, points_file, f"{point.code}.views", "view")
         need(catalog.sources, point.sources, points_file, f"{point.code}.sources", "source")
-        need(catalog.sources, point.evidence.sources, points_file, f"{point.code}.evidence", "source")
-        for caution in point.cautions:
-            need(catalog.sources, caution.sources, points_file, f"{point.code}.cautions", "source")
+        for entry in point.evidence:
+            check_grade(entry.level, entry.sources, points_file, f"{point.code}.evidence.{entry.benefit}")
+        check_cautions(point.cautions, points_file, point.code)
+        if point.code in PREGNANCY_LIST and CautionKind.PREGNANCY not in point.caution_kinds():
+            problems.append(
+                Problem(
+                    points_file,
+                    f"{point.code}.cautions",
+                    "on the traditional pregnancy lists: needs a pregnancy caution",
+                )
+            )
         if point.disputed:
             need(catalog.sources, point.disputed.sources, points_file, f"{point.code}.disputed", "source")
         if point.meridian != "EX" and catalog.meridians and point.meridian not in catalog.meridians:
             problems.append(Problem(points_file, f"{point.code}.meridian", f"unknown meridian {point.meridian!r}"))
 
     for benefit in catalog.benefits.values():
-        need(catalog.sources, benefit.evidence.sources, shown("benefits.json"), f"{benefit.id}.evidence", "source")
+        check_grade(benefit.evidence.level, benefit.evidence.sources, shown("benefits.json"), f"{benefit.id}.evidence")
 
     for technique in catalog.techniques.values():
         file = shown("techniques.json")
         need(catalog.benefits, technique.benefits, file, f"{technique.id}.benefits", "benefit")
         need(catalog.views, technique.views, file, f"{technique.id}.views", "view")
         need(catalog.sources, technique.sources, file, f"{technique.id}.sources", "source")
+        check_cautions(technique.cautions, file, technique.id)
 
     for routine in catalog.routines.values():
         problems.extend(routine_problems(routine, catalog, shown("routines.json")))

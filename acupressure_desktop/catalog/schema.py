@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.domain.models import Benefit, MassageTechnique, Meridian, Point, Routine, Source, View
+from acupressure_desktop.domain.models import Benefit, MassageTechnique, Meridian, Point, Routine, Source, Term, View
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "points": Point,
@@ -24,6 +24,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "meridians": Meridian,
     "views": View,
     "sources": Source,
+    "glossary": Term,
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from acupressure_desktop.catalog.loader import Catalog
+from acupressure_desktop.domain.models import EVIDENCE_ORDER
 
 # Older or regional meridian abbreviations -> WHO codes.
 MERIDIAN_ALIASES = {
@@ -201,3 +202,11 @@ def _score(key: _Key, phrase: str, compact: str, words: list[str]) -> int:
     if all(w in key.prefixes for w in words):
         return min(weight, WORD_PREFIX) - 10 if weight > TEXT else TEXT
     return TEXT if weight > TEXT else 0
+
+
+def rank_by_evidence(catalog: Catalog, codes: list[str], benefit: str) -> list[str]:
+    """The codes that list ``benefit``, strongest evidence for that use first; ties keep their order."""
+    order = {level: rank for rank, level in enumerate(EVIDENCE_ORDER)}
+    graded = [(catalog.points[code].evidence_for(benefit), code) for code in codes]
+    ranked = sorted(((order[e.level], i, code) for i, (e, code) in enumerate(graded) if e is not None))
+    return [code for _, _, code in ranked]
