@@ -13,6 +13,18 @@ D = TypeVar("D", bound=QDialog)
 log = logging.getLogger(__name__)
 
 
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    """A Yes/Cancel question whose safe answer (Cancel) is the default; True for Yes."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     """A problem the person must read; it goes to the log too, for when they report it later."""
     log.warning("%s: %s", title, text.replace("\n", " "))

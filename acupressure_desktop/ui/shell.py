@@ -31,7 +31,7 @@ from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
 from acupressure_desktop.settings import Settings, SettingsError
 from acupressure_desktop.ui import theme
-from acupressure_desktop.ui.dialogs import modal, warn
+from acupressure_desktop.ui.dialogs import ask, modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.reminders import ReminderController
@@ -262,14 +262,11 @@ class Shell(QObject):
         plan = self.controller.plan
         if not self.controller.active or plan is None:
             return True
-        answer = QMessageBox.question(
+        return ask(
             self.window,
             "Quit during a routine?",
             f"“{plan.title}” is still running. Stop it and quit? The time you practised is kept in your history.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def tell(self, text: str) -> None:
         """A notice the person should read (a file moved aside, a history problem); does not block."""
@@ -535,14 +532,11 @@ class Shell(QObject):
         routine = self.library.get(routine_id)
         if routine is None:
             return
-        answer = QMessageBox.question(
+        if ask(
             self.window,
             "Delete routine",
             f"Delete your routine “{routine.title}”? Your practice history keeps its sessions.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.library.delete(routine_id)
             self.refresh_routines()
 
