@@ -123,19 +123,10 @@ class Evidence(Strict):
         return self
 
 
-class UseEvidence(Strict):
+class UseEvidence(Evidence):
     """How strong the evidence is for pressing one point for one benefit."""
 
     benefit: Slug
-    level: EvidenceLevel
-    note: Text
-    sources: list[Slug] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _cited_unless_untested(self) -> UseEvidence:
-        if self.level is not EvidenceLevel.UNTESTED and not self.sources:
-            raise ValueError(f"evidence level {self.level.value!r} needs at least one source")
-        return self
 
 
 class Technique(Strict):
