@@ -43,6 +43,10 @@ MAX_IMPORT_ROWS = 1_000_000
 MAX_PROBLEMS_SHOWN = 10
 # Clocks of two machines disagree a little; a session up to this far "ahead" is not refused.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+# Sessions outside this range cannot be real, and dates near year 1 or 9999 cannot even be
+# shown in every time zone: refused at import with the row named.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_EVER = datetime(9000, 1, 1, tzinfo=UTC)  # without a "now" in the context; imports pass one
 
 _COMPACT = (",", ":")  # keeps a 100,000-session export (about 40 MB) under the import limit
 
@@ -204,6 +208,13 @@ class SessionRecord(BaseModel):
             raise ValueError(f"steps_done {self.steps_done} is more than steps_total {self.steps_total}")
         if self.local_date is not None and abs((self.local_date - self.started_at.date()).days) > 1:
             raise ValueError(f"local_date {self.local_date} is not the day started_at falls on anywhere")
+        latest: datetime = (info.context or {}).get("latest", LATEST_EVER)
+        for name in ("started_at", "ended_at"):
+            moment: datetime = getattr(self, name)
+            if not EARLIEST <= moment <= latest:
+                raise ValueError(f"{name} {moment.isoformat()} is outside 1970 to tomorrow")
+        if self.local_date is not None and not EARLIEST.date() <= self.local_date <= latest.date():
+            raise ValueError(f"local_date {self.local_date} is outside 1970 to tomorrow")
         return self
 
 
@@ -232,19 +243,25 @@ def read_export(
     max_rows: int = MAX_IMPORT_ROWS,
 ) -> list[SessionRecord]:
     """Read and check a whole JSON export; raise ImportRefused naming every problem found."""
-    with translate_faults("Cannot read the import file", path):
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ImportRefused(
-                path, [f"the file is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB can be imported"]
-            )
-        raw = path.read_bytes()
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportRefused(path, ["not a JSON file (it is not UTF-8 text)"]) from None
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(path, [f"not a JSON file: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+        raw = fileio.read_bounded(path, max_bytes)  # FileNotFoundError passes: the caller names it
+    except fileio.FileProblem as exc:
+        problem = exc.problem
+        if "too large" in problem:
+            size = path.stat().st_size
+            problem = f"the file is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB can be imported"
+        raise ImportRefused(path, [problem]) from None
+    try:
+        document = fileio.parse_json(raw, path)
+    except fileio.FileProblem as exc:
+        cause = exc.__cause__
+        if isinstance(cause, UnicodeDecodeError):
+            problem = "not a JSON file (it is not UTF-8 text)"
+        elif isinstance(cause, json.JSONDecodeError):
+            problem = f"not a JSON file: {cause.msg} at line {cause.lineno}, column {cause.colno}"
+        else:
+            problem = f"not a JSON file: {exc.problem.removeprefix('invalid JSON: ')}"
+        raise ImportRefused(path, [problem]) from None
 
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ImportRefused(path, [f'not an Acupressure Desktop history export (no "format": "{FORMAT_NAME}")'])
@@ -266,7 +283,7 @@ def read_export(
         raise ImportRefused(path, [f"{len(rows):,} sessions; at most {max_rows:,} can be imported"])
 
     try:
-        records = _RECORDS.validate_python(rows, context={"now": now})
+        records = _RECORDS.validate_python(rows, context={"now": now, "latest": now + timedelta(days=1)})
     except ValidationError as exc:
         raise ImportRefused(path, [_problem(error, rows) for error in exc.errors()[:MAX_PROBLEMS_SHOWN]]) from None
 
