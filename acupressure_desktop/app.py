@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -167,19 +166,20 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
 
 def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: T) -> T:
     """A quick look at one setting before the first paint, without validating the file (``Gui.load`` does)."""
-    try:
-        value = json.loads(settings_file.read_text(encoding="utf-8")).get(key)
-    except (OSError, ValueError, AttributeError):
-        return default
+    from acupressure_desktop.fileio import peek_json
+
+    data = peek_json(settings_file)  # never blocks on a FIFO nor reads /dev/zero
+    value = data.get(key) if isinstance(data, dict) else None
     return value if value in allowed else default  # type: ignore[no-any-return]
 
 
 def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
     """The first view's figure for the first paint; any problem is left for the validated load to report."""
     from acupressure_desktop.catalog.bodymaps import BodyMapError, parse_bodymap
+    from acupressure_desktop.fileio import peek_json
 
     try:
-        first = json.loads((dirs.data / "views.json").read_text(encoding="utf-8"))[0]
+        first = peek_json(dirs.data / "views.json")[0]
         body_map = parse_bodymap(dirs.bodymaps / first["file"], None)
         learn.show_preview(first["id"], first["title"], body_map, first["file"])
     except (OSError, ValueError, KeyError, IndexError, TypeError, BodyMapError):

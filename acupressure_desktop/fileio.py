@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import json
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -164,6 +163,14 @@ def read_json(path: Path, limit: int, *, shown: str | None = None) -> Any:
     """:func:`read_bounded` then :func:`parse_json`."""
     name = shown if shown is not None else str(path)
     return parse_json(read_bounded(path, limit, shown=name), name)
+
+
+def peek_json(path: Path, limit: int = 1_000_000) -> Any:
+    """The parsed file, or None on any problem: a quick look that must never block or fail."""
+    try:
+        return read_json(path, limit)
+    except (OSError, FileProblem):
+        return None
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -315,7 +322,7 @@ def write_output(
     fd = os.open(name, flags)
     with contextlib.suppress(OSError):
         os.set_blocking(fd, True)
-    with io.open(fd, "w", encoding="utf-8", newline=newline, closefd=True) as out:
+    with open(fd, "w", encoding="utf-8", newline=newline, closefd=True) as out:
         result = write(out)
         out.flush()
     return result
@@ -342,4 +349,3 @@ def make_private(path: Path, mode: int = PRIVATE_FILE) -> None:
             os.chmod(path, stat.S_IMODE(info.st_mode) & ~0o077 & (mode | 0o700))
     except OSError:
         return
-

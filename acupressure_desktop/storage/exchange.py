@@ -144,12 +144,29 @@ def export_json(
     return count
 
 
+class ExportRefused(StorageError):
+    """The named output cannot be written (an empty name, a folder, a block device); nothing was."""
+
+
 def export_to_file(
-    repository: HistoryRepository, path: Path, fmt: ExportFormat, filter: SessionFilter = ALL_SESSIONS
+    repository: HistoryRepository,
+    path: Path | str,
+    fmt: ExportFormat,
+    filter: SessionFilter = ALL_SESSIONS,
+    *,
+    stdout: TextIO | None = None,
 ) -> int:
-    """Export into ``path`` atomically (a half-written file never replaces an older one)."""
+    """Export into ``path``: a regular or new file atomically (a half-written file never replaces an
+    older one), a character device or pipe straight, ``-`` to standard output; returns the count."""
     writer = export_csv if fmt is ExportFormat.CSV else export_json
-    return write_atomically(path, lambda stream: writer(repository, stream, filter))
+    name = str(path)
+    with translate_faults("Cannot write the export", Path(name or ".")):
+        try:
+            return fileio.write_output(
+                name, lambda stream: writer(repository, stream, filter), newline="", stdout=stdout
+            )
+        except fileio.OutputRefused as exc:
+            raise ExportRefused(f"Cannot write the export: {exc}") from None
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
