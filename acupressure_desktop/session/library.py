@@ -121,7 +121,8 @@ class RoutineLibrary:
         except FileNotFoundError as exc:
             raise RoutineError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
         except FileProblem as exc:
-            raise RoutineError(str(exc)) from exc
+            problem = exc.problem.replace("too large", "far too large for a routine file", 1)
+            raise RoutineError(f"{path.name}: {problem}") from exc
         routine = self._parse(raw, name=path.name)
         if self.get(routine.id) is not None:
             routine = routine.model_copy(update={"id": self.free_id(routine.title)})
