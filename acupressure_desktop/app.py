@@ -102,7 +102,7 @@ class Gui:
         """Open the practice history; done after the window is up, off the start-up path."""
         from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
         from acupressure_desktop.storage.history import open_history
-        from acupressure_desktop.storage.recorder import SessionRecorder
+        from acupressure_desktop.ui.storage_status import attach_recorder
 
         assert self.shell is not None
         try:
@@ -115,7 +115,7 @@ class Gui:
             self.notices.append(
                 f"{opened.interrupted} session(s) were interrupted last time; History shows them as interrupted."
             )
-        recorder = SessionRecorder(opened.repository, on_problem=self.shell.show_storage_problem)
+        recorder = attach_recorder(self.shell, opened, self.paths, self.app)  # writes off the GUI thread
         self.shell.attach_history(opened.repository, recorder)
 
     def tell_notices(self) -> None:

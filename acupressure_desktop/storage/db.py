@@ -132,6 +132,19 @@ class Database:
         self.notices: tuple[str, ...] = tuple(notices)
         self.read_only = read_only  # the folder or the file cannot be written: reading and exports only
         self.identity = file_identity(path)
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS
+
+    def reconnect(self) -> None:
+        """Open the file now at ``path`` (recreated after it was deleted) in place of the old one.
+
+        Raises StorageUnavailable; the old connection is kept then.
+        """
+        with translate_faults(WRITE_ACTION, self.path):
+            connection = _connect(self.path, self.busy_timeout_ms)
+        old, self.connection = self.connection, connection
+        self.identity = file_identity(self.path)
+        with suppress(sqlite3.Error):
+            old.close()
 
     def replaced(self) -> bool:
         """True when the file at ``path`` is no longer the one this connection has open
@@ -392,7 +405,9 @@ def open_database(
         except BaseException:
             connection.close()
             raise
-    return Database(connection, path, notices)
+    db = Database(connection, path, notices)
+    db.busy_timeout_ms = busy_timeout_ms
+    return db
 
 
 def _open_read_only(path: Path, migrations: Sequence[Migration], busy_timeout_ms: int) -> Database:
