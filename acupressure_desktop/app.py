@@ -195,13 +195,22 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-    from acupressure_desktop.ui.single_instance import InstanceServer, send_to_running, server_name
+    from acupressure_desktop.ui.single_instance import (
+        InstanceNotAnswering,
+        InstanceServer,
+        send_to_running,
+        server_name,
+    )
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     name = server_name(paths.data)
-    if send_to_running(name, args.routine):
-        print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
-        return 0
+    try:
+        if send_to_running(name, args.routine):
+            print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
+            return 0
+    except InstanceNotAnswering as exc:  # a stopped or stuck first instance
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 1
     gui = _first_window(args, paths)
     # Requests (ours, then any later launch's) wait until the data has loaded and the notice is accepted.
     pending: list[str | None] = [args.routine] if args.routine is not None else []
