@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -12,12 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 from acupressure_desktop.paths import runtime_dir
 from acupressure_desktop.ui.single_instance import (
     InstanceNotAnswering,
-    InstanceServer,
     release,
     send_to_running,
     server_name,
@@ -26,12 +23,15 @@ from acupressure_desktop.ui.single_instance import (
 ROOT = Path(__file__).parent.parent
 
 
-SEND = """
-import json, sys
+SERVE = """
+import sys
 from PySide6.QtCore import QCoreApplication
-from acupressure_desktop.ui.single_instance import send_to_running
+from acupressure_desktop.ui.single_instance import InstanceServer
 app = QCoreApplication([])
-print(send_to_running(sys.argv[1], json.loads(sys.argv[2])), flush=True)
+server = InstanceServer(sys.argv[1])
+server.requested.connect(lambda routine: print("requested", routine, flush=True))
+print("listening" if server.listening else "not listening", flush=True)
+app.exec()
 """
 
 
@@ -39,26 +39,21 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
 
 
-def test_second_launch_reaches_the_first(qtbot: QtBot, tmp_path: Path) -> None:
+def test_second_launch_reaches_the_first(tmp_path: Path) -> None:
     name = server_name(tmp_path, tmp_path)
-    server = InstanceServer(name)
+    # The first instance is another process; this one is the second launch, which waits for its answer.
+    first = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(SERVE), name], stdout=subprocess.PIPE, text=True, env=_env()
+    )
+    assert first.stdout is not None
     try:
-        assert server.listening
+        assert first.stdout.readline().strip() == "listening"
         for routine in ("quick-reset", None):
-            # A second launch is another process; it waits for the first one's answer.
-            launch = subprocess.Popen(
-                [sys.executable, "-c", textwrap.dedent(SEND), name, json.dumps(routine)],
-                stdout=subprocess.PIPE,
-                text=True,
-                env=_env(),
-            )
-            with qtbot.waitSignal(server.requested, timeout=10_000) as blocker:
-                pass
-            qtbot.waitUntil(lambda launch=launch: launch.poll() is not None, timeout=10_000)
-            assert launch.communicate()[0].strip() == "True"  # the first answered: the request was taken
-            assert blocker.args == [routine]
+            assert send_to_running(name, routine) is True  # the first answered: the request was taken
+            assert first.stdout.readline().strip() == f"requested {routine}"
     finally:
-        release(name)
+        first.kill()
+        first.communicate()
 
 
 def test_no_running_instance(tmp_path: Path) -> None:

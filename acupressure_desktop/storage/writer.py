@@ -124,6 +124,10 @@ class SessionWriter:
                 self._watch()
                 if batch:
                     self._write(batch)
+            except Exception as exc:  # a bug must not end the writer, nor lose the sessions
+                log.exception("the history writer failed")
+                self._close_repository()
+                self._failed(f"Cannot save the practice history: {exc}. Your session is kept and will be tried again.")
             finally:
                 with self._condition:
                     self._writing = set()
