@@ -6,6 +6,7 @@ folder (portable use, tests). Otherwise platformdirs decides, honouring ``XDG_*`
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -75,6 +76,9 @@ class AppPaths:
             try:
                 folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
+                if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                    read_only.append(folder)  # a read-only home: start read-only, and say so
+                    continue
                 if not folder.is_dir():
                     raise PathsError(f"{folder}: cannot create folder: {exc.strerror or exc}") from exc
             _tighten(folder)
