@@ -191,6 +191,18 @@ def close_recorder(recorder: SessionRecorder, paths: AppPaths, *, timeout: float
     )
 
 
+def carry_over(repository: HistoryRepository) -> int:
+    """After the history file was deleted (or swapped) while the app ran: the window's connection
+    still sees the old file, so its sessions are written into the file now at the path. Returns
+    how many were added (known ids are skipped). Raises StorageError."""
+    try:
+        sessions = repository.list_sessions()
+    except StorageError:
+        sessions = []
+    repository.db.reconnect()
+    return repository.add_sessions(sessions) if sessions else 0
+
+
 def latest_backup(paths: AppPaths) -> Path | None:
     backups = list_backups(paths.backups_dir)
     return backups[-1] if backups else None

@@ -22,7 +22,13 @@ from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.errors import StorageError
 from acupressure_desktop.storage.history import OpenedHistory
 from acupressure_desktop.storage.recorder import SessionRecorder
-from acupressure_desktop.storage.recovery import background_recorder, close_recorder, latest_backup, restore_backup
+from acupressure_desktop.storage.recovery import (
+    background_recorder,
+    carry_over,
+    close_recorder,
+    latest_backup,
+    restore_backup,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,7 +64,9 @@ def attach_recorder(shell: Shell, opened: OpenedHistory, paths: AppPaths, app: Q
 
     def replaced(message: str) -> None:
         try:
-            opened.repository.db.reconnect()
+            carried = carry_over(opened.repository)
+            if carried:
+                message += f" The {carried} session(s) the app still had open were written into it."
         except StorageError as exc:
             message += f" {exc}"
         if shell.history_view is not None:
