@@ -564,6 +564,6 @@ def test_kill_9_during_an_export_leaves_nothing_after_the_next_export(paths_with
     assert list(out.parent.glob(".out.json.*.tmp")) == []
 
 
-def test_write_output_refuses_a_block_device_like_path(tmp_path: Path) -> None:
+def test_write_output_refuses_a_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputRefused, match="is a folder"):
         write_output(str(tmp_path), lambda stream: stream.write("x"))
