@@ -320,8 +320,9 @@ def write_output(
     if stat.S_ISFIFO(os.stat(name).st_mode):
         flags |= getattr(os, "O_NONBLOCK", 0)  # no reader: ENXIO at once rather than a hang
     fd = os.open(name, flags)
-    with contextlib.suppress(OSError):
-        os.set_blocking(fd, True)
+    if hasattr(os, "set_blocking"):
+        with contextlib.suppress(OSError):
+            os.set_blocking(fd, True)
     with open(fd, "w", encoding="utf-8", newline=newline, closefd=True) as out:
         result = write(out)
         out.flush()

@@ -16,6 +16,8 @@ import pytest
 from acupressure_desktop.session.chime import write_chime
 from acupressure_desktop.ui.chime import ChimePlayer
 
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
 ROOT = Path(__file__).resolve().parent.parent
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
@@ -32,6 +34,7 @@ def _run(*args: str, home: Path, timeout: float = 120) -> subprocess.CompletedPr
     )
 
 
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["dev-zero", "fifo", "deep", "digits"])
 def test_hostile_settings_never_stop_or_hang_the_start(tmp_path: Path, kind: str) -> None:
@@ -94,7 +97,7 @@ def read_only_disk(where: Path) -> Iterator[Path]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None, reason="mounting a tmpfs needs root"
+    os.name != "posix" or not IS_ROOT or shutil.which("mount") is None, reason="mounting a tmpfs needs root"
 )
 def test_a_read_only_home_starts_read_only_says_so_and_exports(tmp_path: Path) -> None:
     with read_only_disk(tmp_path / "disk") as disk:
@@ -123,6 +126,7 @@ def test_the_chime_is_made_in_a_private_runtime_folder_not_the_shared_tmp(tmp_pa
     assert path.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
 @pytest.mark.parametrize("planted", ["symlink", "fifo", "other-file"])
 def test_a_planted_chime_is_replaced_never_followed_or_played(tmp_path: Path, planted: str) -> None:
     folder = tmp_path / "run"

@@ -39,6 +39,8 @@ from acupressure_desktop.storage.history import HistoryRepository
 from tests.historydata import TZ, Clock, make_session
 from tests.minidata import write_minidata
 
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
 ROOT = Path(__file__).parent.parent
 DEEP = b"[" * 100_000 + b"]" * 100_000
 HUGE_INT = b'{"schema_version": ' + b"9" * 5000 + b"}"
@@ -68,8 +70,14 @@ def finishes(call: Callable[[], Any], seconds: float = 10.0) -> Any:
     return outcome[0]
 
 
+POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and device files are POSIX")
+DEVICES = pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero and /dev/urandom")
+
+
 @pytest.fixture
 def fifo(tmp_path: Path) -> Iterator[Path]:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("FIFOs are POSIX")
     path = tmp_path / "pipe.json"
     os.mkfifo(path)
     yield path
@@ -84,6 +92,7 @@ def fifo(tmp_path: Path) -> Iterator[Path]:
 # -- the bounded reader ------------------------------------------------------------------
 
 
+@DEVICES
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_a_link_to_an_endless_device_is_refused_not_read(tmp_path: Path, device: str) -> None:
     link = tmp_path / "settings.json"
@@ -127,6 +136,7 @@ def settings_path(tmp_path: Path) -> Path:
     return folder / "settings.json"
 
 
+@DEVICES
 def test_settings_linked_to_dev_zero_start_with_defaults(settings_path: Path) -> None:
     settings_path.symlink_to("/dev/zero")
     result = finishes(lambda: load_settings(settings_path, now=fixed_now))
@@ -137,6 +147,7 @@ def test_settings_linked_to_dev_zero_start_with_defaults(settings_path: Path) ->
     assert stat.S_ISCHR(os.stat("/dev/zero").st_mode)
 
 
+@POSIX
 def test_a_settings_fifo_does_not_block_start_up(settings_path: Path) -> None:
     os.mkfifo(settings_path)
     result = finishes(lambda: load_settings(settings_path, now=fixed_now))
@@ -179,6 +190,7 @@ def test_a_symlinked_settings_file_set_aside_keeps_the_link(tmp_path: Path, sett
     assert json.loads(target.read_text())["theme"] == "light"
 
 
+@POSIX
 def test_saving_never_replaces_a_device_a_link_points_to(tmp_path: Path, settings_path: Path) -> None:
     fake_device = tmp_path / "pipe"
     os.mkfifo(fake_device)
@@ -198,6 +210,7 @@ def repo(tmp_path: Path) -> Iterator[HistoryRepository]:
     repository.db.close()
 
 
+@DEVICES
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_importing_an_endless_device_is_refused(repo: HistoryRepository, tmp_path: Path, device: str) -> None:
     link = tmp_path / "export.json"
@@ -280,6 +293,7 @@ def library(tmp_path: Path) -> RoutineLibrary:
     return RoutineLibrary(catalog, tmp_path / "routines")
 
 
+@DEVICES
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_routine_import_of_an_endless_device_is_refused(library: RoutineLibrary, tmp_path: Path, device: str) -> None:
     link = tmp_path / "r.json"
@@ -303,6 +317,7 @@ def test_routine_import_past_the_parser_limits_is_a_routine_error(
         library.import_file(path)
 
 
+@POSIX
 @pytest.mark.parametrize("kind", ["deep", "digits", "fifo", "dev-zero"])
 def test_a_bad_custom_routine_file_at_start_up_is_moved_aside(library: RoutineLibrary, kind: str) -> None:
     library.folder.mkdir(parents=True)
@@ -332,6 +347,7 @@ def _problems(dirs: Any) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
+@POSIX
 @pytest.mark.parametrize(
     ("content", "words"),
     [(DEEP, "nested too deeply"), (b'[{"id": ' + b"1" * 5000 + b"}]", "too many digits"), (None, "FIFO")],
@@ -373,6 +389,7 @@ def test_a_missing_svg_is_reported_against_the_file_that_names_it(tmp_path: Path
     ]
 
 
+@DEVICES
 def test_an_svg_linked_to_dev_zero_is_refused(tmp_path: Path) -> None:
     dirs = write_minidata(tmp_path)
     (dirs.bodymaps / "hand.svg").unlink()
@@ -409,7 +426,7 @@ def paths_with_history(app_paths: AppPaths) -> AppPaths:
     return app_paths
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+@pytest.mark.skipif(not IS_ROOT, reason="making a device node needs root")
 def test_exporting_onto_a_character_device_writes_into_it_never_replaces_it(
     paths_with_history: AppPaths, tmp_path: Path
 ) -> None:
@@ -425,6 +442,7 @@ def test_exporting_onto_a_character_device_writes_into_it_never_replaces_it(
     assert not list(tmp_path.glob(".null.*"))
 
 
+@POSIX
 def test_exporting_into_a_pipe_writes_straight_into_it(paths_with_history: AppPaths, tmp_path: Path) -> None:
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
@@ -438,6 +456,7 @@ def test_exporting_into_a_pipe_writes_straight_into_it(paths_with_history: AppPa
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
 
 
+@POSIX
 def test_a_pipe_nobody_reads_is_an_error_not_a_hang(paths_with_history: AppPaths, tmp_path: Path) -> None:
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
@@ -453,6 +472,7 @@ def test_dash_is_standard_output(paths_with_history: AppPaths) -> None:
     assert not Path("-").exists()
 
 
+@POSIX
 @pytest.mark.parametrize(
     ("name", "words"), [("", "no file name given"), ("folder", "is a folder"), ("sock", "is a socket")]
 )
@@ -480,6 +500,7 @@ def test_dev_full_says_the_disk_is_full(paths_with_history: AppPaths) -> None:
     assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
 
 
+@POSIX
 @pytest.mark.slow
 def test_a_closed_standard_output_is_a_clear_message(paths_with_history: AppPaths) -> None:
     home = paths_with_history.data.parent

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +37,8 @@ from acupressure_desktop.storage.recovery import (
 )
 from acupressure_desktop.storage.writer import SessionWriter
 from tests.historydata import TZ, Clock, make_session
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 FAST = {"retry_first": 0.05, "retry_most": 0.2, "watch_interval": 0.1}
 
@@ -355,7 +358,7 @@ def small_disk(where: Path, size: str = "1m") -> Iterator[Path]:
 
 
 needs_mount = pytest.mark.skipif(
-    os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None, reason="mounting a tmpfs needs root"
+    os.name != "posix" or not IS_ROOT or shutil.which("mount") is None, reason="mounting a tmpfs needs root"
 )
 
 
@@ -439,7 +442,7 @@ def test_files_made_public_by_an_older_version_are_tightened(app_paths: AppPaths
     assert stat.S_IMODE(app_paths.data.stat().st_mode) == 0o700
 
 
-@pytest.mark.skipif(not hasattr(os, "setuid") or os.geteuid() != 0, reason="needs root to act as another user")
+@pytest.mark.skipif(not hasattr(os, "setuid") or not IS_ROOT, reason="needs root to act as another user")
 def test_another_user_cannot_read_the_ratings(app_paths: AppPaths) -> None:
     history = open_history(app_paths, clock=Clock(), tz=TZ)
     history.repository.add_sessions([make_session()])
@@ -454,7 +457,7 @@ def test_another_user_cannot_read_the_ratings(app_paths: AppPaths) -> None:
     )
     targets = [str(app_paths.history_db), str(next(app_paths.backups_dir.iterdir()))]
     result = subprocess.run(
-        [os.sys.executable, "-c", probe, *targets], capture_output=True, text=True, timeout=30, check=False
+        [sys.executable, "-c", probe, *targets], capture_output=True, text=True, timeout=30, check=False
     )
     assert result.stdout.split() == ["denied", "denied"], result
 

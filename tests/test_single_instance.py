@@ -20,6 +20,8 @@ from acupressure_desktop.ui.single_instance import (
     server_name,
 )
 
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -169,7 +171,7 @@ def test_three_launches_at_the_same_moment_give_one_instance(tmp_path: Path) -> 
     assert outputs == ["first", "handed over", "handed over"]
 
 
-@pytest.mark.skipif(not hasattr(os, "setuid") or os.geteuid() != 0, reason="needs root to act as another user")
+@pytest.mark.skipif(not hasattr(os, "setuid") or not IS_ROOT, reason="needs root to act as another user")
 @pytest.mark.slow
 def test_another_user_cannot_reach_or_squat_the_socket(tmp_path: Path) -> None:
     name = server_name(tmp_path / "data")
