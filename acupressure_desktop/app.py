@@ -115,7 +115,7 @@ class Gui:
             self.notices.append(
                 f"{opened.interrupted} session(s) were interrupted last time; History shows them as interrupted."
             )
-        recorder = attach_recorder(self.shell, opened, self.paths, self.app)  # writes off the GUI thread
+        recorder = attach_recorder(self.shell, opened, self.paths, self.app, ask=self.interactive)  # off the GUI thread
         self.shell.attach_history(opened.repository, recorder)
 
     def tell_notices(self) -> None:

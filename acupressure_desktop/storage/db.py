@@ -237,7 +237,8 @@ def _inspect_connection(
             return foreign
         result = [row[0] for row in check.execute("PRAGMA quick_check(100)")]
         if result != ["ok"]:
-            lines = [line for row in result for line in str(row).splitlines() if line.strip("* ")]
+            # quick_check's report starts with a "*** in database main ***" heading: not a problem.
+            lines = [line for row in result for line in str(row).splitlines() if not line.startswith("*** in ")]
             log.warning("integrity check of %s failed:\n%s", path, "\n".join(lines))
             return f"the integrity check failed: {summarise(lines)}"
         return None

@@ -58,8 +58,13 @@ class MainThreadRelay(QObject):
         function(*args)
 
 
-def attach_recorder(shell: Shell, opened: OpenedHistory, paths: AppPaths, app: QApplication) -> SessionRecorder:
-    """The app's recorder, writing off the GUI thread; quitting keeps what is still unsaved."""
+def attach_recorder(
+    shell: Shell, opened: OpenedHistory, paths: AppPaths, app: QApplication, *, ask: bool = True
+) -> SessionRecorder:
+    """The app's recorder, writing off the GUI thread; quitting keeps what is still unsaved.
+
+    ``ask`` False (a screenshot, nobody there): a restorable backup is only named in the notices.
+    """
     relay = MainThreadRelay(shell.window)
 
     def replaced(message: str) -> None:
@@ -73,7 +78,7 @@ def attach_recorder(shell: Shell, opened: OpenedHistory, paths: AppPaths, app: Q
             shell.history_view.refresh()
         backup = latest_backup(paths)
         shell.window.statusBar().showMessage(message)
-        if backup is not None:
+        if backup is not None and ask:
             offer_backup(shell, opened, backup, message)
         else:
             shell.tell(message)
@@ -88,7 +93,7 @@ def attach_recorder(shell: Shell, opened: OpenedHistory, paths: AppPaths, app: Q
             print(f"{APP_NAME}: {message}", file=sys.stderr)
 
     app.aboutToQuit.connect(at_quit)
-    if opened.restorable is not None:
+    if opened.restorable is not None and ask:
         offer_backup(shell, opened, opened.restorable, "")
     return recorder
 
