@@ -199,5 +199,7 @@ def test_another_user_cannot_reach_or_squat_the_socket(tmp_path: Path) -> None:
     finally:
         server_proc.kill()
         server_proc.communicate()
+        for leftover in (Path(name), Path(name + ".lock")):  # the shared runtime folder stays tidy
+            leftover.unlink(missing_ok=True)
     assert result.stdout.split("\n")[0].startswith("refused"), result
     assert "cannot plant" in result.stdout

@@ -190,7 +190,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     # A file that is missing or unreadable as a whole is a root fault: every reference into it
     # would fail too and bury it under follow-on lines (some naming other files), so the
     # cross-checks wait until the root faults are fixed.
-    if not any(p.field == "(folder)" or p.field == "(file)" or p.field.startswith("line ") for p in problems):
+    if not any(p.field in ("(folder)", "(file)") or p.field.startswith(("line ", "byte ")) for p in problems):
         problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)

@@ -117,7 +117,8 @@ class SessionWriter:
                         wait = min(wait, self._next_attempt - now)
                     self._condition.wait(max(wait, 0.01))
                 stopping = self._stopping
-                batch = dict(self._pending)
+                due = stopping or time.monotonic() >= self._next_attempt  # a watch turn keeps the pause
+                batch = dict(self._pending) if due else {}
                 self._writing = set(batch)
             try:
                 last_watch = time.monotonic()
