@@ -41,6 +41,7 @@ T = TypeVar("T")
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 _TEMP_SUFFIX = ".tmp"
+_TEMP_MARK = "acupressure-"  # in every temporary name we make, so stale ones are known to be ours
 
 
 class FileProblem(Exception):
@@ -183,17 +184,29 @@ def _lock(fd: int) -> None:
 
 
 def clean_stale_temporaries(path: Path) -> list[Path]:
-    """Remove our own temporary files for ``path`` left by a killed writer; returns them.
+    """Remove our own temporary files in ``path``'s folder left by a killed writer; returns them.
 
-    Only files named like ours, owned by us and not locked by a live writer are removed.
+    Only files named like ours, owned by us and not locked by a live writer are removed, so a
+    killed export of one day's file is cleaned by the next export of another day's.
     """
+    return _clean(path.parent, path.name)
+
+
+def clean_stale_temporaries_in(folder: Path) -> list[Path]:
+    """At start-up: our stale temporary files in ``folder`` (see :func:`clean_stale_temporaries`)."""
+    return _clean(folder, None)
+
+
+def _clean(folder: Path, name: str | None) -> list[Path]:
     removed: list[Path] = []
-    folder = path.parent
     try:
-        candidates = list(folder.glob(f".{_glob_escape(path.name)}.*{_TEMP_SUFFIX}"))
+        # Ours for any file in the folder (marked), and unmarked ones an older version left for this name.
+        candidates = set(folder.glob(f".*.{_TEMP_MARK}*{_TEMP_SUFFIX}"))
+        if name is not None:
+            candidates.update(folder.glob(f".{_glob_escape(name)}.*{_TEMP_SUFFIX}"))
     except OSError:
         return removed
-    for candidate in candidates:
+    for candidate in sorted(candidates):
         try:
             fd = os.open(candidate, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except OSError:
@@ -242,7 +255,7 @@ def write_atomically(
         raise OSError(errno.EINVAL, f"it is {_kind(info.st_mode)}, not a regular file; not replaced", str(target))
     keep_mode = None if info is None else stat.S_IMODE(info.st_mode)
     clean_stale_temporaries(target)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=target.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.{_TEMP_MARK}", suffix=_TEMP_SUFFIX, dir=target.parent)
     _lock(fd)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as stream:

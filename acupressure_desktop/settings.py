@@ -24,7 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.domain.models import Code
 from acupressure_desktop.domain.safety import SafetyProfile
-from acupressure_desktop.fileio import FileProblem, read_bounded, real_target, write_text_atomically
+from acupressure_desktop.fileio import (
+    FileProblem,
+    clean_stale_temporaries,
+    read_bounded,
+    real_target,
+    write_text_atomically,
+)
 from acupressure_desktop.reminders import ReminderSchedule
 
 SCHEMA_VERSION = 2
@@ -134,6 +140,7 @@ class LoadResult:
 
 def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> LoadResult:
     """Read settings; never raises for a bad file and never loses one."""
+    clean_stale_temporaries(path)  # a save killed midway left its temporary file
     try:
         raw = read_bounded(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:

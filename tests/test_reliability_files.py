@@ -527,14 +527,29 @@ def test_cli_output_empty_is_refused(paths_with_history: AppPaths, capsys: pytes
     assert "no file name given" in capsys.readouterr().err
 
 
+def test_stale_temporary_files_are_cleaned_at_the_next_start(library: RoutineLibrary, settings_path: Path) -> None:
+    library.folder.mkdir(parents=True)
+    stale_routine = library.folder / ".mine.json.acupressure-k1ll.tmp"
+    stale_routine.write_text("half a routine")
+    stale_settings = settings_path.with_name(".settings.json.acupressure-k1ll.tmp")
+    stale_settings.write_text("half the settings")
+    assert library.load() == []
+    load_settings(settings_path)
+    assert not stale_routine.exists()
+    assert not stale_settings.exists()
+
+
 def test_stale_temporary_files_of_a_killed_writer_are_cleaned_at_the_next_write(tmp_path: Path) -> None:
     target = tmp_path / "export.json"
     stale = tmp_path / ".export.json.k1ll3d.tmp"
     stale.write_bytes(b"x" * 10_000)  # what kill -9 mid-export leaves
-    other = tmp_path / ".notes.txt.abc.tmp"  # not ours to remove: another file's name
+    other = tmp_path / ".notes.txt.abc.tmp"  # not ours to remove: another program's name
     other.write_text("keep")
+    ours_for_another_file = tmp_path / ".settings.json.acupressure-x1y2.tmp"
+    ours_for_another_file.write_text("stale")
     write_text_atomically(target, "new")
     assert not stale.exists()
+    assert not ours_for_another_file.exists()
     assert other.exists()
     assert target.read_text() == "new"
 
@@ -544,7 +559,7 @@ def test_a_live_writers_temporary_file_is_left_alone(tmp_path: Path) -> None:
     import fcntl
 
     target = tmp_path / "export.json"
-    live = tmp_path / ".export.json.l1v3.tmp"
+    live = tmp_path / ".export.json.acupressure-l1v3.tmp"
     with live.open("wb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         assert clean_stale_temporaries(target) == []
@@ -581,8 +596,9 @@ def test_kill_9_during_an_export_leaves_nothing_after_the_next_export(paths_with
         assert result.returncode == -signal.SIGKILL
     # Each writer removed the leftover of the one killed before it: never more than one piles up.
     assert len(list(out.parent.glob(".out.json.*.tmp"))) == 1
-    assert export_command(paths_with_history, "json", str(out), stderr=io.StringIO()) == 0
-    assert list(out.parent.glob(".out.json.*.tmp")) == []
+    # The next export, even to another file (the GUI's default name carries the date), cleans it.
+    assert export_command(paths_with_history, "json", str(out.with_name("other.json")), stderr=io.StringIO()) == 0
+    assert list(out.parent.glob(".*.tmp")) == []
 
 
 def test_write_output_refuses_a_folder(tmp_path: Path) -> None:

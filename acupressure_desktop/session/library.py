@@ -15,7 +15,13 @@ from pydantic import ValidationError
 
 from acupressure_desktop.catalog.loader import Catalog, routine_problems
 from acupressure_desktop.domain.models import Routine
-from acupressure_desktop.fileio import FileProblem, parse_json, read_bounded, write_text_atomically
+from acupressure_desktop.fileio import (
+    FileProblem,
+    clean_stale_temporaries_in,
+    parse_json,
+    read_bounded,
+    write_text_atomically,
+)
 
 MAX_IMPORT_BYTES = 256 * 1024  # a routine is a few hundred bytes; anything huge is not one
 
@@ -52,6 +58,7 @@ class RoutineLibrary:
         notices: list[str] = []
         if not self._folder.is_dir():
             return notices
+        clean_stale_temporaries_in(self._folder)  # saves killed midway
         for path in sorted(self._folder.glob("*.json")):
             try:
                 routine = self._parse(read_bounded(path, MAX_IMPORT_BYTES), name=path.name)
