@@ -16,10 +16,18 @@ from acupressure_desktop.ui.storage_status import MainThreadRelay, attach_record
 from tests.historydata import TZ, Clock, make_session
 
 
+class FakeView:
+    def __init__(self) -> None:
+        self.refreshed = 0
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+
 class FakeShell:
     def __init__(self) -> None:
         self.window = QMainWindow()
-        self.history_view = None
+        self.history_view: FakeView | None = None
         self.problems: list[str | None] = []
         self.told: list[str] = []
 
@@ -38,6 +46,27 @@ def test_the_relay_runs_calls_from_another_thread_on_the_gui_thread(qtbot: QtBot
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: seen == [True], timeout=3000)
+
+
+def test_the_history_view_refreshes_once_an_ended_session_is_on_disk(qtbot: QtBot, app_paths: AppPaths) -> None:
+    opened = open_history(app_paths, clock=Clock(), tz=TZ)
+    shell = FakeShell()
+    shell.history_view = FakeView()
+    qtbot.addWidget(shell.window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    recorder = attach_recorder(shell, opened, app_paths, app)  # type: ignore[arg-type]
+    try:
+        recorder.begin("neck-release", "Neck release", 120, 2)
+        assert recorder.writer is not None and recorder.writer.wait_saved(10)
+        qtbot.wait(100)
+        assert shell.history_view.refreshed == 0  # a running session: nothing new to show
+        recorder.end(Status.COMPLETED, 120, 2)
+        qtbot.waitUntil(lambda: shell.history_view is not None and shell.history_view.refreshed == 1, timeout=5000)
+        assert opened.repository.count() == 1
+    finally:
+        recorder.close()
+        opened.repository.db.close()
 
 
 def _offer(shell: FakeShell) -> QMessageBox | None:

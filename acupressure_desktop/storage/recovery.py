@@ -161,6 +161,7 @@ def background_recorder(
     *,
     on_problem: Callable[[str | None], None] | None = None,
     on_replaced: Callable[[str], None] | None = None,
+    on_saved: Callable[[list[Session]], None] | None = None,
     tz: tzinfo | None = None,
 ) -> SessionRecorder:
     """The app's recorder: writes and retries on a writer thread with its own connection."""
@@ -170,7 +171,7 @@ def background_recorder(
         db = open_database(paths.history_db, busy_timeout_ms=WRITER_BUSY_TIMEOUT_MS)
         return HistoryRepository(db, clock=repository.now, tz=tz)
 
-    writer = SessionWriter(open_repository, on_problem=on_problem, on_replaced=on_replaced)
+    writer = SessionWriter(open_repository, on_problem=on_problem, on_replaced=on_replaced, on_saved=on_saved)
     return SessionRecorder(repository, writer=writer)
 
 

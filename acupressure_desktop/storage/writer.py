@@ -7,7 +7,8 @@ blocks on the database); the thread writes them, and when the history cannot be 
 tries again with a growing pause, saying what is wrong through ``on_problem`` until a write
 goes through. Every few seconds, and before each write, it checks that the history file is
 still the one it opened: a file deleted (or swapped) while the app runs is recreated, the
-sessions in memory are written into it, and ``on_replaced`` says so. At quit,
+sessions in memory are written into it, and ``on_replaced`` says so. ``on_saved`` hears of each
+batch written (a view can refresh once a session's end is on disk). At quit,
 :meth:`SessionWriter.close` returns whatever is still unsaved, for a recovery file.
 
 Qt-free: callbacks run on the writer's thread; the UI marshals them to its own.
@@ -37,6 +38,7 @@ class SessionWriter:
         *,
         on_problem: Callable[[str | None], None] | None = None,
         on_replaced: Callable[[str], None] | None = None,
+        on_saved: Callable[[list[Session]], None] | None = None,
         retry_first: float = RETRY_FIRST,
         retry_most: float = RETRY_MOST,
         watch_interval: float = WATCH_INTERVAL,
@@ -44,6 +46,7 @@ class SessionWriter:
         self._open_repository = open_repository
         self._on_problem = on_problem
         self._on_replaced = on_replaced
+        self._on_saved = on_saved
         self._retry_first = retry_first
         self._retry_most = retry_most
         self._watch_interval = watch_interval
@@ -195,6 +198,8 @@ class SessionWriter:
         with self._condition:
             self._pause = self._retry_first
         self._set_problem(None)
+        if self._on_saved is not None:
+            self._on_saved(list(batch.values()))
 
     def _failed(self, problem: str) -> None:
         with self._condition:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from acupressure_desktop import APP_NAME, APP_TITLE
 from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.errors import StorageError
-from acupressure_desktop.storage.history import OpenedHistory
+from acupressure_desktop.storage.history import OpenedHistory, Session, Status
 from acupressure_desktop.storage.recorder import SessionRecorder
 from acupressure_desktop.storage.recovery import (
     background_recorder,
@@ -83,8 +83,17 @@ def attach_recorder(
         else:
             shell.tell(message)
 
+    def saved(sessions: list[Session]) -> None:
+        # Writes happen off this thread: once a session's end or check-in is on disk, show it.
+        if shell.history_view is not None and any(s.status is not Status.RUNNING for s in sessions):
+            shell.history_view.refresh()
+
     recorder = background_recorder(
-        opened, paths, on_problem=relay.wrap(shell.show_storage_problem), on_replaced=relay.wrap(replaced)
+        opened,
+        paths,
+        on_problem=relay.wrap(shell.show_storage_problem),
+        on_replaced=relay.wrap(replaced),
+        on_saved=relay.wrap(saved),
     )
 
     def at_quit() -> None:
