@@ -152,7 +152,9 @@ if send_to_running(name, "r"):
     sys.exit(0)
 server = InstanceServer(name)
 print("first" if server.listening else "not listening", flush=True)
-QTimer.singleShot(4000, app.quit)
+taken = []
+server.requested.connect(lambda routine: (taken.append(routine), len(taken) == 2 and app.quit()))
+QTimer.singleShot(30_000, app.quit)  # a safety net: it quits once both others handed over
 app.exec()
 """
 
