@@ -243,6 +243,27 @@ def test_a_history_deleted_while_running_is_noticed_recreated_and_said(app_paths
     history.repository.db.close()
 
 
+def test_a_deletion_before_the_first_write_is_noticed_too(app_paths: AppPaths) -> None:
+    history = open_history(app_paths, clock=Clock(), tz=TZ)
+    history.repository.add_sessions([make_session()])
+    replaced: list[str] = []
+    for companion in app_paths.data.glob("history.sqlite3*"):
+        companion.unlink()  # gone before the writer ever opened it
+
+    def open_repository() -> HistoryRepository:
+        return HistoryRepository(open_database(app_paths.history_db), clock=history.repository.now, tz=TZ)
+
+    writer = SessionWriter(
+        open_repository, on_replaced=replaced.append, identity=history.repository.db.identity, **FAST
+    )
+    try:
+        wait_for(lambda: bool(replaced))
+        assert "was deleted while" in replaced[0]
+    finally:
+        writer.close()
+        history.repository.db.close()
+
+
 def test_the_next_start_after_a_deletion_names_and_offers_the_latest_backup(app_paths: AppPaths) -> None:
     history = open_history(app_paths, clock=Clock(), tz=TZ)
     history.repository.add_sessions([make_session()])

@@ -171,7 +171,13 @@ def background_recorder(
         db = open_database(paths.history_db, busy_timeout_ms=WRITER_BUSY_TIMEOUT_MS)
         return HistoryRepository(db, clock=repository.now, tz=tz)
 
-    writer = SessionWriter(open_repository, on_problem=on_problem, on_replaced=on_replaced, on_saved=on_saved)
+    writer = SessionWriter(
+        open_repository,
+        on_problem=on_problem,
+        on_replaced=on_replaced,
+        on_saved=on_saved,
+        identity=repository.db.identity,
+    )
     return SessionRecorder(repository, writer=writer)
 
 

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
+from acupressure_desktop.storage.errors import DatabaseTooNew, StorageError, StorageUnavailable
 from acupressure_desktop.storage.history import HistoryRepository, Session
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,10 @@ class SessionWriter:
         retry_first: float = RETRY_FIRST,
         retry_most: float = RETRY_MOST,
         watch_interval: float = WATCH_INTERVAL,
+        identity: tuple[int, int] | None = None,
     ) -> None:
+        """``identity``: (device, inode) of the history file the app opened, so that a file deleted
+        even before this writer's first write is noticed."""
         self._open_repository = open_repository
         self._on_problem = on_problem
         self._on_replaced = on_replaced
@@ -58,6 +61,7 @@ class SessionWriter:
         self._stopping = False
         self._problem: str | None = None
         self._repository: HistoryRepository | None = None
+        self._known = identity
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
         self._thread.start()
 
@@ -160,16 +164,23 @@ class SessionWriter:
         except (StorageUnavailable, DatabaseTooNew):
             log.info("the history cannot be opened for writing now", exc_info=True)
             return  # said by _write when there is something to save
-        if not repository.db.replaced():
+        if self._known is None:
+            self._known = repository.db.identity
+        if not repository.db.replaced() and repository.db.identity == self._known:
             return
         path = repository.db.path
-        gone = not path.exists()
+        existed = path.exists()
         self._close_repository()
         try:
             repository = self._repository_or_open()
         except (StorageUnavailable, DatabaseTooNew) as exc:
             self._failed(str(exc))
             return
+        self._known = repository.db.identity
+        try:  # an empty history there: ours, made because the file was gone (now or before our first open)
+            gone = not existed or repository.count() == 0
+        except StorageError:
+            gone = True
         log.warning("the history file %s was %s while the app ran", path, "deleted" if gone else "replaced")
         if self._on_replaced is not None:
             what = "deleted" if gone else "replaced by another file"
