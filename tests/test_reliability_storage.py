@@ -126,6 +126,18 @@ class _DiskThatFills(HistoryRepository):
         super().save(session)
 
 
+def test_the_windows_own_connection_gives_up_fast_under_a_lock(opened: tuple[AppPaths, HistoryRepository]) -> None:
+    paths, repository = opened
+    session = make_session()
+    repository.add_sessions([session])
+    with exclusive_lock(paths.history_db):
+        assert repository.count() == 1  # reading goes on under another program's write lock (WAL)
+        started = time.monotonic()
+        with pytest.raises(StorageUnavailable, match="another program is using the file"):
+            repository.set_checkin(session.id, 3, 2, "edit")  # an edit from the History page
+        assert time.monotonic() - started < 1.5  # 250 ms busy timeout, not 3 s or more
+
+
 def test_a_full_disk_at_the_end_keeps_the_completed_session_and_saves_it_when_space_returns(
     opened: tuple[AppPaths, HistoryRepository], monkeypatch: pytest.MonkeyPatch
 ) -> None:
