@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     history_commands = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
     export = history_commands.add_parser("export", help="write the history as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), required=True)
-    export.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: standard output)")
+    export.add_argument("--output", metavar="FILE", help="file, device or pipe to write; - or none for standard output")
     imp = history_commands.add_parser("import", help="restore a JSON export (idempotent, all or nothing)")
     imp.add_argument("file", type=Path, metavar="FILE")
     return parser

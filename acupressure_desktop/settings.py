@@ -24,10 +24,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.domain.models import Code
 from acupressure_desktop.domain.safety import SafetyProfile
-from acupressure_desktop.fileio import write_text_atomically
+from acupressure_desktop.fileio import (
+    FileProblem,
+    clean_stale_temporaries,
+    read_bounded,
+    real_target,
+    write_text_atomically,
+)
 from acupressure_desktop.reminders import ReminderSchedule
 
 SCHEMA_VERSION = 2
+MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few KiB; anything larger is not one
 
 
 class SettingsError(Exception):
@@ -133,12 +140,13 @@ class LoadResult:
 
 def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> LoadResult:
     """Read settings; never raises for a bad file and never loses one."""
+    clean_stale_temporaries(path)  # a save killed midway left its temporary file
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         return LoadResult(Settings())
-    except OSError as exc:
-        return _set_aside(path, f"cannot be read ({_reason(exc)})", now)
+    except FileProblem as exc:
+        return _set_aside(path, exc.problem, now)
 
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -146,6 +154,11 @@ def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> 
         return _set_aside(path, "is not UTF-8 text", now)
     except json.JSONDecodeError as exc:
         return _set_aside(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", now)
+    except RecursionError:
+        return _set_aside(path, "is not valid JSON (nested too deeply)", now)
+    except ValueError as exc:  # an integer of thousands of digits
+        problem = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        return _set_aside(path, f"is not valid JSON ({problem})", now)
     if not isinstance(data, dict):
         return _set_aside(path, f"top level: expected a JSON object, found {type(data).__name__}", now)
 
@@ -192,14 +205,18 @@ def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> 
 
 
 def _set_aside(path: Path, problem: str, now: Callable[[], datetime]) -> LoadResult:
+    # A symlinked settings file (a dotfiles folder) has its real file set aside, so the link
+    # stays and the next save writes through it; a link to anything else is moved itself.
+    real = real_target(path)
+    victim = real if real != path and real.is_file() else path
     stamp = now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.broken-{stamp}")
+    target = victim.with_name(f"{victim.name}.broken-{stamp}")
     counter = 1
     while target.exists() or target.is_symlink():  # never overwrite an earlier copy
-        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
+        target = victim.with_name(f"{victim.name}.broken-{stamp}-{counter}")
         counter += 1
     try:
-        os.rename(path, target)
+        os.rename(victim, target)
     except OSError as exc:
         return LoadResult(
             Settings(),
@@ -247,8 +264,8 @@ def save_settings(path: Path, settings: Settings) -> None:
 
 def _version_on_disk(path: Path) -> int:
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(read_bounded(path, MAX_SETTINGS_BYTES))
+    except (OSError, FileProblem, ValueError, RecursionError):
         return 0
     version = data.get("schema_version") if isinstance(data, dict) else None
     return version if isinstance(version, int) else 0

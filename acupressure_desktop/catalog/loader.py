@@ -7,7 +7,6 @@ as ``file: field: problem``. A broken body map only removes that view (the app s
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,10 +36,12 @@ from acupressure_desktop.domain.models import (
     View,
 )
 from acupressure_desktop.domain.safety import PREGNANCY_LIST
+from acupressure_desktop.fileio import FileProblem, read_json
 
 M = TypeVar("M", bound=BaseModel)
 PREGNANCY_SAFE_CHECK = CautionKind.PREGNANCY
 BUILTIN_ROUTINE_SECONDS = (120, 600)
+MAX_DATA_FILE_BYTES = 20_000_000  # the largest data file is a few hundred KiB
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,13 @@ def _field_path(loc: Iterable[Any]) -> str:
 
 
 def _read_json(path: Path, shown: str, problems: list[Problem]) -> Any:
+    """The parsed file, or None after adding a file-level problem (a root fault: see load_catalog)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path, MAX_DATA_FILE_BYTES, shown=shown)
     except FileNotFoundError:
         problems.append(Problem(shown, "(file)", "missing"))
-    except OSError as exc:
-        problems.append(Problem(shown, "(file)", f"cannot read: {exc.strerror or exc}"))
-    except UnicodeDecodeError:
-        problems.append(Problem(shown, "(file)", "not UTF-8 text"))
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(shown, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"))
+    except FileProblem as exc:
+        problems.append(Problem(shown, exc.where, exc.problem))
     return None
 
 
@@ -156,6 +154,10 @@ def _load_list(
         label = str(entry.get("code") or entry.get("id") or f"[{index}]") if isinstance(entry, dict) else f"[{index}]"
         try:
             item = model.model_validate(entry)
+        except RecursionError:
+            problems.append(Problem(shown, label, "nested too deeply"))
+            broken.add(label)
+            continue
         except ValidationError as exc:
             for error in exc.errors():
                 where = _field_path((label, *error["loc"]))
@@ -219,7 +221,11 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         maps={},
         glossary=glossary,
     )
-    problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
+    # A file that is missing or unreadable as a whole is a root fault: every reference into it
+    # would fail too and bury it under follow-on lines (some naming other files), so the
+    # cross-checks wait until the root faults are fixed.
+    if not any(p.field in ("(folder)", "(file)") or p.field.startswith(("line ", "byte ")) for p in problems):
+        problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)
     catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)
@@ -357,14 +363,16 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
     maps: dict[str, BodyMap] = {}
     problems: list[Problem] = []
     known = set(catalog.points)
+    views_file = _display(dirs.data / "views.json", dirs.data.parent)
     for view in catalog.views.values():
         path = dirs.bodymaps / view.file
         shown = _display(path, dirs.assets.parent)
-        if not path.is_file():
-            problems.append(Problem(shown, "(file)", "missing"))
-            continue
         try:
             body_map = parse_bodymap(path, known)
+        except FileNotFoundError:
+            # Reported against the file that names it: that is where the fix (or the typo) is.
+            problems.append(Problem(views_file, f"{view.id}.file", f"{shown} is missing"))
+            continue
         except BodyMapError as exc:
             problems.append(Problem(shown, exc.element or "(file)", str(exc)))
             continue

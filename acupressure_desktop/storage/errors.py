@@ -9,6 +9,7 @@ is. Anything else (a wrong SQL statement, a violated constraint) stays a plain
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,7 +66,40 @@ def environment_fault(exc: BaseException, action: str, path: Path) -> StorageUna
         reason = _OS_REASONS.get(exc.errno)
     if reason is None:
         return None
+    if reason in (_SQLITE_REASONS[sqlite3.SQLITE_IOERR], _SQLITE_REASONS[sqlite3.SQLITE_CANTOPEN]) and disk_full(path):
+        reason = _SQLITE_REASONS[sqlite3.SQLITE_FULL]  # SQLite reports a full disk as an I/O error at times
     return StorageUnavailable(f"{action}: {reason} ({path}).")
+
+
+FULL_BELOW_BYTES = 256 * 1024  # less free space than this: a write of a page and its journal fails
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding ``path`` (or its nearest existing folder) has (almost) no space left."""
+    if not hasattr(os, "statvfs"):
+        return False
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < FULL_BELOW_BYTES
+
+
+def summarise(lines: list[str], limit: int = 160) -> str:
+    """One line for a long diagnostic: the first line (shortened) and how many more there are.
+
+    The full text goes to the log; a notice taller than the screen helps nobody.
+    """
+    if not lines:
+        return "no details"
+    first = " ".join(lines[0].split())
+    if len(first) > limit:
+        first = first[: limit - 1] + "…"
+    more = len(lines) - 1
+    return first + (f" (and {more} more problems; the full report is in the log)" if more else "")
 
 
 @contextmanager
