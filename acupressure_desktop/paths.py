@@ -17,6 +17,7 @@ from pathlib import Path
 import platformdirs
 
 from acupressure_desktop import APP_NAME
+from acupressure_desktop.fileio import reason
 
 HOME_ENV = "ACUPRESSURE_DESKTOP_HOME"
 
@@ -84,7 +85,7 @@ class AppPaths:
                     read_only.append(folder)  # a read-only home: start read-only, and say so
                     continue
                 if not folder.is_dir():
-                    raise PathsError(f"{folder}: cannot create folder: {exc.strerror or exc}") from exc
+                    raise PathsError(f"{folder}: cannot create folder: {reason(exc)}") from exc
             _tighten(folder)
             if not os.access(folder, os.W_OK | os.X_OK):
                 read_only.append(folder)

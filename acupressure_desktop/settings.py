@@ -9,7 +9,6 @@ copy is; a file from a newer version is left untouched.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import shutil
@@ -29,6 +28,7 @@ from acupressure_desktop.fileio import (
     clean_stale_temporaries,
     read_bounded,
     real_target,
+    reason,
     write_text_atomically,
 )
 from acupressure_desktop.reminders import ReminderSchedule
@@ -196,10 +196,10 @@ def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> 
             shutil.copy2(path, backup)
         save_settings(path, settings)
     except (OSError, SettingsError) as exc:
-        reason = str(exc) if isinstance(exc, SettingsError) else f"{backup}: {_reason(exc)}"
+        why = str(exc) if isinstance(exc, SettingsError) else f"{backup}: {reason(exc)}"
         return LoadResult(
             settings,
-            notice=f"Your settings were upgraded from version {version} but could not be saved: {reason}",
+            notice=f"Your settings were upgraded from version {version} but could not be saved: {why}",
         )
     return LoadResult(settings)
 
@@ -222,7 +222,7 @@ def _set_aside(path: Path, problem: str, now: Callable[[], datetime]) -> LoadRes
             Settings(),
             notice=(
                 f"Your settings file {path} could not be used: {problem}. It could not be moved aside "
-                f"({_reason(exc)}), so it was left as it is; default settings are used and changes "
+                f"({reason(exc)}), so it was left as it is; default settings are used and changes "
                 "made now are not saved."
             ),
             can_save=False,
@@ -259,7 +259,7 @@ def save_settings(path: Path, settings: Settings) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, settings.model_dump_json(indent=2) + "\n")
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot save settings: {_reason(exc)}") from exc
+        raise SettingsError(f"{path}: cannot save settings: {reason(exc)}") from exc
 
 
 def _version_on_disk(path: Path) -> int:
@@ -269,13 +269,3 @@ def _version_on_disk(path: Path) -> int:
         return 0
     version = data.get("schema_version") if isinstance(data, dict) else None
     return version if isinstance(version, int) else 0
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno == errno.EROFS:
-        return "the disk is read-only"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    return exc.strerror or str(exc)

@@ -20,6 +20,7 @@ from acupressure_desktop.fileio import (
     clean_stale_temporaries_in,
     parse_json,
     read_bounded,
+    reason,
     write_text_atomically,
 )
 
@@ -126,7 +127,7 @@ class RoutineLibrary:
         try:
             raw = read_bounded(path, MAX_IMPORT_BYTES, shown=path.name)
         except FileNotFoundError as exc:
-            raise RoutineError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
+            raise RoutineError(f"{path.name}: cannot read: {reason(exc)}") from exc
         except FileProblem as exc:
             problem = exc.problem.replace("too large", "far too large for a routine file", 1)
             raise RoutineError(f"{path.name}: {problem}") from exc
@@ -166,4 +167,4 @@ class RoutineLibrary:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomically(path, text)
         except OSError as exc:
-            raise RoutineError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise RoutineError(f"cannot write {path}: {reason(exc)}") from exc

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from acupressure_desktop import fileio
+
 # Primary SQLite result codes (extended codes carry them in the low byte).
 _SQLITE_REASONS: dict[int, str] = {
     sqlite3.SQLITE_FULL: "the disk is full",
@@ -28,16 +30,8 @@ _SQLITE_REASONS: dict[int, str] = {
     sqlite3.SQLITE_NOTADB: "the file is damaged; it will be set aside at the next start",
 }
 
-_OS_REASONS: dict[int, str] = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the disk is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EIO: "the disk reported a read or write error",
-    errno.ENOTDIR: "a file stands where a folder should be",
-    errno.EEXIST: "a file stands where a folder should be",
-}
+# The OS errors that are faults of the environment, not of the app (worded by fileio.reason).
+_OS_FAULTS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOTDIR})
 
 
 class StorageError(Exception):
@@ -62,8 +56,10 @@ def environment_fault(exc: BaseException, action: str, path: Path) -> StorageUna
     reason: str | None = None
     if isinstance(exc, sqlite3.Error):
         reason = _SQLITE_REASONS.get(sqlite_code(exc))
-    elif isinstance(exc, OSError) and exc.errno is not None:
-        reason = _OS_REASONS.get(exc.errno)
+    elif isinstance(exc, OSError) and exc.errno == errno.EEXIST:
+        reason = "a file stands where a folder should be"  # from mkdir, the only place it can come from
+    elif isinstance(exc, OSError) and exc.errno in _OS_FAULTS:
+        reason = fileio.reason(exc)
     if reason is None:
         return None
     if reason in (_SQLITE_REASONS[sqlite3.SQLITE_IOERR], _SQLITE_REASONS[sqlite3.SQLITE_CANTOPEN]) and disk_full(path):
