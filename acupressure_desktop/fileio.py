@@ -27,7 +27,8 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -179,6 +180,26 @@ def peek_json(path: Path, limit: int = 1_000_000) -> Any:
         return read_json(path, limit)
     except (OSError, FileProblem):
         return None
+
+
+def move_aside(path: Path, label: str, now: datetime, companions: Sequence[str] = ()) -> Path:
+    """Rename a damaged file (and ``path`` + each companion suffix, where present) to
+    ``<name>.<label>-YYYYmmdd-HHMMSS``, adding ``-2``, ``-3``… so that no earlier copy is ever
+    overwritten; returns the new name of ``path``. Raises OSError."""
+
+    def family(of: Path) -> list[Path]:
+        return [of, *(of.with_name(of.name + suffix) for suffix in companions)]
+
+    stem = f"{path.name}.{label}-{now:%Y%m%d-%H%M%S}"
+    target = path.with_name(stem)
+    counter = 1
+    while any(p.exists() or p.is_symlink() for p in family(target)):
+        counter += 1
+        target = path.with_name(f"{stem}-{counter}")
+    for source, destination in zip(family(path), family(target), strict=True):
+        if source.exists() or source.is_symlink():
+            os.rename(source, destination)
+    return target
 
 
 # -- writing ----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ copy is; a file from a newer version is left untouched.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from acupressure_desktop.domain.safety import SafetyProfile
 from acupressure_desktop.fileio import (
     FileProblem,
     clean_stale_temporaries,
+    move_aside,
     read_bounded,
     real_target,
     reason,
@@ -209,14 +209,8 @@ def _set_aside(path: Path, problem: str, now: Callable[[], datetime]) -> LoadRes
     # stays and the next save writes through it; a link to anything else is moved itself.
     real = real_target(path)
     victim = real if real != path and real.is_file() else path
-    stamp = now().strftime("%Y%m%d-%H%M%S")
-    target = victim.with_name(f"{victim.name}.broken-{stamp}")
-    counter = 1
-    while target.exists() or target.is_symlink():  # never overwrite an earlier copy
-        target = victim.with_name(f"{victim.name}.broken-{stamp}-{counter}")
-        counter += 1
     try:
-        os.rename(victim, target)
+        target = move_aside(victim, "broken", now())
     except OSError as exc:
         return LoadResult(
             Settings(),

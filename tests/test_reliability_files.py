@@ -604,3 +604,27 @@ def test_kill_9_during_an_export_leaves_nothing_after_the_next_export(paths_with
 def test_write_output_refuses_a_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputRefused, match="is a folder"):
         write_output(str(tmp_path), lambda stream: stream.write("x"))
+
+
+def test_move_aside_keeps_every_earlier_copy_and_moves_companions(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from acupressure_desktop.fileio import move_aside
+
+    when = datetime(2026, 12, 1, 9, 30, 0)
+    for round_ in (1, 2, 3):
+        (tmp_path / "h.db").write_text(f"db {round_}")
+        (tmp_path / "h.db-wal").write_text(f"wal {round_}")
+        moved = move_aside(tmp_path / "h.db", "corrupt", when, ("-wal", "-shm"))
+        assert not (tmp_path / "h.db").exists() and not (tmp_path / "h.db-wal").exists()
+        assert moved.read_text() == f"db {round_}"
+        assert moved.with_name(moved.name + "-wal").read_text() == f"wal {round_}"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "h.db.corrupt-20261201-093000",
+        "h.db.corrupt-20261201-093000-2",
+        "h.db.corrupt-20261201-093000-2-wal",
+        "h.db.corrupt-20261201-093000-3",
+        "h.db.corrupt-20261201-093000-3-wal",
+        "h.db.corrupt-20261201-093000-wal",
+    ]

@@ -227,7 +227,7 @@ def test_a_second_broken_file_in_the_same_second_does_not_overwrite_the_first(pa
     load_settings(path, now=fixed_now)
     second = write(path, b"second {")
     result = load_settings(path, now=fixed_now)
-    assert result.moved_to == path.with_name("settings.json.broken-20240304-101500-1")
+    assert result.moved_to == path.with_name("settings.json.broken-20240304-101500-2")
     assert path.with_name("settings.json.broken-20240304-101500").read_bytes() == first
     assert result.moved_to.read_bytes() == second
 

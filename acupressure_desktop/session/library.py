@@ -18,6 +18,7 @@ from acupressure_desktop.domain.models import Routine
 from acupressure_desktop.fileio import (
     FileProblem,
     clean_stale_temporaries_in,
+    move_aside,
     parse_json,
     read_bounded,
     reason,
@@ -66,9 +67,8 @@ class RoutineLibrary:
             except FileNotFoundError:
                 continue  # deleted meanwhile
             except (FileProblem, RoutineError) as exc:
-                kept = path.with_name(f"{path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
                 try:
-                    path.rename(kept)
+                    kept = move_aside(path, "broken", datetime.now())
                     notices.append(f"The routine file {path} could not be read ({exc}); it was kept as {kept}.")
                 except OSError:
                     notices.append(f"The routine file {path} could not be read ({exc}).")

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from acupressure_desktop import fileio
 from acupressure_desktop.fileio import PRIVATE_FILE, make_private, make_private_dir
 from acupressure_desktop.storage.errors import (
     DatabaseTooNew,
@@ -313,17 +314,8 @@ def _companions(path: Path) -> list[Path]:
 
 def move_aside(path: Path, now: datetime) -> Path:
     """Rename ``path`` and its companions to ``<name>.corrupt-YYYYmmdd-HHMMSS``; never overwrite."""
-    stem = f"{path.name}.corrupt-{now:%Y%m%d-%H%M%S}"
-    target = path.with_name(stem)
-    counter = 1
-    while any(p.exists() for p in _companions(target)):
-        counter += 1
-        target = path.with_name(f"{stem}-{counter}")
     with translate_faults("Cannot set the damaged practice history aside", path):
-        for source, destination in zip(_companions(path), _companions(target), strict=True):
-            if source.exists():
-                source.rename(destination)
-    return target
+        return fileio.move_aside(path, "corrupt", now, _COMPANIONS)
 
 
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
