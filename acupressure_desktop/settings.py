@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.domain.models import Code
 from acupressure_desktop.domain.safety import SafetyProfile
+from acupressure_desktop.domain.validation import summary
 from acupressure_desktop.fileio import (
     FileProblem,
     clean_stale_temporaries,
@@ -186,7 +187,7 @@ def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> 
     try:
         settings = Settings.model_validate_json(json.dumps(upgraded), strict=True)
     except ValidationError as exc:
-        return _set_aside(path, _describe(exc), now)
+        return _set_aside(path, summary(exc, 3, empty="top level", unknown="unknown setting"), now)
 
     if version == SCHEMA_VERSION:
         return LoadResult(settings)
@@ -229,17 +230,6 @@ def _set_aside(path: Path, problem: str, now: Callable[[], datetime]) -> LoadRes
         ),
         moved_to=target,
     )
-
-
-def _describe(exc: ValidationError, limit: int = 3) -> str:
-    """``field.path: problem`` for the first few errors."""
-    parts = []
-    for error in exc.errors()[:limit]:
-        where = ".".join(str(part) for part in error["loc"]) or "top level"
-        problem = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
-        parts.append(f"{where}: {problem}")
-    more = exc.error_count() - limit
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
 # -- saving ------------------------------------------------------------------------

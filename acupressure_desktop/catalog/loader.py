@@ -36,6 +36,7 @@ from acupressure_desktop.domain.models import (
     View,
 )
 from acupressure_desktop.domain.safety import PREGNANCY_LIST
+from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.fileio import FileProblem, read_json
 
 M = TypeVar("M", bound=BaseModel)
@@ -124,10 +125,6 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
-def _field_path(loc: Iterable[Any]) -> str:
-    return ".".join(str(part) for part in loc) or "(file)"
-
-
 def _read_json(path: Path, shown: str, problems: list[Problem]) -> Any:
     """The parsed file, or None after adding a file-level problem (a root fault: see load_catalog)."""
     try:
@@ -160,8 +157,7 @@ def _load_list(
             continue
         except ValidationError as exc:
             for error in exc.errors():
-                where = _field_path((label, *error["loc"]))
-                problems.append(Problem(shown, where, error["msg"]))
+                problems.append(Problem(shown, field_path((label, *error["loc"])), error_message(error)))
             broken.add(label)  # already reported: references to it are not faults of their own
             continue
         item_key = key(item)

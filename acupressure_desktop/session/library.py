@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from acupressure_desktop.catalog.loader import Catalog, routine_problems
 from acupressure_desktop.domain.models import Routine
+from acupressure_desktop.domain.validation import summary
 from acupressure_desktop.fileio import (
     FileProblem,
     clean_stale_temporaries_in,
@@ -35,13 +36,6 @@ class RoutineError(Exception):
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
     return slug or "routine"
-
-
-def _validation_message(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "file"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{where}: {first['msg']}{more}"
 
 
 class RoutineLibrary:
@@ -153,7 +147,7 @@ class RoutineLibrary:
         try:
             routine = Routine.model_validate(data)
         except ValidationError as exc:
-            raise RoutineError(f"{name}: {_validation_message(exc)}") from None
+            raise RoutineError(f"{name}: {summary(exc, 1, empty='file')}") from None
         except RecursionError:
             raise RoutineError(f"{name}: (file): nested too deeply") from None
         problems = routine_problems(routine, self._catalog, name)

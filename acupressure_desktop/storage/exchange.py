@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from acupressure_desktop import __version__, fileio
+from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.storage.errors import StorageError, translate_faults
 from acupressure_desktop.storage.history import (
     ALL_SESSIONS,
@@ -261,14 +262,14 @@ _RECORDS = TypeAdapter(list[SessionRecord])
 def _problem(error: Any, rows: list[Any], offset: int = 0) -> str:
     """'session 3 (id …): started_at: Input should …' from one pydantic error in ``rows[offset:]``."""
     location = list(error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = error_message(error)
     where = "session"
     if location and isinstance(location[0], int):
         index = offset + location.pop(0)
         row = rows[index]
         ident = row.get("id") if isinstance(row, dict) else None
         where = f"session {index + 1}" + (f" (id {ident})" if isinstance(ident, str) else "")
-    field = ".".join(str(part) for part in location)
+    field = field_path(location, empty="")
     return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 
