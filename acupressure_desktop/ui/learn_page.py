@@ -278,7 +278,7 @@ class LearnPage(QWidget):
             return
         self.panel.show_point(code)
         self.map.set_selected(code)
-        if self.map.view_id not in self.catalog.points[code].views:
+        if code not in self.catalog.hotspot_codes(self.map.view_id):
             views = self.catalog.views_of(code)
             if views:
                 self.show_view(views[0].id)
