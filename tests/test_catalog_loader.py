@@ -99,8 +99,9 @@ def test_missing_and_orphan_hotspots_named(tmp_path: Path) -> None:
     dirs2 = write_minidata(tmp_path / "b")
     (dirs2.bodymaps / "hand.svg").write_text(svg('<circle id="pt-LI4-L" cx="1" cy="1" r="9"/>'), encoding="utf-8")
     problems = [str(p) for p in load_catalog(dirs2).view_problems]
-    assert "assets/bodymaps/hand.svg: pt-PC6: missing hotspot for PC6, which lists this view" in problems
-    assert "assets/bodymaps/hand.svg: pt-GV20: missing hotspot for GV20, which lists this view" in problems
+    # A point is on a view only through its hotspot: the guides that still name the view say so.
+    assert "data/guides.json: PC6@hand.point: PC6 has no hotspot on hand" in problems
+    assert "data/guides.json: GV20@hand.point: GV20 has no hotspot on hand" in problems
 
 
 def test_unknown_hotspot_and_transform_rejected(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ FINGER_WORDS: dict[Finger, str] = {
 
 
 def finger_label(fingers: tuple[Finger, ...] | list[Finger]) -> str:
-    """"4 fingers + 1 thumb"; empty when the step is too long to measure with fingers."""
+    """Such as "4 fingers + 1 thumb"; empty when the step is too long to measure with fingers."""
     return " + ".join(FINGER_WORDS[f] for f in fingers)
 
 
