@@ -98,6 +98,9 @@ class Shell(QObject):
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.guideRequested.connect(
+            lambda code: (self.window.show_page(self.page_learn), self.learn.show_guide_for(code))
+        )
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
         self.page_learn = self.window.pages.indexOf(learn)
         self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
