@@ -76,9 +76,21 @@ FINGER_WORDS: dict[Finger, str] = {
 }
 
 
+PLURAL_WORDS: dict[Finger, str] = {Finger.THUMB: "thumbs", Finger.HALF_THUMB: "half thumbs"}
+
+
 def finger_label(fingers: tuple[Finger, ...] | list[Finger]) -> str:
-    """Such as "4 fingers + 1 thumb"; empty when the step is too long to measure with fingers."""
-    return " + ".join(FINGER_WORDS[f] for f in fingers)
+    """Such as "4 fingers + 1 thumb", "2 thumbs", "2 × 4 fingers"; empty when too long for fingers."""
+    parts: list[str] = []
+    for finger in dict.fromkeys(fingers):
+        count = sum(1 for f in fingers if f is finger)
+        if count == 1:
+            parts.append(FINGER_WORDS[finger])
+        elif finger in PLURAL_WORDS:
+            parts.append(f"{count} {PLURAL_WORDS[finger]}")
+        else:
+            parts.append(f"{count} × {FINGER_WORDS[finger]}")
+    return " + ".join(parts)
 
 
 def fingers_cun(fingers: tuple[Finger, ...] | list[Finger]) -> float:

@@ -38,8 +38,9 @@ MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and 
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
-GUIDE_FRAME_MIN = 120.0  # SVG units: the smallest area a guide is framed in
-GUIDE_MAX_ZOOM = 3.0
+GUIDE_FRAME_MIN = 150.0  # SVG units: the smallest area a guide is framed in
+GUIDE_MAX_ZOOM = 2.6
+GUIDE_LABEL_ROOM_PX = 240.0  # landmark titles are drawn beside their landmark: keep room for them
 
 
 @dataclass
@@ -317,17 +318,19 @@ class BodyMapView(QGraphicsView):
         guide = self._framed
         if guide is None or guide.view != self._view_id:
             return
+        # The measured segments and the point frame the zoom; landmarks only when nothing is measured.
         places = [p for step in guide.steps for p in (step.start, step.end) if p is not None]
-        places += [(lm.x, lm.y) for step in guide.steps for lm in step.landmarks]
-        if not places:
-            return
+        places += [p for step in guide.steps if step.between for p in step.between]
+        if len(places) < 2:
+            places += [(lm.x, lm.y) for step in guide.steps for lm in step.landmarks]
         xs, ys = [p[0] for p in places], [p[1] for p in places]
         centre = QPointF((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
         width = max(max(xs) - min(xs), GUIDE_FRAME_MIN) * 1.7
         height = max(max(ys) - min(ys), GUIDE_FRAME_MIN) * 1.7
         fit_scale = self._scale() / self._zoom
         viewport = self.viewport().rect()
-        wanted = min(viewport.width() / width, viewport.height() / height) / max(fit_scale, 1e-6)
+        room = max(viewport.width() - GUIDE_LABEL_ROOM_PX, viewport.width() / 2)
+        wanted = min(room / width, viewport.height() / height) / max(fit_scale, 1e-6)
         zoom = min(GUIDE_MAX_ZOOM, max(MIN_ZOOM, wanted))
         if not math.isclose(zoom, self._zoom):
             self.scale(zoom / self._zoom, zoom / self._zoom)
@@ -335,6 +338,9 @@ class BodyMapView(QGraphicsView):
             self._restyle_all()
             self.zoomChanged.emit(zoom)
         self.centerOn(centre)
+        overlay = self.guide_overlay
+        if overlay is not None and overlay.guide is guide:
+            self._keep_in_sight(guide, overlay.index)
 
     def _keep_in_sight(self, guide: ResolvedGuide, index: int) -> None:
         step = guide.steps[index]

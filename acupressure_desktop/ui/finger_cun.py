@@ -78,7 +78,7 @@ class FingerDrawing(QWidget):
                 painter.drawLine(QPointF(x, y - 7), QPointF(x, y + 7))
             painter.setPen(text)
             box = QRectF(i * column + 4, top + 100, column - 8, 60)
-            painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.TextWordWrap, label)
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignHCenter) | int(Qt.TextFlag.TextWordWrap), label)
         painter.end()
 
 

@@ -20,6 +20,7 @@ from acupressure_desktop.ui.theme import Colors
 TICK_PX = 7.0  # half-length of a B-cun tick
 LANDMARK_PX = 9.0
 LABEL_PT_PX = 13.0
+LABEL_MAX_PX = 190.0  # longer landmark titles wrap
 FRACTION_LABELS = {0.5: "½", 1 / 3: "⅓", 2 / 3: "⅔", 0.25: "¼"}
 
 
@@ -95,6 +96,11 @@ class GuideOverlay(QGraphicsItem):
             self._segment(painter, step, 1.0, done_colour, 1.5, px, ticks=False)
 
         step = guide.steps[self._index]
+        before = next((s.end for s in reversed(guide.steps[: self._index]) if s.end is not None), None)
+        if step.kind == "mark" and before is not None and step.end is not None and math.dist(before, step.end) > 3:
+            # "Move onto the thumb side...": a dotted hint from where the last step ended.
+            painter.setPen(self._pen(line_colour, 2.0, Qt.PenStyle.DotLine))
+            painter.drawLine(QLineF(QPointF(*before), QPointF(*step.end)))
         for landmark in step.landmarks:
             self._landmark(painter, QPointF(landmark.x, landmark.y), landmark.title, px)
         self._segment(painter, step, self._progress, line_colour, 3.0, px, ticks=True)
@@ -209,7 +215,9 @@ class GuideOverlay(QGraphicsItem):
         font.setPixelSize(max(1, round(LABEL_PT_PX - (2 if small else 0))))
         font.setBold(not small)
         metrics = QFontMetricsF(font)
-        width, height = metrics.horizontalAdvance(text) + 10, metrics.height() + 4
+        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+        needed = metrics.boundingRect(QRectF(0, 0, LABEL_MAX_PX if small else 4 * LABEL_MAX_PX, 10_000), flags, text)
+        width, height = needed.width() + 10, needed.height() + 4
         painter.save()
         painter.translate(at)
         painter.scale(px, px)  # draw in device pixels from here
@@ -227,5 +235,5 @@ class GuideOverlay(QGraphicsItem):
         painter.fillPath(path, backing)
         painter.setPen(QPen(colour))
         painter.setFont(font)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(box, flags, text)
         painter.restore()
