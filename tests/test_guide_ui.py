@@ -123,7 +123,10 @@ def _viewport_colour(page: LearnPage, scene_point: tuple[float, float]) -> QColo
 def test_show_me_how_plays_the_guide_step_by_step_on_the_map(page: LearnPage, qtbot: QtBot) -> None:
     page.open_point("SP6")
     steps = page.panel.guide
-    assert steps.show_button.isEnabled() and not steps.steps.isVisible()
+    # Before it plays, the guide is already there as text (for reading, and for a screen reader).
+    assert steps.show_button.isEnabled() and steps.steps.isVisible() and steps.steps.count() == 3
+    assert steps.status.text() == "3 steps on Inner leg and ankle"
+    assert page.map.guide_overlay is None or not page.map.guide_overlay.isVisible()
     qtbot.mouseClick(steps.show_button, Qt.MouseButton.LeftButton)
     overlay = page.map.guide_overlay
     assert overlay is not None and overlay.isVisible() and overlay.guide is not None
@@ -131,13 +134,14 @@ def test_show_me_how_plays_the_guide_step_by_step_on_the_map(page: LearnPage, qt
     texts = [steps.steps.item(i).text() for i in range(steps.steps.count())]
     assert len(texts) == 3 and texts[1].startswith("2. Lay four fingers") and "3 B-cun · 4 fingers" in texts[1]
     assert steps.status.text() == "Step 1 of 3 on Inner leg and ankle"
-    assert page.map.zoom > 1.0  # framed: the guide fills the map
+    assert page.map.zoom == 1.0  # the first step shows where on the body, the whole figure
     sp6 = next(m for m in page.map.markers if m.hotspot.code == "SP6")
     assert not sp6.isVisible()  # the point appears when the guide reaches it
-    assert all(m.state.dimmed for m in page.map.markers if m.hotspot.code != "SP6")
+    assert all(m.isVisible() for m in page.map.markers if m.hotspot.code != "SP6")
 
     qtbot.mouseClick(steps.next_button, Qt.MouseButton.LeftButton)
     assert overlay.index == 1 and steps.steps.currentRow() == 1 and sp6.isVisible()
+    assert page.map.zoom > 1.0  # the first measuring step zooms in on the guide
     step = overlay.guide.steps[1]
     assert step.start is not None and step.end is not None
     middle = ((step.start[0] + step.end[0]) / 2, (step.start[1] + step.end[1]) / 2)
@@ -146,8 +150,8 @@ def test_show_me_how_plays_the_guide_step_by_step_on_the_map(page: LearnPage, qt
     assert max(abs(drawn.red() - line.red()), abs(drawn.green() - line.green()), abs(drawn.blue() - line.blue())) < 40
 
     qtbot.mouseClick(steps.show_button, Qt.MouseButton.LeftButton)  # hide
-    assert not overlay.isVisible() and sp6.isVisible()
-    assert not any(m.state.dimmed for m in page.map.markers)
+    assert not overlay.isVisible() and sp6.isVisible() and page.map.zoom == 1.0
+    assert steps.steps.count() == 3 and steps.show_button.text() == "Show me how to find it"
 
 
 def test_hovering_a_step_shows_it_and_leaving_returns(page: LearnPage) -> None:

@@ -8,7 +8,7 @@ keep a minimum on-screen radius while zooming; their shape is exactly what is dr
 from __future__ import annotations
 
 import math
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
@@ -38,8 +38,8 @@ MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and 
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
-GUIDE_FRAME_MIN = 150.0  # SVG units: the smallest area a guide is framed in
-GUIDE_MAX_ZOOM = 2.6
+GUIDE_FRAME_MIN = 110.0  # SVG units: the smallest area a guide is framed in
+GUIDE_MAX_ZOOM = 3.0
 GUIDE_LABEL_ROOM_PX = 240.0  # landmark titles are drawn beside their landmark: keep room for them
 
 
@@ -73,7 +73,18 @@ class HotspotItem(QGraphicsEllipseItem):
 
     def relayout(self, view_scale: float) -> None:
         """Resize for the view's scale so the marker never gets too small to hit (skipped when unchanged)."""
-        look = (view_scale, astuple(self.state), self.colors)
+        st = self.state
+        look = (
+            view_scale,
+            st.selected,
+            st.current,
+            st.matched,
+            st.dimmed,
+            st.focused,
+            st.hovered,
+            st.flagged,
+            self.colors,
+        )
         if look == self._applied:
             return
         self._applied = look
@@ -278,7 +289,9 @@ class BodyMapView(QGraphicsView):
             if built.overlay is not None and (guide is None or view_id != guide.view):
                 built.overlay.set_step(None, 0)
         if guide is None:
-            self._framed = None
+            if self._framed is not None:
+                self._framed = None
+                self.zoom_reset()
             if self._guided is not None:
                 self._guided = None
                 self._restyle_all()
@@ -292,7 +305,7 @@ class BodyMapView(QGraphicsView):
             built.scene.addItem(built.overlay)
         before = built.overlay.guide
         was = (before, built.overlay.index)
-        built.overlay.set_step(guide, index, progress)
+        built.overlay.set_step(guide, index, progress, pixel=1.0 / self._scale())
         step = guide.steps[index]
         reached = step.end is not None and step.end == guide.end and progress >= 1.0
         guided = (guide.point, reached or index == len(guide.steps) - 1)
@@ -301,10 +314,17 @@ class BodyMapView(QGraphicsView):
             self._restyle_all()
         if guide.view != self._view_id:
             return
-        if before is None or (before.point, before.side) != (guide.point, guide.side):
+        # The first step shows the whole figure with its landmark lit (where on the body); the first
+        # step that measures zooms in on the guide, and later steps keep the current step in sight.
+        new_guide = before is None or (before.point, before.side) != (guide.point, guide.side)
+        if new_guide:
+            self._framed = None
+        measuring = any(s.kind in ("measure", "divide") for s in guide.steps[: index + 1])
+        if measuring and (self._framed is None or new_guide) and self._zoom <= 1.0:
             self.frame_guide(guide)
         elif was != (guide, index) and self._zoom > 1.0:
             self._keep_in_sight(guide, index)
+        built.overlay.set_pixel(1.0 / self._scale())  # after any zoom: labels keep their room
 
     def frame_guide(self, guide: ResolvedGuide) -> None:
         """Zoom in (never out) so the whole guide fills the map: a 3 B-cun line is big enough to read.
@@ -380,14 +400,16 @@ class BodyMapView(QGraphicsView):
             )
             state.matched = self._matches is not None and code in self._matches
             state.dimmed = self._matches is not None and code not in self._matches
-            if self._guided is not None:  # a guide plays: the others step back, the point appears at the end
-                state.dimmed = state.dimmed or code != self._guided[0]
+            if self._guided is not None:  # a guide plays: its point appears when the guide reaches it
                 marker.setVisible(code != self._guided[0] or self._guided[1])
             elif not marker.isVisible():
                 marker.setVisible(True)
             state.focused = index == self._focus_index and self.hasFocus()
             state.flagged = code in self._flagged
             marker.relayout(scale)
+        overlay = self.guide_overlay
+        if overlay is not None and overlay.guide is not None:
+            overlay.set_pixel(1.0 / scale)
 
     # -- geometry -----------------------------------------------------------------------------
 

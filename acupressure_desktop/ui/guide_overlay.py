@@ -45,6 +45,8 @@ class GuideOverlay(QGraphicsItem):
         self._guide: ResolvedGuide | None = None
         self._index = 0
         self._progress = 1.0
+        self._pixel = 1.0  # scene units per device pixel, for the painted area's label room
+        self._area = QRectF()
         self.setZValue(5)  # above the figure (0), below the markers (10+)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
@@ -67,15 +69,49 @@ class GuideOverlay(QGraphicsItem):
         self._colors = colors
         self.update()
 
-    def set_step(self, guide: ResolvedGuide | None, index: int, progress: float = 1.0) -> None:
+    def set_step(self, guide: ResolvedGuide | None, index: int, progress: float = 1.0, *, pixel: float = 0.0) -> None:
+        same = guide is self._guide and index == self._index
         self._guide = guide
         self._index = max(0, min(index, len(guide.steps) - 1)) if guide else 0
         self._progress = max(0.0, min(progress, 1.0))
+        if pixel > 0:
+            self._pixel = pixel
         self.setVisible(guide is not None)
+        if not same:
+            self._set_area()
         self.update()
 
+    def set_pixel(self, pixel: float) -> None:
+        """The view's zoom changed: the labels (sized in pixels) need a different room."""
+        if pixel > 0 and not math.isclose(pixel, self._pixel):
+            self._pixel = pixel
+            self._set_area()
+
+    def _set_area(self) -> None:
+        """Paint only around the guide (its places plus room for labels), not the whole scene."""
+        area = QRectF()
+        guide = self._guide
+        if guide is not None:
+            xs: list[float] = []
+            ys: list[float] = []
+            for step in guide.steps[: self._index + 1]:
+                for place in [step.start, step.end, *(step.between or ()), *((lm.x, lm.y) for lm in step.landmarks)]:
+                    if place is not None:
+                        xs.append(place[0])
+                        ys.append(place[1])
+            if xs:
+                # Labels sit beside their place: up to one label width across, a few lines up or down.
+                room_x, room_y = (LABEL_MAX_PX + 40) * self._pixel, 60 * self._pixel
+                area = QRectF(
+                    min(xs) - room_x, min(ys) - room_y, max(xs) - min(xs) + 2 * room_x, max(ys) - min(ys) + 2 * room_y
+                )
+                area = area.intersected(self._bounds)
+        if area != self._area:
+            self.prepareGeometryChange()
+            self._area = area
+
     def boundingRect(self) -> QRectF:
-        return self._bounds
+        return self._area
 
     # -- painting ------------------------------------------------------------------------------
 
@@ -101,8 +137,12 @@ class GuideOverlay(QGraphicsItem):
             # "Move onto the thumb side...": a dotted hint from where the last step ended.
             painter.setPen(self._pen(line_colour, 2.0, Qt.PenStyle.DotLine))
             painter.drawLine(QLineF(QPointF(*before), QPointF(*step.end)))
+        places = [(lm.x, lm.y) for lm in step.landmarks] + [p for p in (step.start, step.end) if p is not None]
+        centre_x = sum(p[0] for p in places) / len(places) if places else 0.0
         for landmark in step.landmarks:
-            self._landmark(painter, QPointF(landmark.x, landmark.y), landmark.title, px)
+            # Each title on the side away from the step's middle, so two titles never cover each other.
+            outward_right = landmark.x > centre_x + 1.0
+            self._landmark(painter, QPointF(landmark.x, landmark.y), landmark.title, px, right=outward_right)
         self._segment(painter, step, self._progress, line_colour, 3.0, px, ticks=True)
 
         last = self._index == len(guide.steps) - 1
@@ -164,7 +204,7 @@ class GuideOverlay(QGraphicsItem):
         painter.setPen(self._pen(colour, 2.0))
         painter.drawLine(QLineF(at.x() - nx, at.y() - ny, at.x() + nx, at.y() + ny))
 
-    def _landmark(self, painter: QPainter, at: QPointF, title: str, px: float) -> None:
+    def _landmark(self, painter: QPainter, at: QPointF, title: str, px: float, *, right: bool = False) -> None:
         c = self._colors
         glow = QColor(c.match)
         glow.setAlphaF(0.28)
@@ -172,8 +212,8 @@ class GuideOverlay(QGraphicsItem):
         painter.setPen(self._pen(QColor(c.match), 2.0))
         r = LANDMARK_PX * px
         painter.drawEllipse(at, r, r)
-        # Titles sit to the left of their landmark, captions to the right of the line: they do not collide.
-        self._label(painter, at + QPointF(-r * 1.4, 0), title, px, QColor(c.text), small=True, anchor_right=True)
+        offset = QPointF(r * 1.4, 0) if right else QPointF(-r * 1.4, 0)
+        self._label(painter, at + offset, title, px, QColor(c.text), small=True, anchor_right=not right)
 
     def _target(self, painter: QPainter, at: QPointF, px: float, *, final: bool) -> None:
         c = self._colors
@@ -191,7 +231,7 @@ class GuideOverlay(QGraphicsItem):
         a, b = QPointF(*step.start), QPointF(*step.end)
         if step.kind == "divide" and step.between is not None:
             a, b = QPointF(*step.between[0]), QPointF(*step.between[1])
-        mid = (a + b) / 2
+        mid = a + (b - a) * step.fraction if step.kind == "divide" and step.fraction is not None else (a + b) / 2
         dx, dy = b.x() - a.x(), b.y() - a.y()
         norm = math.hypot(dx, dy) or 1.0
         offset = QPointF(-dy / norm, dx / norm) * (18 * px)

@@ -13,18 +13,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from acupressure_desktop.catalog.guides import ResolvedGuide
+from acupressure_desktop.catalog.guides import ResolvedGuide, ResolvedStep
 from acupressure_desktop.ui.guide_overlay import step_caption
 
 SHOW_TEXT = "Show me how to find it"
+STEPS_HEIGHT_PX = 118  # about four short steps; longer guides scroll
 HIDE_TEXT = "Hide the guide"
 
 
@@ -44,6 +43,9 @@ class GuideSteps(QWidget):
         self.show_button = QPushButton(SHOW_TEXT)
         self.show_button.setAccessibleName("Show on the map how to find this point, step by step")
         self.show_button.clicked.connect(self.startRequested)
+        metrics = self.show_button.fontMetrics()
+        widest = max(metrics.horizontalAdvance(t) for t in (SHOW_TEXT, HIDE_TEXT))
+        self.show_button.setMinimumWidth(widest + 32)
         self.finger_button = QToolButton()
         self.finger_button.setText("Finger measures…")
         self.finger_button.setAccessibleName("How your fingers measure B-cun")
@@ -56,7 +58,6 @@ class GuideSteps(QWidget):
         self.steps.setMouseTracking(True)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.steps.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.steps.itemEntered.connect(lambda item: self.stepHovered.emit(self.steps.row(item)))
         self.steps.currentRowChanged.connect(self._on_row)
         self.steps.viewport().installEventFilter(self)
@@ -74,8 +75,8 @@ class GuideSteps(QWidget):
         self.side_button.setAccessibleName("Show the guide on the other side of the body")
         self.side_button.clicked.connect(self.otherSideRequested)
         self.status = QLabel()
-        self.status.setObjectName("muted")
-        self.status.setWordWrap(True)
+        self.status.setObjectName("muted")  # one line of fixed height: a new text never reflows the panel
+        self.status.setFixedHeight(self.status.fontMetrics().height() + 4)
 
         top = QHBoxLayout()
         top.addWidget(self.show_button)
@@ -92,7 +93,9 @@ class GuideSteps(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.steps)
         layout.addLayout(stepping)
-        self._playing_widgets = (self.steps, self.back_button, self.next_button, self.status)
+        # A steady layout: the block keeps its size whether a guide plays or not, so opening a point
+        # or starting its guide never reflows the point's text above it.
+        self.steps.setFixedHeight(STEPS_HEIGHT_PX)
         self.set_guide(None)
 
     @property
@@ -104,24 +107,37 @@ class GuideSteps(QWidget):
         self.show_button.setEnabled(available)
         self.show_button.setToolTip("" if available else reason)
 
-    def set_guide(self, guide: ResolvedGuide | None, *, view_title: str = "", both_sides: bool = False) -> None:
-        """Fill the steps (None: the guide is not playing)."""
-        self._playing = guide is not None
-        self.show_button.setText(HIDE_TEXT if guide else SHOW_TEXT)
-        for widget in self._playing_widgets:
-            widget.setVisible(guide is not None)
-        self.side_button.setVisible(guide is not None and both_sides)
+    def set_guide(
+        self, guide: ResolvedGuide | None, *, view_title: str = "", both_sides: bool = False, playing: bool = False
+    ) -> None:
+        """List the guide's steps as text (None: no guide here); ``playing`` when the map shows it."""
+        self._playing = playing and guide is not None
+        self.show_button.setText(HIDE_TEXT if self._playing else SHOW_TEXT)
+        self.side_button.setVisible(self._playing and both_sides)
+        self.back_button.setEnabled(False)
+        self.next_button.setEnabled(self._playing)
+        texts = [self._item_text(step) for step in guide.steps] if guide is not None else []
+        listed = [self.steps.item(i).text() for i in range(self.steps.count())]
         self.steps.blockSignals(True)
-        self.steps.clear()
+        if texts != listed:  # starting the guide of the listed steps keeps the list as it is
+            self.steps.clear()
+            self.steps.addItems(texts)
         if guide is not None:
-            for step in guide.steps:
-                caption = step_caption(step)
-                item = QListWidgetItem(f"{step.index + 1}. {step.text}" + (f"\n    {caption}" if caption else ""))
-                self.steps.addItem(item)
             side = {"L": " (left side)", "R": " (right side)"}.get(guide.side or "", "") if both_sides else ""
             self._view_text = f"on {view_title}{side}"
+            self.status.setText(
+                f"{len(guide.steps)} steps {self._view_text}" if not self._playing else self.status.text()
+            )
+        else:
+            self._view_text = ""
+            self.status.setText("No measuring guide for this point on this view.")
+        self.steps.setEnabled(guide is not None)
         self.steps.blockSignals(False)
-        self._fit_height()
+
+    @staticmethod
+    def _item_text(step: ResolvedStep) -> str:
+        caption = step_caption(step)
+        return f"{step.index + 1}. {step.text}" + (f"\n    {caption}" if caption else "")
 
     def set_current(self, index: int, count: int) -> None:
         self.steps.blockSignals(True)
@@ -134,10 +150,6 @@ class GuideSteps(QWidget):
         if item is not None:
             self.steps.scrollToItem(item)
             self.steps.setAccessibleDescription(item.text())
-
-    def _fit_height(self) -> None:
-        rows = sum(self.steps.sizeHintForRow(i) for i in range(self.steps.count()))
-        self.steps.setMaximumHeight(max(40, rows + 2 * self.steps.frameWidth() + 6))
 
     @Slot(int)
     def _on_row(self, row: int) -> None:

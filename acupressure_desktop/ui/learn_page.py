@@ -396,7 +396,10 @@ class LearnPage(QWidget):
         from acupressure_desktop.ui.motion import prefers_reduced_motion
 
         self.player = GuidePlayer(self, reduced_motion=prefers_reduced_motion())
-        self._guide_filled: object = None
+        self._guide_filled: object = None  # the playing guide the panel lists
+        self._guide_listed: tuple[str, str] | None = None  # (point, view) the panel lists
+        self._guide_current = -1
+        self._resolved: dict[tuple[str, str, str | None], ResolvedGuide | None] = {}
         self._finger_dialog: QWidget | None = None
         steps = self.panel.guide
         steps.startRequested.connect(self.toggle_guide)
@@ -410,13 +413,19 @@ class LearnPage(QWidget):
         self.player.changed.connect(self._on_guide_changed)
 
     def _resolved_guide(self, code: str, side: str | None) -> ResolvedGuide | None:
+        """The point's guide on the shown view for ``side`` (resolved once, then kept: data do not change)."""
         from acupressure_desktop.catalog.guides import guide_for
 
         view_id = self.map.view_id
-        guide = self.catalog.guide(code, view_id)
-        if guide is None:
-            return None
-        return guide_for(guide, self.catalog.views[view_id], self.catalog.maps[view_id], side)
+        key = (code, view_id, side)
+        if key not in self._resolved:
+            guide = self.catalog.guide(code, view_id)
+            self._resolved[key] = (
+                None
+                if guide is None
+                else guide_for(guide, self.catalog.views[view_id], self.catalog.maps[view_id], side)
+            )
+        return self._resolved[key]
 
     def _sides_here(self, code: str) -> set[str]:
         body_map = self.catalog.maps.get(self.map.view_id)
@@ -456,21 +465,35 @@ class LearnPage(QWidget):
             self.player.replace(other)
 
     def _follow_guide(self) -> None:
-        """After a point or view change: keep the guide on the same point (other view) or stop it."""
+        """After a point or view change: list its guide here, keep a playing guide on the point or stop it."""
         point = self.panel.point
         available = point is not None and self.catalog.guide(point.code, self.map.view_id) is not None
         self.panel.guide.set_available(
             available, "" if available else "This view shows no measuring guide for this point."
         )
         guide = self.player.guide
-        if guide is None:
+        if guide is not None:
+            if point is None or guide.point != point.code or not available:
+                self.player.stop()  # lists the point's steps again (_on_guide_changed)
+                return
+            if guide.view != self.map.view_id:
+                resolved = self._resolved_guide(point.code, guide.side)
+                if resolved is not None:
+                    self.player.replace(resolved)
             return
-        if point is None or guide.point != point.code or not available:
-            self.player.stop()
-        elif guide.view != self.map.view_id:
-            resolved = self._resolved_guide(point.code, guide.side)
-            if resolved is not None:
-                self.player.replace(resolved)
+        self._list_steps()
+
+    def _list_steps(self) -> None:
+        """The open point's guide on this view as text, before (or after) it plays."""
+        point = self.panel.point
+        listed = self._resolved_guide(point.code, None) if point is not None else None
+        key = (listed.point, listed.view) if listed else None
+        if key == self._guide_listed:
+            return
+        self._guide_listed = key
+        self._guide_filled = None
+        title = self.catalog.views[listed.view].title if listed else ""
+        self.panel.guide.set_guide(listed, view_title=title)
 
     @Slot()
     def _on_guide_changed(self) -> None:
@@ -479,10 +502,17 @@ class LearnPage(QWidget):
         self.map.set_guide(guide, player.index, player.progress)
         if guide is not self._guide_filled:
             self._guide_filled = guide
-            title = self.catalog.views[guide.view].title if guide else ""
-            both = guide is not None and len(self._sides_here(guide.point)) > 1
-            self.panel.guide.set_guide(guide, view_title=title, both_sides=both)
-        if guide is not None:
+            self._guide_current = -1
+            if guide is None:
+                self._guide_listed = None
+                self._list_steps()
+                return
+            title = self.catalog.views[guide.view].title
+            both = len(self._sides_here(guide.point)) > 1
+            self._guide_listed = (guide.point, guide.view)
+            self.panel.guide.set_guide(guide, view_title=title, both_sides=both, playing=True)
+        if guide is not None and player.current != self._guide_current:
+            self._guide_current = player.current
             self.panel.guide.set_current(player.current, len(guide.steps))
 
     @Slot()
