@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -52,6 +52,7 @@ def _sp6(side: str | None = "R"):  # type: ignore[no-untyped-def]
 def page(qtbot: QtBot) -> Iterator[LearnPage]:
     page = LearnPage.loaded(CATALOG, PointSearch(CATALOG), ResourceDirs.locate())
     _KEEP.append(page)
+    page.prebuild_views()  # its start-up prebuild then has nothing left to do in later tests
     page.resize(1280, 800)
     page.show()
     page.player.reduced_motion = True  # each step whole; the animation has its own tests
@@ -259,10 +260,13 @@ def shell(qtbot: QtBot, tmp_path: Path) -> Iterator[Shell]:
     window, learn = learn_window(ResourceDirs.locate())
     built = Shell(CATALOG, PointSearch(CATALOG), window, learn, library, Settings(), theme.LIGHT)
     built.learn.player.reduced_motion = True
+    built.learn.prebuild_views()
     _KEEP.append(built)
     yield built
     built.controller.stop()
     built.window.hide()
+    # Kept alive (see _KEEP), so it must stop following the platform's colour scheme.
+    QGuiApplication.styleHints().colorSchemeChanged.disconnect(built._on_system_scheme)
 
 
 def test_the_dock_offers_the_guide_for_the_current_step(shell: Shell, qtbot: QtBot) -> None:

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtSvg import QSvgRenderer
@@ -203,6 +204,8 @@ class BodyMapView(QGraphicsView):
     # -- building ---------------------------------------------------------------------------
 
     def add_view(self, view_id: str, svg_path: str, body_map: BodyMap) -> None:
+        if not shiboken6.isValid(self):  # a late idle-time build for a map already deleted: nothing to do
+            return
         self._scenes[view_id] = self._build(svg_path, body_map)
 
     def _build(self, svg_path: str, body_map: BodyMap) -> _ViewScene:

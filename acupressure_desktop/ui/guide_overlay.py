@@ -47,9 +47,10 @@ class GuideOverlay(QGraphicsItem):
         self._progress = 1.0
         self._pixel = 1.0  # scene units per device pixel, for the painted area's label room
         self._area = QRectF()
-        self.setZValue(5)  # above the figure (0), below the markers (10+)
+        self.setZValue(15)  # above the figure and the markers; it takes no clicks or hovers, they pass through
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, False)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -212,6 +213,11 @@ class GuideOverlay(QGraphicsItem):
         painter.setPen(self._pen(QColor(c.match), 2.0))
         r = LANDMARK_PX * px
         painter.drawEllipse(at, r, r)
+        width = self._label_width(title, px, small=True)
+        if right and at.x() + r * 1.4 + width > self._bounds.right():
+            right = False  # no room on that side of the drawing: the other side
+        elif not right and at.x() - r * 1.4 - width < self._bounds.left():
+            right = True
         offset = QPointF(r * 1.4, 0) if right else QPointF(-r * 1.4, 0)
         self._label(painter, at + offset, title, px, QColor(c.text), small=True, anchor_right=not right)
 
@@ -238,6 +244,15 @@ class GuideOverlay(QGraphicsItem):
         if offset.x() < 0:  # keep the label on the right-hand side of the line where possible
             offset = -offset
         self._label(painter, mid + offset, text, px, QColor(self._colors.text), small=False)
+
+    def _label_width(self, text: str, px: float, *, small: bool) -> float:
+        """The label's width in scene units."""
+        font = QFont()
+        font.setPixelSize(max(1, round(LABEL_PT_PX - (2 if small else 0))))
+        font.setBold(not small)
+        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+        limit = LABEL_MAX_PX if small else 4 * LABEL_MAX_PX
+        return (QFontMetricsF(font).boundingRect(QRectF(0, 0, limit, 10_000), flags, text).width() + 10) * px
 
     def _label(
         self,

@@ -260,6 +260,7 @@ class SessionDock(QDockWidget):
         self._compact = compact
         for widget in self._expanded_only:
             widget.setVisible(not compact)
+        self.guide_button.setVisible(not compact and self._guide_point is not None)
         if not compact:
             self.pacer.setVisible(self._pacer_enabled)
         self.setMinimumWidth(220 if compact else 260)
