@@ -181,6 +181,15 @@ def test_the_steps_are_walked_with_the_keyboard(page: LearnPage, qtbot: QtBot) -
     assert steps.accessibleDescription().startswith("2. ")
 
 
+def test_ctrl_g_shows_and_hides_the_guide(page: LearnPage, qtbot: QtBot) -> None:
+    page.open_point("PC6")
+    page.panel.guide.steps.setFocus()
+    qtbot.keyClick(page.panel.guide.steps, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert page.player.guide is not None and page.player.guide.point == "PC6"
+    qtbot.keyClick(page.panel.guide.steps, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert page.player.guide is None
+
+
 def test_the_guide_plays_on_both_sides(page: LearnPage) -> None:
     page.open_point("LI4")  # back of the hand: both hands drawn
     assert page.map.view_id == "hand-back"

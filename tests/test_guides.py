@@ -64,9 +64,9 @@ def test_a_wrong_length_is_caught_with_its_numbers(tmp_path: Path) -> None:
 
     problems = _problems(tmp_path, edit=edit)
     assert (
-        "data/guides.json: LI4@hand.steps.1: measures 1.50 B-cun on scale 'hand' (side L), not the 2 it states (±0.30)"
-        in (problems)
-    )
+        "data/guides.json: LI4@hand.steps.1: measures 1.50 B-cun on scale 'hand' (side L), "
+        "not the 2 it states (±0.30); 2 B-cun ends at (40.0, 65.0)"
+    ) in problems
 
 
 def test_short_segments_get_the_absolute_tolerance(tmp_path: Path) -> None:

@@ -274,11 +274,13 @@ def _step_findings(step: ResolvedStep, data: GuideStep, side: str) -> list[Findi
         if measured is None:
             return []
         if abs(measured - step.cun) > tolerance_cun(step.cun):
+            fix = expected_end(step)
+            where_it_ends = f"; {step.cun:g} B-cun ends at ({fix[0]:.1f}, {fix[1]:.1f})" if fix else ""
             return [
                 Finding(
                     where,
                     f"measures {measured:.2f} B-cun on scale {step.scale!r}{side}, "
-                    f"not the {step.cun:g} it states (±{tolerance_cun(step.cun):.2f})",
+                    f"not the {step.cun:g} it states (±{tolerance_cun(step.cun):.2f}){where_it_ends}",
                 )
             ]
     if step.kind == "divide" and step.between is not None and step.fraction is not None and step.end is not None:

@@ -28,7 +28,7 @@ INTRO = (
     "landmarks is divided into equal parts, so a guide fits a tall or a small person alike. The forearm "
     "from the elbow crease to the wrist crease is 12 B-cun on everyone, for example.</p>"
     "<p>Your fingers give a quick check of the same unit (finger cun): measure across the joints "
-    "nearest the hand, fingers held together, as drawn below. Where fingers and landmarks disagree, "
+    "nearest the hand, fingers held together, as drawn above. Where fingers and landmarks disagree, "
     "trust the landmarks.</p>"
 )
 

@@ -23,6 +23,7 @@ from acupressure_desktop.catalog.guides import ResolvedGuide, ResolvedStep
 from acupressure_desktop.ui.guide_overlay import step_caption
 
 SHOW_TEXT = "Show me how to find it"
+SHOW_TIP = "Show or hide the measuring guide on the map (Ctrl+G)"
 STEPS_HEIGHT_PX = 118  # about four short steps; longer guides scroll
 HIDE_TEXT = "Hide the guide"
 
@@ -105,7 +106,7 @@ class GuideSteps(QWidget):
     def set_available(self, available: bool, reason: str = "") -> None:
         """Whether the point has a guide here; ``reason`` says why not (shown as the tooltip)."""
         self.show_button.setEnabled(available)
-        self.show_button.setToolTip("" if available else reason)
+        self.show_button.setToolTip(SHOW_TIP if available else reason)
 
     def set_guide(
         self, guide: ResolvedGuide | None, *, view_title: str = "", both_sides: bool = False, playing: bool = False

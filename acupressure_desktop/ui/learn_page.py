@@ -411,6 +411,8 @@ class LearnPage(QWidget):
         steps.fingerGuideRequested.connect(self.show_finger_guide)
         self.panel.fingerGuideRequested.connect(self.show_finger_guide)
         self.player.changed.connect(self._on_guide_changed)
+        shortcut = QShortcut(QKeySequence("Ctrl+G"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.toggle_guide)
 
     def _resolved_guide(self, code: str, side: str | None) -> ResolvedGuide | None:
         """The point's guide on the shown view for ``side`` (resolved once, then kept: data do not change)."""
