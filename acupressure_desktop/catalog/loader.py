@@ -136,7 +136,10 @@ def _load_list(
         return {}
     items: dict[str, M] = {}
     for index, entry in enumerate(raw):
-        label = str(entry.get("code") or entry.get("id") or f"[{index}]") if isinstance(entry, dict) else f"[{index}]"
+        label = f"[{index}]"
+        if isinstance(entry, dict):
+            guide_key = f"{entry.get('point')}@{entry.get('view')}" if "point" in entry and "view" in entry else None
+            label = str(entry.get("code") or entry.get("id") or guide_key or label)
         try:
             item = model.model_validate(entry)
         except ValidationError as exc:
