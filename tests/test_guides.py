@@ -189,3 +189,18 @@ def test_export_carries_landmarks_scales_and_guides() -> None:
     st9 = next(p for p in document["points"] if p["code"] == "ST9")
     assert st9["guides"] == [] and st9["self_care"] is False
     json.dumps(document)  # plain JSON all through
+
+
+def test_a_broken_guide_entry_is_named_by_point_and_view(tmp_path: Path) -> None:
+    from acupressure_desktop.catalog.loader import CatalogError
+
+    dirs = write_minidata(tmp_path)
+    path = dirs.data / "guides.json"
+    guides = json.loads(path.read_text())
+    guides[0]["steps"][1]["fingers"] = ["four-fingers"]  # 3 B-cun of fingers for a 1.5 B-cun step
+    path.write_text(json.dumps(guides))
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(dirs)
+    assert [str(p) for p in caught.value.problems] == [
+        "data/guides.json: LI4@hand.steps.1: Value error, the fingers add up to 3 B-cun, not 1.5"
+    ]
