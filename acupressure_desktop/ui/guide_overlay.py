@@ -47,6 +47,8 @@ class GuideOverlay(QGraphicsItem):
         self._progress = 1.0
         self._pixel = 1.0  # scene units per device pixel, for the painted area's label room
         self._area = QRectF()
+        self._sizes: dict[tuple[str, bool], tuple[float, float]] = {}
+        self._fonts: dict[bool, QFont] = {}
         self.setZValue(15)  # above the figure and the markers; it takes no clicks or hovers, they pass through
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
@@ -247,12 +249,26 @@ class GuideOverlay(QGraphicsItem):
 
     def _label_width(self, text: str, px: float, *, small: bool) -> float:
         """The label's width in scene units."""
-        font = QFont()
-        font.setPixelSize(max(1, round(LABEL_PT_PX - (2 if small else 0))))
-        font.setBold(not small)
-        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
-        limit = LABEL_MAX_PX if small else 4 * LABEL_MAX_PX
-        return (QFontMetricsF(font).boundingRect(QRectF(0, 0, limit, 10_000), flags, text).width() + 10) * px
+        return self._measure(text, small)[0] * px
+
+    def _measure(self, text: str, small: bool) -> tuple[float, float]:
+        """A label's size in pixels, measured once per text (labels repeat on every paint)."""
+        key = (text, small)
+        size = self._sizes.get(key)
+        if size is None:
+            flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+            limit = LABEL_MAX_PX if small else 4 * LABEL_MAX_PX
+            needed = QFontMetricsF(self._font(small)).boundingRect(QRectF(0, 0, limit, 10_000), flags, text)
+            size = self._sizes[key] = (needed.width() + 10, needed.height() + 4)
+        return size
+
+    def _font(self, small: bool) -> QFont:
+        font = self._fonts.get(small)
+        if font is None:
+            font = self._fonts[small] = QFont()
+            font.setPixelSize(max(1, round(LABEL_PT_PX - (2 if small else 0))))
+            font.setBold(not small)
+        return font
 
     def _label(
         self,
@@ -266,13 +282,8 @@ class GuideOverlay(QGraphicsItem):
         anchor_right: bool = False,
     ) -> None:
         """Text of a fixed pixel size on a rounded backing, clamped inside the scene."""
-        font = QFont(painter.font())
-        font.setPixelSize(max(1, round(LABEL_PT_PX - (2 if small else 0))))
-        font.setBold(not small)
-        metrics = QFontMetricsF(font)
         flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
-        needed = metrics.boundingRect(QRectF(0, 0, LABEL_MAX_PX if small else 4 * LABEL_MAX_PX, 10_000), flags, text)
-        width, height = needed.width() + 10, needed.height() + 4
+        width, height = self._measure(text, small)
         painter.save()
         painter.translate(at)
         painter.scale(px, px)  # draw in device pixels from here
@@ -289,6 +300,6 @@ class GuideOverlay(QGraphicsItem):
         path.addRoundedRect(box, 4, 4)
         painter.fillPath(path, backing)
         painter.setPen(QPen(colour))
-        painter.setFont(font)
+        painter.setFont(self._font(small))
         painter.drawText(box, flags, text)
         painter.restore()

@@ -114,7 +114,7 @@ class GuideSteps(QWidget):
         """List the guide's steps as text (None: no guide here); ``playing`` when the map shows it."""
         self._playing = playing and guide is not None
         self.show_button.setText(HIDE_TEXT if self._playing else SHOW_TEXT)
-        self.side_button.setVisible(self._playing and both_sides)
+        self.side_button.setEnabled(self._playing and both_sides)  # enabled, not shown: a steady layout
         self.back_button.setEnabled(False)
         self.next_button.setEnabled(self._playing)
         texts = [self._item_text(step) for step in guide.steps] if guide is not None else []
