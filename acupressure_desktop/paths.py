@@ -58,6 +58,10 @@ class AppPaths:
         return self.config / "settings.json"
 
     @property
+    def window_state_file(self) -> Path:
+        return self.state / "window.json"
+
+    @property
     def log_dir(self) -> Path:
         return self.state / "log"
 

@@ -8,8 +8,45 @@ from typing import Any
 
 from acupressure_desktop.catalog.resources import ResourceDirs
 
-SOURCES = [{"id": "who-2008", "label": "WHO 2008", "reference": "WHO Standard Acupuncture Point Locations, 2008."}]
-EVIDENCE = {"level": "traditional", "note": "Traditional use; not tested in trials.", "sources": []}
+SOURCES = [
+    {
+        "id": "who-2008",
+        "label": "WHO 2008",
+        "kind": "location_standard",
+        "authors": "World Health Organization",
+        "year": 2008,
+        "title": "WHO Standard Acupuncture Point Locations",
+        "published_in": "Manila: WHO",
+        "isbn": "978 92 9061 248 7",
+    },
+    {
+        "id": "advice",
+        "label": "Advice 2024",
+        "kind": "patient_education",
+        "authors": "A Hospital",
+        "year": 2024,
+        "title": "Safety precautions for acupressure",
+        "published_in": "hospital.example",
+        "url": "https://hospital.example/acupressure",
+    },
+    {
+        "id": "review",
+        "label": "Reviewer 2015",
+        "kind": "review",
+        "authors": "Reviewer A",
+        "year": 2015,
+        "title": "Points avoided in pregnancy: a review",
+        "published_in": "Journal 1(1):1-2",
+        "doi": "10.1000/review.2015",
+    },
+]
+PREGNANCY = {"kind": "pregnancy", "text": "Traditionally avoided in pregnancy.", "sources": ["review"]}
+EVIDENCE = {"level": "untested", "note": "Traditional use; not tested in trials.", "sources": []}
+
+
+def uses(*benefits: str) -> list[dict[str, Any]]:
+    """One untested evidence entry per benefit, as every point needs."""
+    return [{"benefit": b, **EVIDENCE} for b in benefits]
 
 
 def point(code: str, *, bilateral: bool = True, **extra: Any) -> dict[str, Any]:
@@ -32,11 +69,11 @@ def point(code: str, *, bilateral: bool = True, **extra: Any) -> dict[str, Any]:
             "instruction": "Press steadily.",
         },
         "benefits": ["stress"],
-        "evidence": EVIDENCE,
         "cautions": [],
         "sources": ["who-2008"],
     }
     data.update(extra)
+    data.setdefault("evidence", uses(*data["benefits"]))
     return data
 
 
@@ -89,7 +126,7 @@ def write_minidata(root: Path) -> ResourceDirs:
     files: dict[str, Any] = {
         "sources/core.json": SOURCES,
         "points/hand.json": [
-            point("LI4", aliases=["LI-4"], benefits=["stress", "headache"]),
+            point("LI4", aliases=["LI-4"], benefits=["stress", "headache"], cautions=[PREGNANCY]),
             point("PC6", benefits=["stress"]),
             point("GV20", bilateral=False, meridian="GV"),
         ],
@@ -134,6 +171,7 @@ def write_minidata(root: Path) -> ResourceDirs:
                 ],
             }
         ],
+        "glossary.json": [{"id": "b-cun", "term": "B-cun", "definition": "A body-proportional unit."}],
         "views.json": [
             {
                 "id": "hand",

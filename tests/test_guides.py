@@ -159,9 +159,9 @@ def test_shipped_guides_end_on_the_hotspot_of_every_side_and_measure_within_tole
 
 
 def test_bl32_sits_level_with_the_dimples_as_its_text_says() -> None:
-    # The check moved BL32 up one sacral opening: level with the PSIS, halfway to the midline.
+    # WHO: midway between the PSIS and the S2 spinous process. The dot sat one sacral opening lower.
     spots = {h.side: (h.x, h.y) for h in SHIPPED.maps["lower-back"].hotspots if h.code == "BL32"}
-    assert spots == {"L": (272.0, 326.0), "R": (328.0, 326.0)}
+    assert spots == {"L": (278.0, 335.0), "R": (322.0, 335.0)}
 
 
 def test_export_carries_landmarks_scales_and_guides() -> None:

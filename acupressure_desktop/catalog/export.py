@@ -8,7 +8,7 @@ from acupressure_desktop.catalog.guides import ResolvedGuide, ResolvedStep, copi
 from acupressure_desktop.catalog.loader import Catalog
 
 FORMAT = "acupressure-desktop-catalog"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: per-use evidence lists, structured sources, glossary
 
 
 def catalog_document(catalog: Catalog) -> dict[str, Any]:
@@ -49,7 +49,8 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
         "techniques": [t.model_dump(mode="json") for t in catalog.techniques.values()],
         "benefits": [b.model_dump(mode="json") for b in catalog.benefits.values()],
         "meridians": [m.model_dump(mode="json") for m in catalog.meridians.values()],
-        "sources": [s.model_dump(mode="json") for s in catalog.sources.values()],
+        "sources": [{**s.model_dump(mode="json"), "reference": s.reference} for s in catalog.sources.values()],
+        "glossary": [t.model_dump(mode="json") for t in catalog.glossary.values()],
     }
 
 

@@ -8,6 +8,7 @@ as ``file: field: problem``. A broken body map only removes that view (the app s
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,13 @@ from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bo
 from acupressure_desktop.catalog.guides import check_guide
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
+    ADVICE_KINDS,
+    RESEARCH_KINDS,
+    STEP_SECONDS,
     Benefit,
+    Caution,
     CautionKind,
+    EvidenceLevel,
     Guide,
     MassageTechnique,
     Meridian,
@@ -28,8 +34,11 @@ from acupressure_desktop.domain.models import (
     Routine,
     Side,
     Source,
+    SourceKind,
+    Term,
     View,
 )
+from acupressure_desktop.domain.safety import PREGNANCY_LIST
 
 M = TypeVar("M", bound=BaseModel)
 PREGNANCY_SAFE_CHECK = CautionKind.PREGNANCY
@@ -64,9 +73,15 @@ class Catalog:
     views: dict[str, View]
     sources: dict[str, Source]
     maps: dict[str, BodyMap]
+    glossary: dict[str, Term] = field(default_factory=dict)
     view_problems: list[Problem] = field(default_factory=list)
     # Measuring guides by (point code, view id); data/guides.json.
     guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
+
+    def terms_in(self, texts: Iterable[str]) -> list[Term]:
+        """Glossary terms that occur in any of ``texts``, in glossary order."""
+        joined = "\n".join(texts)
+        return [t for t in self.glossary.values() if re.search(rf"(?<![\w-]){re.escape(t.term)}(?![\w-])", joined)]
 
     def views_of(self, code: str) -> list[View]:
         """Views that show the point and loaded fine, in catalog order.
@@ -86,6 +101,23 @@ class Catalog:
     def hotspot_codes(self, view_id: str) -> set[str]:
         body_map = self.maps.get(view_id)
         return {h.code for h in body_map.hotspots} if body_map else set()
+
+    def side_choices(self, target: str) -> list[Side]:
+        """The sides a step on ``target`` (a point code or technique id) may use, the default first."""
+        point = self.points.get(target)
+        if point is not None:
+            return [Side.BOTH, Side.LEFT, Side.RIGHT] if point.bilateral else [Side.CENTER]
+        return [Side.CENTER, Side.BOTH]
+
+    def default_seconds(self, target: str, side: Side) -> int:
+        """The time the instructions ask for: the point's hold on each side pressed, or the technique's time."""
+        point = self.points.get(target)
+        if point is None:
+            seconds = self.techniques[target].seconds
+        else:
+            seconds = point.technique.hold_seconds * (2 if side is Side.BOTH else 1)
+        low, high = STEP_SECONDS
+        return max(low, min(high, seconds))
 
     def point_title(self, code: str) -> str:
         """Code, pinyin and English name: "LI4 Hégǔ · Joining Valley"."""
@@ -193,6 +225,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     routines = load("routines.json", Routine, lambda r: r.id)
     views = load("views.json", View, lambda v: v.id)
     guide_list = load("guides.json", Guide, lambda g: f"{g.point}@{g.view}")
+    glossary = load("glossary.json", Term, lambda t: t.id)
 
     catalog = Catalog(
         points=points,
@@ -204,6 +237,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         sources=sources,
         maps={},
         guides={(g.point, g.view): g for g in guide_list.values()},
+        glossary=glossary,
     )
     problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
     if problems:
@@ -225,26 +259,55 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
             if item not in known:
                 problems.append(Problem(file, where, f"unknown {what} {item!r}"))
 
+    def kinds(ids: Iterable[str]) -> set[SourceKind]:
+        return {catalog.sources[i].kind for i in ids if i in catalog.sources}
+
+    def check_cautions(cautions: Iterable[Caution], file: str, owner: str) -> None:
+        for caution in cautions:
+            where = f"{owner}.cautions.{caution.kind.value}"
+            need(catalog.sources, caution.sources, file, where, "source")
+            if caution.kind is CautionKind.PREGNANCY:
+                if SourceKind.REVIEW not in kinds(caution.sources):
+                    problems.append(Problem(file, where, "a pregnancy caution cites a review of the pregnancy points"))
+            elif not kinds(caution.sources) & ADVICE_KINDS and all(s in catalog.sources for s in caution.sources):
+                problems.append(
+                    Problem(file, where, "cite a source that gives this advice, not only where the point is")
+                )
+
+    def check_grade(level: EvidenceLevel, sources: list[str], file: str, where: str) -> None:
+        need(catalog.sources, sources, file, where, "source")
+        if level is not EvidenceLevel.UNTESTED and not kinds(sources) & RESEARCH_KINDS:
+            problems.append(Problem(file, where, f"level {level.value!r} needs a trial or review among its sources"))
+
     points_file = "data/points"
     for point in catalog.points.values():
         need(catalog.benefits, point.benefits, points_file, f"{point.code}.benefits", "benefit")
         need(catalog.sources, point.sources, points_file, f"{point.code}.sources", "source")
-        need(catalog.sources, point.evidence.sources, points_file, f"{point.code}.evidence", "source")
-        for caution in point.cautions:
-            need(catalog.sources, caution.sources, points_file, f"{point.code}.cautions", "source")
+        for entry in point.evidence:
+            check_grade(entry.level, entry.sources, points_file, f"{point.code}.evidence.{entry.benefit}")
+        check_cautions(point.cautions, points_file, point.code)
+        if point.code in PREGNANCY_LIST and CautionKind.PREGNANCY not in point.caution_kinds():
+            problems.append(
+                Problem(
+                    points_file,
+                    f"{point.code}.cautions",
+                    "on the traditional pregnancy lists: needs a pregnancy caution",
+                )
+            )
         if point.disputed:
             need(catalog.sources, point.disputed.sources, points_file, f"{point.code}.disputed", "source")
         if point.meridian != "EX" and catalog.meridians and point.meridian not in catalog.meridians:
             problems.append(Problem(points_file, f"{point.code}.meridian", f"unknown meridian {point.meridian!r}"))
 
     for benefit in catalog.benefits.values():
-        need(catalog.sources, benefit.evidence.sources, shown("benefits.json"), f"{benefit.id}.evidence", "source")
+        check_grade(benefit.evidence.level, benefit.evidence.sources, shown("benefits.json"), f"{benefit.id}.evidence")
 
     for technique in catalog.techniques.values():
         file = shown("techniques.json")
         need(catalog.benefits, technique.benefits, file, f"{technique.id}.benefits", "benefit")
         need(catalog.views, technique.views, file, f"{technique.id}.views", "view")
         need(catalog.sources, technique.sources, file, f"{technique.id}.sources", "source")
+        check_cautions(technique.cautions, file, technique.id)
 
     for routine in catalog.routines.values():
         problems.extend(routine_problems(routine, catalog, shown("routines.json")))
@@ -285,11 +348,13 @@ def routine_problems(routine: Routine, catalog: Catalog, file: str) -> list[Prob
                 problems.append(Problem(file, where, f"unknown point {step.point!r}"))
             elif point.reference_only:
                 problems.append(Problem(file, where, f"{step.point} is reference-only and cannot be practised"))
-            elif point.bilateral == (step.side is Side.CENTER):
+            elif step.side not in catalog.side_choices(step.point):
                 want = "'both', 'left' or 'right'" if point.bilateral else "'center' (a midline point)"
                 problems.append(Problem(file, f"{where}.side", f"{step.point} needs side {want}"))
         elif step.technique not in catalog.techniques:
             problems.append(Problem(file, where, f"unknown technique {step.technique!r}"))
+        elif step.side not in catalog.side_choices(step.technique):
+            problems.append(Problem(file, f"{where}.side", f"technique {step.technique} is done 'center' or 'both'"))
     need_benefits = [b for b in routine.benefits if b not in catalog.benefits]
     for benefit in need_benefits:
         problems.append(Problem(file, f"{routine.id}.benefits", f"unknown benefit {benefit!r}"))

@@ -22,6 +22,7 @@ from acupressure_desktop.domain.models import (
     Point,
     Routine,
     Source,
+    Term,
     View,
 )
 
@@ -34,6 +35,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "views": View,
     "guides": Guide,
     "sources": Source,
+    "glossary": Term,
 }
 
 

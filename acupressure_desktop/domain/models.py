@@ -18,7 +18,9 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Seconds = Annotated[int, Field(ge=5, le=1800)]
+STEP_SECONDS = (5, 1800)  # the shortest and longest step
+ROUTINE_STEPS = (2, 6)  # routines of 2 to 6 steps: longer ones are not followed through
+Seconds = Annotated[int, Field(ge=STEP_SECONDS[0], le=STEP_SECONDS[1])]
 
 
 class Strict(BaseModel):
@@ -34,6 +36,7 @@ class CautionKind(StrEnum):
     EYE = "eye"  # near the eye: eyes closed, never on the eyeball
     GENTLE = "gentle"  # light pressure only
     SKIN = "skin"  # broken, inflamed, bruised skin, scars, varicose veins
+    DEVICE = "device"  # where pacemakers, ports, lines, pumps or stomas usually sit
     BLOOD_THINNERS = "blood_thinners"  # anticoagulants or a bleeding disorder
     SPINE = "spine"  # on or beside the spine: no pressure on the bony process itself
     HARD_TO_REACH = "hard_to_reach"  # needs a tool or a wall
@@ -43,13 +46,49 @@ class CautionKind(StrEnum):
 CAUTION_ORDER: tuple[CautionKind, ...] = tuple(CautionKind)
 
 
+class SourceKind(StrEnum):
+    """What a source can vouch for: a location standard supports anatomy, never advice."""
+
+    LOCATION_STANDARD = "location_standard"  # WHO 2008, WHO 1991: where a point is
+    LOCATION_REFERENCE = "location_reference"  # atlases and teaching sites for extra points
+    REVIEW = "review"  # systematic reviews and clinical reviews
+    TRIAL = "trial"  # randomised or pilot trials
+    PATIENT_EDUCATION = "patient_education"  # hospital and health-service advice for patients
+
+
+ADVICE_KINDS = frozenset({SourceKind.REVIEW, SourceKind.TRIAL, SourceKind.PATIENT_EDUCATION})
+RESEARCH_KINDS = frozenset({SourceKind.REVIEW, SourceKind.TRIAL})
+
+
 class Source(Strict):
-    """A citation: short label, full reference, optional URL."""
+    """A citation with enough to find it again: authors, year, title and a stable identifier."""
 
     id: Slug
-    label: Text
-    reference: Text
-    url: str | None = None
+    label: Text  # short form shown inline, e.g. "Waits et al. 2018"
+    kind: SourceKind
+    authors: Text  # people ("Waits A, Tang YR, et al.") or the organisation that wrote it
+    year: int = Field(ge=1900, le=2100)
+    title: Text
+    published_in: Text  # journal with volume and pages, or publisher / website
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
+    isbn: Annotated[str, StringConstraints(pattern=r"^[0-9][0-9 -]{8,15}[0-9X]$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+
+    @model_validator(mode="after")
+    def _findable(self) -> Source:
+        if not (self.doi or self.pmid or self.isbn or self.url):
+            raise ValueError("a source needs a DOI, PMID, ISBN or stable https URL")
+        return self
+
+    @property
+    def reference(self) -> str:
+        """The full citation as one line of text."""
+        ids = [f"doi:{self.doi}" if self.doi else "", f"PMID {self.pmid}" if self.pmid else ""]
+        ids.append(f"ISBN {self.isbn}" if self.isbn else "")
+        tail = " ".join(i for i in ids if i)
+        text = f"{self.authors.rstrip('.')}. {self.title}. {self.published_in}; {self.year}."
+        return f"{text} {tail}".strip()
 
 
 class Caution(Strict):
@@ -58,16 +97,36 @@ class Caution(Strict):
     sources: list[Slug] = Field(min_length=1)
 
 
+class EvidenceLevel(StrEnum):
+    """How well trials support a use, strongest first."""
+
+    MODERATE = "moderate"
+    LOW = "low"
+    VERY_LOW = "very_low"
+    UNTESTED = "untested"  # no trial of acupressure for this use: traditional use only
+
+
+EVIDENCE_ORDER: tuple[EvidenceLevel, ...] = tuple(EvidenceLevel)
+
+
 class Evidence(Strict):
-    level: Literal["moderate", "low", "very-low", "not-established", "traditional"]
+    """How strong the evidence is for one benefit as a whole."""
+
+    level: EvidenceLevel
     note: Text
     sources: list[Slug] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _cited_unless_traditional(self) -> Evidence:
-        if self.level not in ("traditional", "not-established") and not self.sources:
-            raise ValueError(f"evidence level {self.level!r} needs at least one source")
+    def _cited_unless_untested(self) -> Evidence:
+        if self.level is not EvidenceLevel.UNTESTED and not self.sources:
+            raise ValueError(f"evidence level {self.level.value!r} needs at least one source")
         return self
+
+
+class UseEvidence(Evidence):
+    """How strong the evidence is for pressing one point for one benefit."""
+
+    benefit: Slug
 
 
 class Technique(Strict):
@@ -100,10 +159,20 @@ class Point(Strict):
     find_it: list[Text] = Field(min_length=2)
     technique: Technique
     benefits: list[Slug] = Field(min_length=1)
-    evidence: Evidence
+    evidence: list[UseEvidence] = Field(min_length=1)  # one entry per benefit, in the same order
     cautions: list[Caution] = Field(default_factory=list)
     sources: list[Slug] = Field(min_length=1)
     disputed: Alternative | None = None
+
+    @model_validator(mode="after")
+    def _evidence_per_benefit(self) -> Point:
+        graded = [e.benefit for e in self.evidence]
+        if graded != self.benefits:
+            raise ValueError(f"evidence must grade each benefit once, in order: {self.benefits}, not {graded}")
+        return self
+
+    def evidence_for(self, benefit: str) -> UseEvidence | None:
+        return next((e for e in self.evidence if e.benefit == benefit), None)
 
     @property
     def reference_only(self) -> bool:
@@ -186,13 +255,21 @@ class Routine(Strict):
     title: Text
     purpose: Text
     benefits: list[Slug] = Field(min_length=1)
-    steps: list[Step] = Field(min_length=2, max_length=6)
+    steps: list[Step] = Field(min_length=ROUTINE_STEPS[0], max_length=ROUTINE_STEPS[1])
     safe_variant: Slug | None = None  # routine offered instead under a pregnancy profile
     builtin: bool = True
 
     @property
     def total_seconds(self) -> int:
         return sum(step.seconds for step in self.steps)
+
+
+class Term(Strict):
+    """A word the texts use that a reader may not know, explained wherever it appears."""
+
+    id: Slug
+    term: Text  # as it appears in the texts, e.g. "B-cun"
+    definition: Text
 
 
 class Region(Strict):

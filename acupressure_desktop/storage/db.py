@@ -131,6 +131,11 @@ class Database:
     def close(self) -> None:
         self.connection.close()
 
+    def another_connection(self) -> Database:
+        """A second connection to the same, already opened file, for a worker thread (WAL lets both work)."""
+        with translate_faults(READ_ACTION, self.path):
+            return Database(_connect(self.path, BUSY_TIMEOUT_MS), self.path)
+
     def __enter__(self) -> Database:
         return self
 
@@ -221,7 +226,9 @@ def move_aside(path: Path, now: datetime) -> Path:
 
 
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+    # The history opens in a worker thread and is then handed to the GUI thread: a connection
+    # may change threads, but it is never used by two at once.
+    connection = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000, check_same_thread=False)
     try:
         connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms:d}")
         connection.execute("PRAGMA journal_mode = WAL")

@@ -34,7 +34,19 @@ from pydantic import (
 
 from acupressure_desktop import __version__, fileio
 from acupressure_desktop.storage.errors import StorageError, translate_faults
-from acupressure_desktop.storage.history import ALL_SESSIONS, COLUMNS, HistoryRepository, Session, SessionFilter, Status
+from acupressure_desktop.storage.history import (
+    ALL_SESSIONS,
+    COLUMNS,
+    REPORT_EVERY,
+    HistoryRepository,
+    Report,
+    Session,
+    SessionFilter,
+    Status,
+    no_report,
+    release,
+    reporting,
+)
 
 FORMAT_NAME = "acupressure-desktop-history"
 FORMAT_VERSION = 1
@@ -101,7 +113,13 @@ def _csv_safe(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         yield row
 
 
-def export_csv(repository: HistoryRepository, stream: TextIO, filter: SessionFilter = ALL_SESSIONS) -> int:
+def _rows(repository: HistoryRepository, filter: SessionFilter, report: Report) -> Iterator[tuple[Any, ...]]:
+    return reporting(repository.text_rows(filter), repository.count(filter), report)
+
+
+def export_csv(
+    repository: HistoryRepository, stream: TextIO, filter: SessionFilter = ALL_SESSIONS, report: Report = no_report
+) -> int:
     """Write a header and one row per session (oldest first) to ``stream``; returns the row count.
 
     ``stream`` should be opened with ``newline=""`` (the csv module writes CRLF itself).
@@ -109,7 +127,7 @@ def export_csv(repository: HistoryRepository, stream: TextIO, filter: SessionFil
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     count = 0
-    for row in _csv_safe(repository.text_rows(filter)):
+    for row in _csv_safe(_rows(repository, filter, report)):
         writer.writerow(row)
         count += 1
     return count
@@ -119,6 +137,7 @@ def export_json(
     repository: HistoryRepository,
     stream: TextIO,
     filter: SessionFilter = ALL_SESSIONS,
+    report: Report = no_report,
     *,
     now: datetime | None = None,
 ) -> int:
@@ -132,7 +151,7 @@ def export_json(
     stream.write("{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in header.items()))
     stream.write(', "sessions": [')
     count = 0
-    for row in repository.text_rows(filter):
+    for row in _rows(repository, filter, report):
         stream.write(",\n" if count else "\n")
         stream.write(json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False, separators=_COMPACT))
         count += 1
@@ -141,11 +160,15 @@ def export_json(
 
 
 def export_to_file(
-    repository: HistoryRepository, path: Path, fmt: ExportFormat, filter: SessionFilter = ALL_SESSIONS
+    repository: HistoryRepository,
+    path: Path,
+    fmt: ExportFormat,
+    filter: SessionFilter = ALL_SESSIONS,
+    report: Report = no_report,
 ) -> int:
     """Export into ``path`` atomically (a half-written file never replaces an older one)."""
     writer = export_csv if fmt is ExportFormat.CSV else export_json
-    return write_atomically(path, lambda stream: writer(repository, stream, filter))
+    return write_atomically(path, lambda stream: writer(repository, stream, filter, report))
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
@@ -210,18 +233,24 @@ class SessionRecord(BaseModel):
 _RECORDS = TypeAdapter(list[SessionRecord])
 
 
-def _problem(error: Any, rows: list[Any]) -> str:
-    """'session 3 (id …): started_at: Input should …' from one pydantic error."""
+def _problem(error: Any, rows: list[Any], offset: int = 0) -> str:
+    """'session 3 (id …): started_at: Input should …' from one pydantic error in ``rows[offset:]``."""
     location = list(error["loc"])
     message = str(error["msg"]).removeprefix("Value error, ")
     where = "session"
     if location and isinstance(location[0], int):
-        index = location.pop(0)
+        index = offset + location.pop(0)
         row = rows[index]
         ident = row.get("id") if isinstance(row, dict) else None
         where = f"session {index + 1}" + (f" (id {ident})" if isinstance(ident, str) else "")
     field = ".".join(str(part) for part in location)
     return f"{where}: {field}: {message}" if field else f"{where}: {message}"
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A hook written in Python: between two objects the parser lets other threads run, so a
+    # 40 MB import in a worker does not freeze the window for the whole parse.
+    return dict(pairs)
 
 
 def read_export(
@@ -230,8 +259,12 @@ def read_export(
     now: datetime,
     max_bytes: int = MAX_IMPORT_BYTES,
     max_rows: int = MAX_IMPORT_ROWS,
+    report: Report = no_report,
 ) -> list[SessionRecord]:
-    """Read and check a whole JSON export; raise ImportRefused naming every problem found."""
+    """Read and check a whole JSON export; raise ImportRefused naming every problem found.
+
+    ``report`` hears of the validation, row by row; the parse before it is not counted.
+    """
     with translate_faults("Cannot read the import file", path):
         size = path.stat().st_size
         if size > max_bytes:
@@ -240,7 +273,7 @@ def read_export(
             )
         raw = path.read_bytes()
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        document = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_object)
     except UnicodeDecodeError:
         raise ImportRefused(path, ["not a JSON file (it is not UTF-8 text)"]) from None
     except json.JSONDecodeError as exc:
@@ -265,10 +298,21 @@ def read_export(
     if len(rows) > max_rows:
         raise ImportRefused(path, [f"{len(rows):,} sessions; at most {max_rows:,} can be imported"])
 
-    try:
-        records = _RECORDS.validate_python(rows, context={"now": now})
-    except ValidationError as exc:
-        raise ImportRefused(path, [_problem(error, rows) for error in exc.errors()[:MAX_PROBLEMS_SHOWN]]) from None
+    # In slices, so that the progress moves and a cancel is heard between them.
+    records: list[SessionRecord] = []
+    problems: list[str] = []
+    for start in range(0, len(rows), REPORT_EVERY):
+        report(start, len(rows))
+        try:
+            records.extend(_RECORDS.validate_python(rows[start : start + REPORT_EVERY], context={"now": now}))
+        except ValidationError as exc:
+            problems.extend(_problem(error, rows, start) for error in exc.errors())
+            if len(problems) >= MAX_PROBLEMS_SHOWN:
+                break
+    if problems:
+        raise ImportRefused(path, problems[:MAX_PROBLEMS_SHOWN])
+    report(len(rows), len(rows))
+    release(rows)
 
     first_row: dict[str, int] = {}
     duplicates: list[str] = []
@@ -287,9 +331,19 @@ def import_json(
     *,
     max_bytes: int = MAX_IMPORT_BYTES,
     max_rows: int = MAX_IMPORT_ROWS,
+    report: Report = no_report,
 ) -> ImportResult:
-    """Validate ``path`` completely, then add its sessions in one transaction (known ids skipped)."""
-    records = read_export(path, now=repository.now(), max_bytes=max_bytes, max_rows=max_rows)
+    """Validate ``path`` completely, then add its sessions in one transaction (known ids skipped).
+
+    ``report`` sees the validation as the first half of the work and the writing as the second.
+    """
+    records = read_export(
+        path,
+        now=repository.now(),
+        max_bytes=max_bytes,
+        max_rows=max_rows,
+        report=lambda done, total: report(done, 2 * total),
+    )
     sessions = [
         Session(
             id=record.id,
@@ -311,5 +365,8 @@ def import_json(
         )
         for record in records
     ]
-    added = repository.add_sessions(sessions)
-    return ImportResult(added=added, skipped=len(sessions) - added)
+    release(records)
+    added = repository.add_sessions(sessions, lambda done, total: report(total + done, 2 * total))
+    result = ImportResult(added=added, skipped=len(sessions) - added)
+    release(sessions)
+    return result

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.db import Database, backup_daily, list_backups, open_database
 from acupressure_desktop.storage.errors import StorageUnavailable
+
+T = TypeVar("T")
 
 # A day counts towards a streak when one of its sessions was completed or lasted this long.
 COUNTED_SECONDS = 60
@@ -99,6 +101,33 @@ _INSERT = (
     "practised_seconds, steps_total, steps_done, status, before_rating, after_rating, note) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+Report = Callable[[int, int], None]  # (done, total): progress of a long job, for a progress bar
+REPORT_EVERY = 1000  # rows between two reports
+
+
+def no_report(done: int, total: int) -> None:
+    """The default ``Report``: nobody is watching."""
+
+
+def reporting(items: Iterable[T], total: int, report: Report) -> Iterator[T]:
+    """Yield ``items``, reporting every thousand and at the end."""
+    for done, item in enumerate(items):
+        if done % REPORT_EVERY == 0:
+            report(done, total)
+        yield item
+    report(total, total)
+
+
+def release(items: list[Any]) -> None:
+    """Empty a large list a thousand items at a time.
+
+    Freeing 100,000 objects in one go holds the interpreter lock for about 100 ms; in slices,
+    a GUI thread sharing the interpreter gets its turns in between.
+    """
+    while items:
+        del items[-REPORT_EVERY:]
 
 
 def utc_now() -> datetime:
@@ -218,6 +247,28 @@ class SessionFilter:
 ALL_SESSIONS = SessionFilter()
 
 
+class Period(StrEnum):
+    """The History page's periods, by the words it shows."""
+
+    ALL = "All time"
+    WEEK = "Last 7 days"
+    MONTH = "Last 30 days"
+    YEAR = "Last 12 months"
+    CUSTOM = "Custom range"
+
+    def first_day(self, today: date) -> date | None:
+        """The first local date the period includes (``today`` is the last); None for all time or a custom range."""
+        if self is Period.WEEK:
+            return today - timedelta(days=6)
+        if self is Period.MONTH:
+            return today - timedelta(days=29)
+        if self is Period.YEAR:
+            if (today.month, today.day) == (2, 29):
+                return date(today.year - 1, 3, 1)  # 29 February has no twin a year earlier
+            return today.replace(year=today.year - 1) + timedelta(days=1)
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class DayTotal:
     seconds: int
@@ -288,6 +339,10 @@ class HistoryRepository:
         self.db = db
         self._clock = clock
         self._tz = tz  # None: the system's local zone
+
+    def for_worker(self) -> HistoryRepository:
+        """The same history on a connection of its own, for a job on another thread; close its ``db`` after."""
+        return HistoryRepository(self.db.another_connection(), clock=self._clock, tz=self._tz)
 
     # -- time -----------------------------------------------------------------------------
 
@@ -382,10 +437,11 @@ class HistoryRepository:
         with self.db.transaction() as conn:
             conn.execute(_INSERT, _stored(session, self._routine_key(conn, session)))
 
-    def add_sessions(self, sessions: Sequence[Session]) -> int:
+    def add_sessions(self, sessions: Sequence[Session], report: Report = no_report) -> int:
         """Insert sessions in one transaction, skipping ids already present; returns how many were added.
 
         Routines already known keep their title; new ones take the title of their latest session.
+        ``report(done, total)`` hears of the progress; an exception it raises rolls everything back.
         """
         # In time order the date and time indexes grow at their ends: inserts run twice as fast.
         sessions = sorted(sessions, key=lambda session: session.started_at)
@@ -403,7 +459,7 @@ class HistoryRepository:
             before = conn.total_changes
             conn.executemany(
                 f"{_INSERT} ON CONFLICT (id) DO NOTHING",
-                (_stored(session, keys[session.routine_id]) for session in sessions),
+                (_stored(session, keys[session.routine_id]) for session in reporting(sessions, len(sessions), report)),
             )
             return conn.total_changes - before
 

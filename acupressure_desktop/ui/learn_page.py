@@ -142,6 +142,7 @@ class LearnPage(QWidget):
         self._panel_layout.addWidget(self._waiting)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("learn-splitter")
         splitter.addWidget(sidebar)
         splitter.addWidget(centre)
         splitter.addWidget(panel_box)
@@ -199,7 +200,7 @@ class LearnPage(QWidget):
         self._refresh_results()
         if self._build_order:
             self.show_view(self._build_order[0])
-            QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next)
+            QTimer.singleShot(PREBUILD_DELAY_MS, self, self._prebuild_next)
 
     @classmethod
     def loaded(cls, catalog: Catalog, search: PointSearch, dirs: ResourceDirs) -> LearnPage:
@@ -226,7 +227,7 @@ class LearnPage(QWidget):
         pending = [v for v in self._build_order if not self.map.has_view(v)]
         if pending:
             self._ensure_built(pending[0])
-            QTimer.singleShot(0, self._prebuild_next)
+            QTimer.singleShot(0, self, self._prebuild_next)
 
     @Slot(str)
     def show_view(self, view_id: str) -> None:
@@ -337,21 +338,28 @@ class LearnPage(QWidget):
         if wanted == FAVOURITES:
             codes = [c for c in codes if c in self._favourites]
         elif wanted is not None:
-            codes = [c for c in codes if wanted in self.catalog.points[c].benefits]
+            from acupressure_desktop.catalog.search import rank_by_evidence  # loaded with the catalog
+
+            codes = rank_by_evidence(self.catalog, codes, wanted)  # best-supported uses first
         return codes
 
     @Slot()
     def _refresh_results(self, *_args: object, region_title: str | None = None) -> None:
         if region_title is None and self.search_box.text().strip():
             self._region_codes = None
+        from acupressure_desktop.ui.point_panel import EVIDENCE_LABELS  # loaded with the catalog
+
         codes = self.matching_codes()
+        wanted = self.benefit_filter.currentData()
         shown = codes if codes is not None else list(self.catalog.points)
         self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
         self.results.clear()
         for code in shown:
             point = self.catalog.points[code]
             reference = "  (reference only)" if point.reference_only else ""
-            item = QListWidgetItem(f"{point.code}  {point.pinyin}{reference}\n{point.english}")
+            graded = point.evidence_for(wanted) if isinstance(wanted, str) else None
+            grade = f"  ·  {EVIDENCE_LABELS[graded.level]}" if graded else ""
+            item = QListWidgetItem(f"{point.code}  {point.pinyin}{reference}\n{point.english}{grade}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setToolTip(point.location)
             self.results.addItem(item)

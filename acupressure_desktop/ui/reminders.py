@@ -7,6 +7,7 @@ desktops (and tests) have no tray at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -77,10 +78,12 @@ class ReminderController(QObject):
     openRequested = Signal()
     quitRequested = Signal()
 
-    def __init__(self, scheduler: ReminderScheduler, routine_title: dict[str, str], icon: QIcon | None = None) -> None:
+    def __init__(
+        self, scheduler: ReminderScheduler, routine_title: Callable[[str], str | None], icon: QIcon | None = None
+    ) -> None:
         super().__init__()
         self.scheduler = scheduler
-        self._titles = routine_title
+        self._title_of = routine_title  # asked each time: routines made after start-up count too
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse 10-minute timer may run 5 % late
@@ -140,11 +143,12 @@ class ReminderController(QObject):
 
     def show_prompt(self) -> None:
         routine_id = self.scheduler.schedule.default_routine_id
-        title = self._titles.get(routine_id or "", "a short routine")
+        known = self._title_of(routine_id) if routine_id else None
+        title = known or "a short routine"
         self.prompt.message.setText(
             f"You have been working for a while. A few minutes of {title} can ease tension and reset your focus."
         )
-        self.prompt.start_button.setEnabled(routine_id in self._titles)
+        self.prompt.start_button.setEnabled(known is not None)
         self.prompt.snooze_button.setText(f"Snooze {self.scheduler.schedule.snooze_minutes} min")
         self.prompt.adjustSize()
         self.prompt.show()

@@ -36,7 +36,6 @@ from acupressure_desktop.ui.session_controller import SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.CENTER: "", Side.BOTH: "Both sides"}
-SWITCH_CUE_SECONDS = 4  # how long "switch sides" stays up at the start of the second side
 PAIN_ADVICE = (
     "Stopped this step. Sharp or severe pain is a signal to stop: release the pressure, breathe, and do not "
     "press that spot again today. Mild soreness can follow firm pressure; pain that is strong, lasts, or "
@@ -285,11 +284,10 @@ class SessionDock(QDockWidget):
         plan = self.controller.plan
         if plan is None:
             return
-        switching = snap.side is Side.RIGHT and snap.segment_duration - snap.segment_remaining < SWITCH_CUE_SECONDS
-        key = (id(plan), snap.step_index, snap.side, snap.phase, snap.state, snap.steps_done, switching)
+        key = (id(plan), snap.step_index, snap.side, snap.phase, snap.state, snap.steps_done, snap.switching_sides)
         if key != self._shown:
             self._shown = key
-            self._show_step(snap, switching)
+            self._show_step(snap)
         finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
         if finished:
             self.countdown.setText("Done" if snap.state is RunnerState.FINISHED else "Stopped")
@@ -300,7 +298,7 @@ class SessionDock(QDockWidget):
         if self.pacer.running:
             self.pacer.update()
 
-    def _show_step(self, snap: Snapshot, switching: bool) -> None:
+    def _show_step(self, snap: Snapshot) -> None:
         plan = self.controller.plan
         assert plan is not None
         if self.steps.count() != len(plan.steps):
@@ -318,7 +316,7 @@ class SessionDock(QDockWidget):
         self.instruction.setText((ready if preparing else "") + text)
         self._guide_point = step.point if step.point and self.catalog.guides_of(step.point) else None
         self.guide_button.setVisible(self._guide_point is not None and not self._compact)
-        side = "Switch sides: now the right side" if switching else SIDE_WORDS.get(snap.side, "")
+        side = "Switch sides: now the right side" if snap.switching_sides else SIDE_WORDS.get(snap.side, "")
         self.side_label.setText(side)
         self.side_label.setVisible(bool(side))
         self.routine_progress.setMaximum(snap.step_count)
