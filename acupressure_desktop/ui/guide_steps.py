@@ -46,7 +46,7 @@ class GuideSteps(QWidget):
         self.show_button.clicked.connect(self.startRequested)
         metrics = self.show_button.fontMetrics()
         widest = max(metrics.horizontalAdvance(t) for t in (SHOW_TEXT, HIDE_TEXT))
-        self.show_button.setMinimumWidth(widest + 32)
+        self.show_button.setFixedWidth(widest + 32)  # the label changes; the layout does not
         self.finger_button = QToolButton()
         self.finger_button.setText("Finger measures…")
         self.finger_button.setAccessibleName("How your fingers measure B-cun")
