@@ -287,3 +287,26 @@ def test_the_dock_offers_the_guide_for_the_current_step(shell: Shell, qtbot: QtB
     guide = shell.learn.player.guide
     assert guide is not None and guide.point == first.point
     assert shell.window.pages.currentIndex() == shell.page_learn
+
+
+def test_every_guide_plays_every_step_on_both_sides(page: LearnPage) -> None:
+    """Each shipped guide, each step, each side drawn: the overlay paints it and ends on the point."""
+    painted = 0
+    for code, view_id in sorted(CATALOG.guides):
+        page.open_point(code)
+        page.show_view(view_id)
+        sides = sorted({h.side for h in CATALOG.maps[view_id].hotspots if h.code == code}, key=str)
+        for side in sides:
+            assert page.show_guide(0, side)
+            guide = page.player.guide
+            assert guide is not None and guide.view == view_id
+            for index in range(len(guide.steps)):
+                page.player.jump(index)
+                overlay = page.map.guide_overlay
+                assert overlay is not None and overlay.index == index and not overlay.boundingRect().isEmpty()
+                page.map.viewport().grab()
+                painted += 1
+            marker = next(m for m in page.map.markers if m.hotspot.code == code and m.hotspot.side == guide.side)
+            assert marker.isVisible()  # the point has appeared by the last step
+            page.player.stop()
+    assert painted > 250  # 77 guides, both sides where drawn
