@@ -296,6 +296,11 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
         shell.learn.open_point(code)
         if args.view is not None:
             shell.learn.show_view(args.view)
+        if args.guide_step is not None and not shell.learn.show_guide(
+            args.guide_step - 1, args.guide_side and args.guide_side[0].upper()
+        ):
+            print(f"{APP_NAME}: --guide-step: {code} has no measuring guide on this view", file=sys.stderr)
+            return 2
     if args.routine is not None:
         if shell.offer_for(args.routine) is None:
             print(f"{APP_NAME}: --routine {args.routine}: no such routine for this safety profile", file=sys.stderr)

@@ -99,8 +99,9 @@ def test_missing_and_orphan_hotspots_named(tmp_path: Path) -> None:
     dirs2 = write_minidata(tmp_path / "b")
     (dirs2.bodymaps / "hand.svg").write_text(svg('<circle id="pt-LI4-L" cx="1" cy="1" r="9"/>'), encoding="utf-8")
     problems = [str(p) for p in load_catalog(dirs2).view_problems]
-    assert "assets/bodymaps/hand.svg: pt-PC6: missing hotspot for PC6, which lists this view" in problems
-    assert "assets/bodymaps/hand.svg: pt-GV20: missing hotspot for GV20, which lists this view" in problems
+    # A point is on a view only through its hotspot: the guides that still name the view say so.
+    assert "data/guides.json: PC6@hand.point: PC6 has no hotspot on hand" in problems
+    assert "data/guides.json: GV20@hand.point: GV20 has no hotspot on hand" in problems
 
 
 def test_unknown_hotspot_and_transform_rejected(tmp_path: Path) -> None:
@@ -220,7 +221,7 @@ def test_a_pregnancy_caution_must_cite_a_review(tmp_path: Path) -> None:
 def test_every_point_on_the_pregnancy_lists_needs_a_pregnancy_caution(tmp_path: Path, code: str) -> None:
     dirs = write_minidata(tmp_path)
     meridian = code.rstrip("0123456789")
-    extra = point(code, meridian=meridian, bilateral=meridian != "GV", views=["hand"], cautions=[])
+    extra = point(code, meridian=meridian, bilateral=meridian != "GV", cautions=[])
     _edit(dirs.data / "points" / "hand.json", lambda d: d.__setitem__(0, extra) if code == "LI4" else d.append(extra))
     assert f"data/points: {code}.cautions: on the traditional pregnancy lists: needs a pregnancy caution" in (
         _problems(dirs)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
+from acupressure_desktop.catalog.guides import check_guide
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
     ADVICE_KINDS,
@@ -25,6 +26,7 @@ from acupressure_desktop.domain.models import (
     Caution,
     CautionKind,
     EvidenceLevel,
+    Guide,
     MassageTechnique,
     Meridian,
     Point,
@@ -75,6 +77,8 @@ class Catalog:
     maps: dict[str, BodyMap]
     glossary: dict[str, Term] = field(default_factory=dict)
     view_problems: list[Problem] = field(default_factory=list)
+    # Measuring guides by (point code, view id); data/guides.json.
+    guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
 
     def terms_in(self, texts: Iterable[str]) -> list[Term]:
         """Glossary terms that occur in any of ``texts``, in glossary order."""
@@ -82,8 +86,19 @@ class Catalog:
         return [t for t in self.glossary.values() if re.search(rf"(?<![\w-]){re.escape(t.term)}(?![\w-])", joined)]
 
     def views_of(self, code: str) -> list[View]:
-        """Views that show the point and loaded fine, in catalog order."""
+        """Views that show the point and loaded fine, in catalog order.
+
+        A point is on a view when the view's SVG has a hotspot for it: the hotspot layer is the
+        one record of which points a view shows (and where), so no list of views is kept per point.
+        """
         return [v for v in self.views.values() if v.id in self.maps and code in self.hotspot_codes(v.id)]
+
+    def guide(self, code: str, view_id: str) -> Guide | None:
+        """The measuring guide of a point on a view, if the view loaded and has one."""
+        return self.guides.get((code, view_id)) if view_id in self.maps else None
+
+    def guides_of(self, code: str) -> list[Guide]:
+        return [g for v in self.views_of(code) if (g := self.guides.get((code, v.id))) is not None]
 
     def hotspot_codes(self, view_id: str) -> set[str]:
         body_map = self.maps.get(view_id)
@@ -148,7 +163,10 @@ def _load_list(
         return {}
     items: dict[str, M] = {}
     for index, entry in enumerate(raw):
-        label = str(entry.get("code") or entry.get("id") or f"[{index}]") if isinstance(entry, dict) else f"[{index}]"
+        label = f"[{index}]"
+        if isinstance(entry, dict):
+            guide_key = f"{entry.get('point')}@{entry.get('view')}" if "point" in entry and "view" in entry else None
+            label = str(entry.get("code") or entry.get("id") or guide_key or label)
         try:
             item = model.model_validate(entry)
         except RecursionError:
@@ -204,6 +222,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     techniques = load("techniques.json", MassageTechnique, lambda t: t.id)
     routines = load("routines.json", Routine, lambda r: r.id)
     views = load("views.json", View, lambda v: v.id)
+    guide_list = load("guides.json", Guide, lambda g: f"{g.point}@{g.view}")
     glossary = load("glossary.json", Term, lambda t: t.id)
 
     catalog = Catalog(
@@ -215,6 +234,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         views=views,
         sources=sources,
         maps={},
+        guides={(g.point, g.view): g for g in guide_list.values()},
         glossary=glossary,
     )
     # A file that is missing or unreadable as a whole is a root fault: every reference into it
@@ -264,7 +284,6 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
     points_file = "data/points"
     for point in catalog.points.values():
         need(catalog.benefits, point.benefits, points_file, f"{point.code}.benefits", "benefit")
-        need(catalog.views, point.views, points_file, f"{point.code}.views", "view")
         need(catalog.sources, point.sources, points_file, f"{point.code}.sources", "source")
         for entry in point.evidence:
             check_grade(entry.level, entry.sources, points_file, f"{point.code}.evidence.{entry.benefit}")
@@ -299,6 +318,24 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
         for region in view.regions:
             if region.closeup is not None and region.closeup not in catalog.views:
                 problems.append(Problem(shown("views.json"), f"{view.id}.regions.{region.id}", "unknown close-up view"))
+        landmark_ids = [lm.id for lm in view.landmarks]
+        for duplicate in sorted({i for i in landmark_ids if landmark_ids.count(i) > 1}):
+            problems.append(Problem(shown("views.json"), f"{view.id}.landmarks", f"duplicate landmark {duplicate!r}"))
+        for scale in view.scales:
+            for end in (scale.from_, scale.to):
+                if end not in landmark_ids:
+                    problems.append(
+                        Problem(shown("views.json"), f"{view.id}.scales.{scale.id}", f"unknown landmark {end!r}")
+                    )
+
+    for guide in catalog.guides.values():
+        where = f"{guide.point}@{guide.view}"
+        if guide.point not in catalog.points:
+            problems.append(Problem(shown("guides.json"), where, f"unknown point {guide.point!r}"))
+        elif catalog.points[guide.point].reference_only:
+            problems.append(Problem(shown("guides.json"), where, f"{guide.point} is reference-only: no guide"))
+        if guide.view not in catalog.views:
+            problems.append(Problem(shown("guides.json"), where, f"unknown view {guide.view!r}"))
     return problems
 
 
@@ -377,26 +414,30 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
             problems.extend(view_problems)
             continue
         maps[view.id] = body_map
-    for point in catalog.points.values():
-        for view_id in point.views:
-            if view_id in maps and point.code not in {h.code for h in maps[view_id].hotspots}:
-                view = catalog.views[view_id]
-                problems.append(
-                    Problem(
-                        _display(dirs.bodymaps / view.file, dirs.assets.parent),
-                        f"pt-{point.code}",
-                        f"missing hotspot for {point.code}, which lists this view",
-                    )
-                )
+    problems.extend(guide_problems(catalog, maps, _display(dirs.data / "guides.json", dirs.data.parent)))
     return maps, problems
+
+
+def guide_problems(catalog: Catalog, maps: Mapping[str, BodyMap], file: str) -> list[Problem]:
+    """Every self-care point has a guide on every view that draws it, and every guide measures true."""
+    problems: list[Problem] = []
+    for view_id, body_map in maps.items():
+        for code in sorted({h.code for h in body_map.hotspots}):
+            point = catalog.points[code]
+            if not point.reference_only and (code, view_id) not in catalog.guides:
+                problems.append(Problem(file, f"{code}@{view_id}", "no measuring guide for this self-care point"))
+    for (code, view_id), guide in catalog.guides.items():
+        if view_id not in maps or code not in catalog.points:
+            continue
+        for finding in check_guide(guide, catalog.views[view_id], maps[view_id]):
+            problems.append(Problem(file, f"{code}@{view_id}.{finding.where}", finding.message))
+    return problems
 
 
 def _map_problems(view: View, body_map: BodyMap, catalog: Catalog, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     for hotspot in body_map.hotspots:
         point = catalog.points[hotspot.code]
-        if view.id not in point.views:
-            problems.append(Problem(shown, hotspot.element_id, f"{point.code} does not list view {view.id!r}"))
         if point.bilateral != (hotspot.side is not None):
             want = "a -L/-R side" if point.bilateral else "no side (midline point)"
             problems.append(Problem(shown, hotspot.element_id, f"{point.code} hotspot needs {want}"))
