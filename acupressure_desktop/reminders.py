@@ -261,6 +261,10 @@ class ReminderScheduler:
         since = self._away_since
         return since is not None and self._away_now and self._now() - since >= self._schedule.break_length
 
+    def now(self) -> datetime:
+        """The scheduler's clock (which also notices a suspend)."""
+        return self._now()
+
     # -- deadlines ---------------------------------------------------------------
 
     def next_due(self) -> datetime | None:
@@ -463,8 +467,11 @@ class ReminderScheduler:
 
     # -- what to tell the person -------------------------------------------------
 
-    def status_text(self) -> str:
-        """One line for the tray tooltip, its menu and the window: "Next break in 23 min"."""
+    def status_text(self, absolute: bool = False) -> str:
+        """One line for the tray tooltip, its menu and the window: "Next break in 23 min".
+
+        ``absolute`` says "at 14:05" instead: right for text that is not refreshed every minute.
+        """
         if not self._schedule.enabled:
             return "Break reminders are off"
         if self._in_session:
@@ -482,7 +489,8 @@ class ReminderScheduler:
             return "No break reminders scheduled"
         noun = "break" if due.kind == "interval" else due.label
         prefix = "Reminders paused · next" if paused else "Next"
-        return f"{prefix} {noun} {_relative(due.at, now)}"
+        when = f"at {_when(due.at, now)}" if absolute and due.at > now else _relative(due.at, now)
+        return f"{prefix} {noun} {when}"
 
     # -- internals ---------------------------------------------------------------
 

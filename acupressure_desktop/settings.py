@@ -96,7 +96,7 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(minutes, int) or isinstance(minutes, bool):
             raise UpgradeError(f"reminder_minutes: expected whole minutes, found {minutes!r}")
         # Version 1 allowed 5-480 minutes; keep the closest interval we support.
-        reminders["interval_minutes"] = min(240, max(15, minutes))
+        reminders["interval_minutes"] = min(240, max(5, minutes))
     if "reminders_enabled" in data:
         reminders["enabled"] = data.pop("reminders_enabled")
     if reminders:

@@ -197,7 +197,7 @@ class LearnPage(QWidget):
         self._refresh_results()
         if self._build_order:
             self.show_view(self._build_order[0])
-            QTimer.singleShot(PREBUILD_DELAY_MS, self._prebuild_next)
+            QTimer.singleShot(PREBUILD_DELAY_MS, self, self._prebuild_next)
 
     @classmethod
     def loaded(cls, catalog: Catalog, search: PointSearch, dirs: ResourceDirs) -> LearnPage:
@@ -224,7 +224,7 @@ class LearnPage(QWidget):
         pending = [v for v in self._build_order if not self.map.has_view(v)]
         if pending:
             self._ensure_built(pending[0])
-            QTimer.singleShot(0, self._prebuild_next)
+            QTimer.singleShot(0, self, self._prebuild_next)
 
     @Slot(str)
     def show_view(self, view_id: str) -> None:

@@ -31,6 +31,7 @@ from acupressure_desktop.settings import Settings
 from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
+from acupressure_desktop.ui.presence import desktop_monitor
 from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routines_page import RoutinesPage
 from acupressure_desktop.ui.session_controller import (
@@ -116,7 +117,14 @@ class Shell(QObject):
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
         titles = {r.id: r.title for r in self.library.all()}
-        self.reminders = ReminderController(ReminderScheduler(settings.reminders), titles, icon)
+        seconds = {r.id: r.total_seconds for r in self.library.all()}
+        self.reminders = ReminderController(
+            ReminderScheduler(settings.reminders), titles, icon, routine_seconds=seconds, monitor=desktop_monitor(self)
+        )
+        self.reminders.keep_running_on_close(self.window)
+        self.window.header_right.addWidget(self.reminders.status_label())
+        self.reminders.scheduleEdited.connect(lambda s: self.update_settings(self.settings.updated(reminders=s)))
+        self.reminders.problem.connect(self.window.statusBar().showMessage)
         self.reminders.startRoutine.connect(self.start_routine)
         self.reminders.openRequested.connect(lambda: self.handle_launch_request(None))
         self.reminders.quitRequested.connect(self.window.close)
@@ -150,7 +158,9 @@ class Shell(QObject):
     @Slot()
     def open_settings(self) -> None:
         """The settings dialog: each change applies and is saved at once; a theme change re-themes."""
-        dialog = SettingsDialog(self.settings, [(r.id, r.title) for r in self.library.all()], self.window)
+        dialog = SettingsDialog(
+            self.settings, [(r.id, r.title) for r in self.library.all()], self.window, self.reminders.platform_note()
+        )
 
         def apply(new: Settings) -> None:
             theme_changed = new.theme != self.settings.theme

@@ -1,0 +1,401 @@
+"""Presence and quiet-time sources over D-Bus (QtDBus, part of PySide6-Essentials), and the monitor.
+
+* logind's session ``LockedHint`` (system bus), with its change signal.
+* ``org.freedesktop.ScreenSaver`` (KDE and others) and ``org.gnome.ScreenSaver``: whether the
+  screen is locked (``GetActive`` and ``ActiveChanged``); KDE also answers ``GetSessionIdleTime``.
+* Mutter's ``IdleMonitor`` (GNOME, also under Wayland): idle time, and watches that fire when
+  the person has been idle for the break length and when they come back, so that nothing polls.
+* The notification daemon's ``Inhibited`` property: the desktop's do-not-disturb.
+
+Every call has a short timeout: a hung service must not freeze the window. A source that
+does not answer at start-up is left out, and Settings says what is missing.
+:class:`PresenceMonitor` combines them with the ctypes sources of ``acupressure_desktop.platform``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import SLOT, QObject, Signal, Slot
+from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
+
+from acupressure_desktop.platform.busy import BusySource, RunningPrograms, native_busy_sources
+from acupressure_desktop.platform.presence import PresenceSource, SourceUnavailable, combine, native_sources
+from acupressure_desktop.reminders import Presence, ReminderSchedule
+
+CALL_TIMEOUT_MS = 400
+
+
+def _value(message: QDBusMessage) -> Any:
+    """The first reply argument, unwrapped from a D-Bus variant; None on an error reply."""
+    if message.type() != QDBusMessage.MessageType.ReplyMessage or not message.arguments():
+        return None
+    value = message.arguments()[0]
+    variant = getattr(value, "variant", None)
+    return variant() if callable(variant) else value
+
+
+def _interface(bus: QDBusConnection, service: str, path: str, interface: str) -> QDBusInterface:
+    proxy = QDBusInterface(service, path, interface, bus)
+    proxy.setTimeout(CALL_TIMEOUT_MS)
+    return proxy
+
+
+def _registered(bus: QDBusConnection, service: str) -> bool:
+    if not bus.isConnected():
+        return False
+    reply = bus.interface().isServiceRegistered(service)
+    return bool(reply.value()) if reply.isValid() else False
+
+
+class DBusScreenSaver(QObject):
+    """``GetActive`` / ``ActiveChanged`` of a screen saver service: the lock screen is up."""
+
+    changed = Signal()
+    provides = frozenset({"lock"})
+    signalled = True
+
+    def __init__(self, bus: QDBusConnection, service: str, path: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if not _registered(bus, service):
+            raise SourceUnavailable(f"{service} is not on the session bus")
+        self.name = service
+        self._proxy = _interface(bus, service, path, service)
+        if _value(self._proxy.call("GetActive")) is None:
+            raise SourceUnavailable(f"{service} does not answer GetActive")
+        self._idle = _value(self._proxy.call("GetSessionIdleTime")) is not None  # KDE only
+        if self._idle:
+            self.provides = frozenset({"lock", "idle"})
+            self.signalled = False  # idle time has no signal here
+        self._locked: bool | None = None
+        bus.connect(service, path, service, "ActiveChanged", self, SLOT("_on_active(bool)"))
+
+    @Slot(bool)
+    def _on_active(self, active: bool) -> None:
+        self._locked = bool(active)
+        self.changed.emit()
+
+    def read(self) -> Presence:
+        if self._locked is None or self._idle:
+            active = _value(self._proxy.call("GetActive"))
+            self._locked = None if active is None else bool(active)
+        idle = _value(self._proxy.call("GetSessionIdleTime")) if self._idle else None
+        return Presence(idle_seconds=None if idle is None else float(idle), locked=self._locked)
+
+    def close(self) -> None:
+        pass
+
+
+class MutterIdleMonitor(QObject):
+    """GNOME's idle monitor: idle time on request, and watches instead of polling."""
+
+    changed = Signal()
+    name = "GNOME Mutter idle monitor"
+    provides = frozenset({"idle"})
+    signalled = True
+    SERVICE = "org.gnome.Mutter.IdleMonitor"
+    PATH = "/org/gnome/Mutter/IdleMonitor/Core"
+
+    def __init__(self, bus: QDBusConnection, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if not _registered(bus, self.SERVICE):
+            raise SourceUnavailable(f"{self.SERVICE} is not on the session bus")
+        self._proxy = _interface(bus, self.SERVICE, self.PATH, self.SERVICE)
+        if _value(self._proxy.call("GetIdletime")) is None:
+            raise SourceUnavailable("the Mutter idle monitor does not answer")
+        self._watches: list[int] = []
+        bus.connect(self.SERVICE, self.PATH, self.SERVICE, "WatchFired", self, SLOT("_on_fired(uint)"))
+
+    def watch(self, idle_seconds: float) -> None:
+        """Tell us when idle reaches ``idle_seconds``, and when the person is back."""
+        for watch in self._watches:
+            self._proxy.call("RemoveWatch", watch)
+        self._watches = [
+            w
+            for w in (
+                _value(self._proxy.call("AddIdleWatch", int(idle_seconds * 1000))),
+                _value(self._proxy.call("AddUserActiveWatch")),
+            )
+            if isinstance(w, int)
+        ]
+
+    @Slot("uint")
+    def _on_fired(self, watch: int) -> None:
+        if watch in self._watches:
+            if watch == self._watches[-1]:  # a user-active watch fires once; set it again
+                self.watch_again()
+            self.changed.emit()
+
+    def watch_again(self) -> None:
+        reply = _value(self._proxy.call("AddUserActiveWatch"))
+        if isinstance(reply, int) and self._watches:
+            self._watches[-1] = reply
+
+    def read(self) -> Presence:
+        idle = _value(self._proxy.call("GetIdletime"))
+        return Presence(idle_seconds=None if idle is None else int(idle) / 1000.0)
+
+    def close(self) -> None:
+        for watch in self._watches:
+            self._proxy.call("RemoveWatch", watch)
+        self._watches = []
+
+
+class LogindSession(QObject):
+    """The session's ``LockedHint`` on the system bus, with its PropertiesChanged signal."""
+
+    changed = Signal()
+    name = "logind session lock"
+    provides = frozenset({"lock"})
+    signalled = True
+    SERVICE = "org.freedesktop.login1"
+    INTERFACE = "org.freedesktop.login1.Session"
+
+    def __init__(self, bus: QDBusConnection, session_id: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if not _registered(bus, self.SERVICE):
+            raise SourceUnavailable("logind is not on the system bus")
+        manager = _interface(bus, self.SERVICE, "/org/freedesktop/login1", "org.freedesktop.login1.Manager")
+        session_id = session_id or os.environ.get("XDG_SESSION_ID")
+        path = _value(manager.call("GetSession", session_id)) if session_id else None
+        if path is None:
+            path = _value(manager.call("GetSessionByPID", os.getpid()))
+        path = getattr(path, "path", lambda: path)()
+        if not path:
+            raise SourceUnavailable("this process has no logind session")
+        self._props = _interface(bus, self.SERVICE, str(path), "org.freedesktop.DBus.Properties")
+        self._locked = self._get()
+        if self._locked is None:
+            raise SourceUnavailable("the logind session has no LockedHint")
+        bus.connect(
+            self.SERVICE,
+            str(path),
+            "org.freedesktop.DBus.Properties",
+            "PropertiesChanged",
+            self,
+            SLOT("_on_properties(QString,QVariantMap,QStringList)"),
+        )
+
+    def _get(self) -> bool | None:
+        value = _value(self._props.call("Get", self.INTERFACE, "LockedHint"))
+        return None if value is None else bool(value)
+
+    @Slot(str, "QVariantMap", "QStringList")
+    def _on_properties(self, interface: str, changed: dict[str, Any], invalidated: list[str]) -> None:
+        if interface == self.INTERFACE and ("LockedHint" in changed or "LockedHint" in invalidated):
+            self._locked = self._get()
+            self.changed.emit()
+
+    def read(self) -> Presence:
+        return Presence(locked=self._locked)
+
+    def close(self) -> None:
+        pass
+
+
+class NotificationsInhibited(QObject):
+    """The notification daemon's ``Inhibited`` property: do-not-disturb is on."""
+
+    changed = Signal()
+    name = "notification daemon do-not-disturb"
+    SERVICE = "org.freedesktop.Notifications"
+    PATH = "/org/freedesktop/Notifications"
+
+    def __init__(self, bus: QDBusConnection, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if not _registered(bus, self.SERVICE):
+            raise SourceUnavailable("no notification daemon on the session bus")
+        self._props = _interface(bus, self.SERVICE, self.PATH, "org.freedesktop.DBus.Properties")
+        if self._get() is None:
+            raise SourceUnavailable("the notification daemon has no Inhibited property")
+
+    def _get(self) -> bool | None:
+        value = _value(self._props.call("Get", self.SERVICE, "Inhibited"))
+        return None if value is None else bool(value)
+
+    def busy(self) -> str | None:
+        return "do not disturb" if self._get() else None
+
+    def close(self) -> None:
+        pass
+
+
+class DBusNotifier(QObject):
+    """A reminder as a desktop notification with Start / Snooze / Skip buttons."""
+
+    actionInvoked = Signal(str)  # "start", "snooze", "skip"
+    closed = Signal()
+    SERVICE = "org.freedesktop.Notifications"
+    PATH = "/org/freedesktop/Notifications"
+
+    def __init__(self, bus: QDBusConnection, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if not _registered(bus, self.SERVICE):
+            raise SourceUnavailable("no notification server on the session bus")
+        self._proxy = _interface(bus, self.SERVICE, self.PATH, self.SERVICE)
+        caps = _value(self._proxy.call("GetCapabilities"))
+        if not caps or "actions" not in caps:
+            raise SourceUnavailable("the notification server cannot show buttons")
+        self._id: int | None = None
+        bus.connect(self.SERVICE, self.PATH, self.SERVICE, "ActionInvoked", self, SLOT("_on_action(uint,QString)"))
+        bus.connect(self.SERVICE, self.PATH, self.SERVICE, "NotificationClosed", self, SLOT("_on_closed(uint,uint)"))
+
+    def show(self, summary: str, body: str, actions: Sequence[tuple[str, str]], icon: str = "") -> bool:
+        flat: list[str] = [part for pair in actions for part in pair]
+        reply = self._proxy.call("Notify", "Acupressure Desktop", self._id or 0, icon, summary, body, flat, {}, 0)
+        value = _value(reply)
+        self._id = int(value) if isinstance(value, int) else None
+        return self._id is not None
+
+    def close_notification(self) -> None:
+        if self._id is not None:
+            self._proxy.call("CloseNotification", self._id)
+            self._id = None
+
+    @Slot("uint", str)
+    def _on_action(self, notification: int, action: str) -> None:
+        if notification == self._id:
+            self._id = None
+            self.actionInvoked.emit(action)
+
+    @Slot("uint", "uint")
+    def _on_closed(self, notification: int, _reason: int) -> None:
+        if notification == self._id:
+            self._id = None
+            self.closed.emit()
+
+
+class PresenceMonitor(QObject):
+    """Every presence and quiet-time source this desktop offers, read together on demand.
+
+    ``changed`` fires when a signalled source saw something (a lock, the person back);
+    sources without a signal are read when the reminder controller looks (once a minute at most).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        sources: Sequence[PresenceSource] = (),
+        busy_sources: Sequence[BusySource] = (),
+        missing: Sequence[str] = (),
+        parent: QObject | None = None,
+        programs: Callable[[Sequence[str]], BusySource] = RunningPrograms,
+    ) -> None:
+        super().__init__(parent)
+        self.sources = list(sources)
+        self.busy_sources = list(busy_sources)
+        self.missing = list(missing)
+        self._programs_factory = programs
+        self._programs: tuple[tuple[str, ...], BusySource] | None = None
+        for source in [*self.sources, *self.busy_sources]:
+            signal = getattr(source, "changed", None)
+            if signal is not None:
+                signal.connect(self.changed)
+
+    @property
+    def available(self) -> bool:
+        return any("idle" in s.provides or "lock" in s.provides for s in self.sources)
+
+    @property
+    def polled(self) -> bool:
+        """Idle time has to be read to be known (no watch fires by itself)."""
+        idle = [s for s in self.sources if "idle" in s.provides]
+        return bool(idle) and not any(s.signalled for s in idle)
+
+    def presence(self) -> Presence | None:
+        if not self.sources:
+            return None
+        return combine(source.read() for source in self.sources)
+
+    def watch_idle(self, seconds: float) -> None:
+        for source in self.sources:
+            watch = getattr(source, "watch", None)
+            if callable(watch):
+                watch(seconds)
+
+    def busy(self, schedule: ReminderSchedule) -> str | None:
+        """Why now is the wrong moment for a reminder, or None."""
+        for source in self.busy_sources:
+            reason = source.busy()
+            if reason is None:
+                continue
+            if reason == "full screen" and not schedule.respect_full_screen:
+                continue
+            if reason != "full screen" and not schedule.respect_do_not_disturb:
+                continue
+            return reason
+        if schedule.quiet_programs:
+            if self._programs is None or self._programs[0] != schedule.quiet_programs:
+                self._programs = (schedule.quiet_programs, self._programs_factory(schedule.quiet_programs))
+            return self._programs[1].busy()
+        return None
+
+    def describe(self) -> str:
+        """For Settings: what this desktop tells us, or that it tells us nothing."""
+        idle = [s.name for s in self.sources if "idle" in s.provides]
+        lock = [s.name for s in self.sources if "lock" in s.provides]
+        quiet = [s.name for s in self.busy_sources]
+        if not idle and not lock:
+            text = (
+                "Idle and lock detection is not available on this desktop, so only sleep is seen as a break; "
+                "reminders keep to the clock."
+            )
+        else:
+            text = f"Idle time from: {', '.join(idle) or 'not available'}."
+            text += f" Lock from: {', '.join(lock) or 'not available'}."
+        text += f" Full screen and do-not-disturb from: {', '.join(quiet) or 'not available here'}."
+        return text
+
+    def close(self) -> None:
+        for source in [*self.sources, *self.busy_sources]:
+            source.close()
+
+
+def desktop_monitor(parent: QObject | None = None) -> PresenceMonitor:
+    """A monitor with every source this computer offers (D-Bus and ctypes)."""
+    sources: list[PresenceSource] = []
+    busy: list[BusySource] = []
+    missing: list[str] = []
+    session, system = QDBusConnection.sessionBus(), QDBusConnection.systemBus()
+    dbus_sources: list[tuple[str, Callable[[], Any]]] = [
+        ("GNOME Mutter idle monitor", lambda: MutterIdleMonitor(session, parent)),
+        ("org.freedesktop.ScreenSaver", lambda: _first_screensaver(session, parent)),
+        ("logind session lock", lambda: LogindSession(system, parent=parent)),
+    ]
+    for name, factory in dbus_sources:
+        try:
+            sources.append(factory())
+        except SourceUnavailable as exc:
+            missing.append(f"{name}: {exc}")
+    native, why = native_sources()
+    if any("idle" in s.provides for s in sources):
+        for source in native:  # Mutter already gives idle time; X11's would only add polling
+            source.close()
+    else:
+        sources.extend(native)
+    missing.extend(why)
+    try:
+        busy.append(NotificationsInhibited(session, parent))
+    except SourceUnavailable as exc:
+        missing.append(f"do-not-disturb: {exc}")
+    native_busy, why = native_busy_sources()
+    busy.extend(native_busy)
+    missing.extend(why)
+    return PresenceMonitor(sources, busy, missing, parent)
+
+
+def _first_screensaver(bus: QDBusConnection, parent: QObject | None) -> DBusScreenSaver:
+    problems = []
+    for service, path in (
+        ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
+        ("org.freedesktop.ScreenSaver", "/ScreenSaver"),
+        ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"),
+    ):
+        try:
+            return DBusScreenSaver(bus, service, path, parent)
+        except SourceUnavailable as exc:
+            problems.append(str(exc))
+    raise SourceUnavailable("; ".join(dict.fromkeys(problems)))
