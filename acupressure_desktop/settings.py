@@ -26,6 +26,7 @@ from acupressure_desktop.domain.models import Code
 from acupressure_desktop.domain.safety import SafetyProfile
 from acupressure_desktop.fileio import write_text_atomically
 from acupressure_desktop.reminders import ReminderSchedule
+from acupressure_desktop.streaks import PracticeDays
 
 SCHEMA_VERSION = 2
 
@@ -57,6 +58,7 @@ class Settings(_Frozen):
     default_hold_seconds: int | None = Field(default=None, ge=5, le=1800)
     breathing: BreathingPacer = Field(default_factory=BreathingPacer)
     reminders: ReminderSchedule = Field(default_factory=ReminderSchedule)
+    practice: PracticeDays = Field(default_factory=PracticeDays)  # rest days, for fair streaks
     safety: SafetyProfile = Field(default_factory=SafetyProfile)
     start_minimised: bool = False
     disclaimer_accepted_version: int = Field(default=0, ge=0)  # 0: never accepted

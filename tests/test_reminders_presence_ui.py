@@ -310,7 +310,7 @@ def test_the_status_line_says_when(qtbot: QtBot) -> None:
 
 
 class FakeNotifier(QObject):
-    actionInvoked = Signal(str)
+    actionInvoked = Signal(str)  # noqa: N815 - named like the notifier it stands in for
 
     def __init__(self) -> None:
         super().__init__()

@@ -38,6 +38,8 @@ from acupressure_desktop.ui.presence import PresenceMonitor
 
 KEY_READY_MS = 1500  # the prompt's keys work after this long with the focus and no typing
 SCREEN_MARGIN = 24
+FRAME_ALLOWANCE = 32  # room for a title bar before the window manager has framed the prompt
+FRAME_SETTLE_MS = 150
 STATUS_REFRESH_MS = 60_000  # the window's "Next break in 23 min", only while the app is active
 
 
@@ -99,6 +101,7 @@ class ReminderPrompt(QWidget):
         layout.addLayout(buttons)
         self.setMinimumWidth(360)
         self.keys_ready = False
+        self._screen_area: QRect | None = None
         self._ready_timer = QTimer(self)
         self._ready_timer.setSingleShot(True)
         self._ready_timer.setInterval(KEY_READY_MS)
@@ -118,11 +121,26 @@ class ReminderPrompt(QWidget):
         self.keys_ready = False
         self._ready_timer.stop()
         self.adjustSize()
+        self._screen_area = None
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
         if screen is not None:
-            self.move(prompt_position((self.width(), self.height()), screen.availableGeometry()))
+            self._screen_area = screen.availableGeometry()
+            self._place()
         self.show()
         self.raise_()
+        # The window manager adds its frame after the window appears; place the framed window again then.
+        QTimer.singleShot(FRAME_SETTLE_MS, self, self._place)
+
+    @Slot()
+    def _place(self) -> None:
+        area = self._screen_area
+        if area is None:
+            return
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        if not self.isVisible():
+            extra_h = max(extra_h, FRAME_ALLOWANCE)  # not framed yet: leave room for a title bar
+        self.move(prompt_position((self.width() + extra_w, self.height() + extra_h), area))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

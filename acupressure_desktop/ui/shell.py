@@ -153,6 +153,8 @@ class Shell(QObject):
         self.settings = settings
         self.apply_settings()
         self.reminders.set_schedule(settings.reminders)
+        if self.history_view is not None:
+            self.history_view.set_plan(settings.reminders.weekdays, settings.practice.rest_days)
         self._persist(settings)
 
     @Slot()
@@ -194,6 +196,12 @@ class Shell(QObject):
         self.recorder = recorder
         self.controller.set_recorder(recorder)
         self.history_view = HistoryView(repository, self._routine_title)
+        self.history_view.set_plan(self.settings.reminders.weekdays, self.settings.practice.rest_days)
+        self.history_view.restDayToggled.connect(
+            lambda day, rest: self.update_settings(
+                self.settings.updated(practice=self.settings.practice.with_rest_day(day, rest))
+            )
+        )
         self.page_history = self.window.add_page("History", self.history_view, "Ctrl+3")
 
     def _routine_title(self, routine_id: str) -> str | None:
