@@ -3,8 +3,7 @@
 * logind's session ``LockedHint`` (system bus), with its change signal.
 * ``org.freedesktop.ScreenSaver`` (KDE and others) and ``org.gnome.ScreenSaver``: whether the
   screen is locked (``GetActive`` and ``ActiveChanged``); KDE also answers ``GetSessionIdleTime``.
-* Mutter's ``IdleMonitor`` (GNOME, also under Wayland): idle time, and watches that fire when
-  the person has been idle for the break length and when they come back, so that nothing polls.
+* Mutter's ``IdleMonitor`` (GNOME, also under Wayland): idle time.
 * The notification daemon's ``Inhibited`` property: the desktop's do-not-disturb.
 
 Every call has a short timeout: a hung service must not freeze the window. A source that
@@ -14,6 +13,7 @@ does not answer at start-up is left out, and Settings says what is missing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,7 +21,9 @@ from typing import Any
 from PySide6.QtCore import SLOT, QObject, Signal, Slot
 from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
 
+from acupressure_desktop import APP_TITLE
 from acupressure_desktop.platform.busy import BusySource, RunningPrograms, native_busy_sources
+from acupressure_desktop.platform.gdbus import GioCaller, strings, text
 from acupressure_desktop.platform.presence import PresenceSource, SourceUnavailable, combine, native_sources
 from acupressure_desktop.reminders import Presence, ReminderSchedule
 
@@ -89,12 +91,17 @@ class DBusScreenSaver(QObject):
 
 
 class MutterIdleMonitor(QObject):
-    """GNOME's idle monitor: idle time on request, and watches instead of polling."""
+    """GNOME's idle monitor (also under Wayland, where X11 cannot see input): idle time on request.
+
+    Mutter also offers watches (``AddIdleWatch``) that would make polling unnecessary, but they
+    take a ``uint64`` argument, and PySide6 marshals a Python int as ``int32`` or ``int64``
+    only; Mutter refuses those. So this source is read, like X11's, once a minute at most.
+    """
 
     changed = Signal()
     name = "GNOME Mutter idle monitor"
     provides = frozenset({"idle"})
-    signalled = True
+    signalled = False
     SERVICE = "org.gnome.Mutter.IdleMonitor"
     PATH = "/org/gnome/Mutter/IdleMonitor/Core"
 
@@ -105,42 +112,13 @@ class MutterIdleMonitor(QObject):
         self._proxy = _interface(bus, self.SERVICE, self.PATH, self.SERVICE)
         if _value(self._proxy.call("GetIdletime")) is None:
             raise SourceUnavailable("the Mutter idle monitor does not answer")
-        self._watches: list[int] = []
-        bus.connect(self.SERVICE, self.PATH, self.SERVICE, "WatchFired", self, SLOT("_on_fired(uint)"))
-
-    def watch(self, idle_seconds: float) -> None:
-        """Tell us when idle reaches ``idle_seconds``, and when the person is back."""
-        for watch in self._watches:
-            self._proxy.call("RemoveWatch", watch)
-        self._watches = [
-            w
-            for w in (
-                _value(self._proxy.call("AddIdleWatch", int(idle_seconds * 1000))),
-                _value(self._proxy.call("AddUserActiveWatch")),
-            )
-            if isinstance(w, int)
-        ]
-
-    @Slot("uint")
-    def _on_fired(self, watch: int) -> None:
-        if watch in self._watches:
-            if watch == self._watches[-1]:  # a user-active watch fires once; set it again
-                self.watch_again()
-            self.changed.emit()
-
-    def watch_again(self) -> None:
-        reply = _value(self._proxy.call("AddUserActiveWatch"))
-        if isinstance(reply, int) and self._watches:
-            self._watches[-1] = reply
 
     def read(self) -> Presence:
         idle = _value(self._proxy.call("GetIdletime"))
         return Presence(idle_seconds=None if idle is None else int(idle) / 1000.0)
 
     def close(self) -> None:
-        for watch in self._watches:
-            self._proxy.call("RemoveWatch", watch)
-        self._watches = []
+        pass
 
 
 class LogindSession(QObject):
@@ -174,6 +152,7 @@ class LogindSession(QObject):
             str(path),
             "org.freedesktop.DBus.Properties",
             "PropertiesChanged",
+            "sa{sv}as",  # only well-formed signals: QtDBus aborts on one it cannot demarshal
             self,
             SLOT("_on_properties(QString,QVariantMap,QStringList)"),
         )
@@ -223,14 +202,17 @@ class NotificationsInhibited(QObject):
 
 
 class DBusNotifier(QObject):
-    """A reminder as a desktop notification with Start / Snooze / Skip buttons."""
+    """A reminder as a desktop notification with Start / Snooze / Skip buttons.
+
+    ``Notify`` takes a ``uint32``, which PySide6 cannot marshal, so the calls go through GIO
+    (:class:`~acupressure_desktop.platform.gdbus.GioCaller`); the answers come back through QtDBus."""
 
     actionInvoked = Signal(str)  # "start", "snooze", "skip"
     closed = Signal()
     SERVICE = "org.freedesktop.Notifications"
     PATH = "/org/freedesktop/Notifications"
 
-    def __init__(self, bus: QDBusConnection, parent: QObject | None = None) -> None:
+    def __init__(self, bus: QDBusConnection, parent: QObject | None = None, caller: GioCaller | None = None) -> None:
         super().__init__(parent)
         if not _registered(bus, self.SERVICE):
             raise SourceUnavailable("no notification server on the session bus")
@@ -238,20 +220,30 @@ class DBusNotifier(QObject):
         caps = _value(self._proxy.call("GetCapabilities"))
         if not caps or "actions" not in caps:
             raise SourceUnavailable("the notification server cannot show buttons")
+        try:
+            self._caller = caller or GioCaller()
+        except (SourceUnavailable, OSError) as exc:
+            raise SourceUnavailable(f"GIO is needed to send notifications: {exc}") from exc
         self._id: int | None = None
         bus.connect(self.SERVICE, self.PATH, self.SERVICE, "ActionInvoked", self, SLOT("_on_action(uint,QString)"))
         bus.connect(self.SERVICE, self.PATH, self.SERVICE, "NotificationClosed", self, SLOT("_on_closed(uint,uint)"))
 
     def show(self, summary: str, body: str, actions: Sequence[tuple[str, str]], icon: str = "") -> bool:
         flat: list[str] = [part for pair in actions for part in pair]
-        reply = self._proxy.call("Notify", "Acupressure Desktop", self._id or 0, icon, summary, body, flat, {}, 0)
-        value = _value(reply)
-        self._id = int(value) if isinstance(value, int) else None
+        arguments = (
+            f"({text(APP_TITLE)}, uint32 {self._id or 0}, {text(icon)}, {text(summary)}, {text(body)}, "
+            f"{strings(flat)}, @a{{sv}} {{'urgency': <byte 1>}}, 0)"
+        )
+        try:
+            self._id = self._caller.call(self.SERVICE, self.PATH, self.SERVICE, "Notify", arguments)
+        except OSError:
+            self._id = None
         return self._id is not None
 
     def close_notification(self) -> None:
         if self._id is not None:
-            self._proxy.call("CloseNotification", self._id)
+            with contextlib.suppress(OSError):
+                self._caller.call(self.SERVICE, self.PATH, self.SERVICE, "CloseNotification", f"(uint32 {self._id},)")
             self._id = None
 
     @Slot("uint", str)
@@ -310,12 +302,6 @@ class PresenceMonitor(QObject):
             return None
         return combine(source.read() for source in self.sources)
 
-    def watch_idle(self, seconds: float) -> None:
-        for source in self.sources:
-            watch = getattr(source, "watch", None)
-            if callable(watch):
-                watch(seconds)
-
     def busy(self, schedule: ReminderSchedule) -> str | None:
         """Why now is the wrong moment for a reminder, or None."""
         for source in self.busy_sources:
@@ -372,7 +358,7 @@ def desktop_monitor(parent: QObject | None = None) -> PresenceMonitor:
             missing.append(f"{name}: {exc}")
     native, why = native_sources()
     if any("idle" in s.provides for s in sources):
-        for source in native:  # Mutter already gives idle time; X11's would only add polling
+        for source in native:  # Mutter already gives idle time (X11's would be a second read)
             source.close()
     else:
         sources.extend(native)

@@ -235,7 +235,6 @@ class ReminderController(QObject):
             self.tray = self._make_tray(icon)
         if monitor is not None:
             monitor.changed.connect(self.check)
-            monitor.watch_idle(scheduler.schedule.break_minutes * 60)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._on_app_state)
@@ -306,8 +305,6 @@ class ReminderController(QObject):
         self.scheduler.set_schedule(schedule)
         if schedule.start_at_login != before.start_at_login:
             self._apply_autostart(schedule.start_at_login)
-        if schedule.break_minutes != before.break_minutes and self.monitor is not None:
-            self.monitor.watch_idle(schedule.break_minutes * 60)
         if schedule.delivery != before.delivery:
             self._notifier = None
             self.notification_problem = None
