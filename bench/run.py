@@ -22,7 +22,16 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 # Each module exposes run() -> dict of figure name -> value; targets are checked here.
-MODULES = ["bench_startup", "bench_catalog", "bench_ui", "bench_timing", "bench_cpu", "bench_soak", "bench_history"]
+MODULES = [
+    "bench_startup",
+    "bench_catalog",
+    "bench_ui",
+    "bench_timing",
+    "bench_cpu",
+    "bench_soak",
+    "bench_history",
+    "bench_reminders",
+]
 TARGETS: dict[str, tuple[str, float]] = {
     "startup_ratio": ("<=", 2.0),
     "app_peak_rss_mb": ("<=", 120.0),
@@ -41,6 +50,10 @@ TARGETS: dict[str, tuple[str, float]] = {
     "history_view_open_ms": ("<=", 300.0),
     "history_export_csv_s": ("<=", 1.0),
     "history_import_json_s": ("<=", 3.0),
+    "reminder_idle_wakeups_per_min": ("<=", 0.1),
+    "reminder_evening_wakeups_per_min": ("<=", 0.1),
+    "reminder_polled_reads_per_min": ("<=", 1.0),
+    "reminder_idle_cpu_percent": ("<=", 0.5),
 }
 
 
