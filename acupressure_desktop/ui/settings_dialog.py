@@ -50,6 +50,10 @@ FIXED_DAYS: tuple[tuple[str, tuple[int, ...]], ...] = (
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+def _days_key(days: tuple[int, ...]) -> str:
+    return ",".join(str(d) for d in days)
+
+
 def _muted(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("muted")
@@ -326,7 +330,7 @@ class SettingsDialog(QDialog):
         self.fixed_days = QComboBox()
         self.fixed_days.setAccessibleName("Days of the fixed reminder")
         for text, days in FIXED_DAYS:
-            self.fixed_days.addItem(text, days)
+            self.fixed_days.addItem(text, _days_key(days))
         fixed_row = QHBoxLayout()
         fixed_row.addWidget(self.fixed_enabled)
         fixed_row.addWidget(self.fixed_time)
@@ -529,9 +533,9 @@ class SettingsDialog(QDialog):
             fixed = schedule.fixed[0] if schedule.fixed else FixedReminder(at=time(22, 30))
             self.fixed_enabled.setChecked(bool(schedule.fixed))
             self.fixed_time.setTime(QTime(fixed.at.hour, fixed.at.minute))
-            days = self.fixed_days.findData(fixed.weekdays)
-            if days < 0:
-                self.fixed_days.addItem(describe_days(fixed.weekdays), fixed.weekdays)
+            days = self.fixed_days.findData(_days_key(fixed.weekdays))
+            if days < 0:  # days set in the file by hand: shown, and kept
+                self.fixed_days.addItem(describe_days(fixed.weekdays), _days_key(fixed.weekdays))
                 days = self.fixed_days.count() - 1
             self.fixed_days.setCurrentIndex(days)
             self.fixed_label.setText(fixed.label)
@@ -603,7 +607,7 @@ class SettingsDialog(QDialog):
             at = self.fixed_time.time()
             first = FixedReminder(
                 at=time(at.hour(), at.minute()),
-                weekdays=self.fixed_days.currentData(),
+                weekdays=tuple(int(d) for d in self.fixed_days.currentData().split(",") if d),
                 label=self.fixed_label.text().strip() or "Bedtime wind-down",
                 routine_id=self.fixed_routine.currentData() or None,
             )
