@@ -24,6 +24,7 @@ from acupressure_desktop.domain.safety import (
     flagged_kinds,
     routines_for_profile,
 )
+from acupressure_desktop.platform.clock import awake_clock
 from acupressure_desktop.reminders import ReminderScheduler
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
@@ -119,7 +120,11 @@ class Shell(QObject):
         titles = {r.id: r.title for r in self.library.all()}
         seconds = {r.id: r.total_seconds for r in self.library.all()}
         self.reminders = ReminderController(
-            ReminderScheduler(settings.reminders), titles, icon, routine_seconds=seconds, monitor=desktop_monitor(self)
+            ReminderScheduler(settings.reminders, monotonic=awake_clock()),
+            titles,
+            icon,
+            routine_seconds=seconds,
+            monitor=desktop_monitor(self),
         )
         self.reminders.keep_running_on_close(self.window)
         self.window.header_right.addWidget(self.reminders.status_label())
