@@ -28,7 +28,7 @@ from acupressure_desktop.fileio import write_text_atomically
 from acupressure_desktop.reminders import ReminderSchedule
 from acupressure_desktop.streaks import PracticeDays
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SettingsError(Exception):
@@ -107,8 +107,15 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 added reminder fields (break length, fixed times, quiet moments, start at login)
+    and rest days (``practice``), all with defaults: nothing to convert. The number changes so
+    that an older version leaves a version-3 file alone instead of setting it aside."""
+    return {**data, "schema_version": 3}
+
+
 # UPGRADES[n] turns a version-n dict into a version n+1 dict.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
