@@ -311,18 +311,19 @@ def test_the_status_line_says_when(qtbot: QtBot) -> None:
 
 class FakeNotifier(QObject):
     actionInvoked = Signal(str)  # noqa: N815 - named like the notifier it stands in for
+    closed = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.shown: list[tuple[str, str, Sequence[tuple[str, str]]]] = []
-        self.closed = 0
+        self.close_calls = 0
 
     def show(self, summary: str, body: str, actions: Sequence[tuple[str, str]]) -> bool:
         self.shown.append((summary, body, actions))
         return True
 
     def close_notification(self) -> None:
-        self.closed += 1
+        self.close_calls += 1
 
 
 def test_a_notification_instead_of_the_prompt(qtbot: QtBot) -> None:
@@ -336,6 +337,12 @@ def test_a_notification_instead_of_the_prompt(qtbot: QtBot) -> None:
     assert [key for key, _ in actions] == ["start", "snooze", "skip"]
     notifier.actionInvoked.emit("snooze")
     assert rig.scheduler.snoozed_until == rig.clock.now + timedelta(minutes=10)
+    assert rig.controller.showing is None and notifier.close_calls == 1
+    rig.minutes(10)
+    assert len(notifier.shown) == 2
+    notifier.closed.emit()  # dismissed without a button: as Skip
+    assert rig.controller.showing is None
+    assert rig.scheduler.next_due() == rig.clock.now + timedelta(minutes=30)
 
 
 def test_without_a_notification_server_the_prompt_is_used(qtbot: QtBot) -> None:
@@ -434,3 +441,20 @@ def test_start_at_login_is_written_and_removed_by_the_setting(qtbot: QtBot) -> N
     assert autostart.command is not None and autostart.command[-1] in ("acupressure_desktop", autostart.command[0])
     controller.set_schedule(SCHEDULE)
     assert autostart.command is None
+
+
+@pytest.mark.qt_log_ignore("No such signal QPlatformNativeInterface::systemTrayWindowChanged")
+def test_the_tray_menu_and_tooltip_say_when(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QIcon, QPixmap
+
+    rig = Rig(qtbot)
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.darkCyan)
+    tray = rig.controller._make_tray(QIcon(pixmap))  # offscreen has no tray: build it as a desktop would
+    rig.controller.tray = tray
+    rig.clock.awake(minutes=7)
+    rig.controller._tray_menu.aboutToShow.emit()
+    assert rig.controller._status_action is not None
+    assert rig.controller._status_action.text() == "Next break in 23 min"
+    assert tray.toolTip() == "Acupressure Desktop\nNext break at 09:30"
+    tray.hide()

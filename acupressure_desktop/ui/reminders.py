@@ -425,6 +425,9 @@ class ReminderController(QObject):
                 self.notification_problem = str(exc)
                 return False
             self._notifier.actionInvoked.connect(self._on_notification_action)  # type: ignore[attr-defined]
+            closed = getattr(self._notifier, "closed", None)
+            if closed is not None:
+                closed.connect(self._on_notification_closed)
         snooze = f"Snooze {self.scheduler.schedule.snooze_minutes} min"
         actions = (
             [("start", "Start"), ("snooze", snooze), ("skip", "Skip")]
@@ -438,6 +441,12 @@ class ReminderController(QObject):
         if not shown:
             self.notification_problem = "the notification could not be shown"
         return shown
+
+    @Slot()
+    def _on_notification_closed(self) -> None:
+        """Dismissed without a button: as Skip, so the schedule goes on."""
+        if self.showing is not None:
+            self._skip()
 
     @Slot(str)
     def _on_notification_action(self, action: str) -> None:
