@@ -225,3 +225,38 @@ def test_gvariant_text_escapes() -> None:
     assert gdbus.text("It's a \\ test\nline") == "'It\\'s a \\\\ test\\nline'"
     assert gdbus.strings(["start", "Start"]) == "@as ['start', 'Start']"
     assert gdbus.strings([]) == "@as []"
+
+
+GNOME_CHECK = """
+import ctypes
+from acupressure_desktop.platform.busy import GnomeBannersOff
+quiet = GnomeBannersOff({"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"})
+print(quiet.busy())
+gio = ctypes.CDLL("libgio-2.0.so.0")
+gio.g_settings_new.restype = ctypes.c_void_p
+gio.g_settings_new.argtypes = [ctypes.c_char_p]
+gio.g_settings_set_boolean.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+settings = gio.g_settings_new(b"org.gnome.desktop.notifications")
+gio.g_settings_set_boolean(settings, b"show-banners", 0)
+print(quiet.busy())
+"""
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/glib-2.0/schemas/org.gnome.desktop.notifications.gschema.xml").exists(),
+    reason="needs the GNOME notification settings schema",
+)
+def test_gnome_banners_off_is_do_not_disturb_through_real_gsettings() -> None:
+    import subprocess
+
+    env = {**os.environ, "GSETTINGS_BACKEND": "memory"}  # never the person's own settings
+    result = subprocess.run(
+        [sys.executable, "-c", GNOME_CHECK], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None", "do", "not", "disturb"]
+
+
+def test_gnome_banners_need_a_gnome_session() -> None:
+    with pytest.raises(SourceUnavailable, match="not a GNOME session"):
+        busy.GnomeBannersOff({"XDG_CURRENT_DESKTOP": "KDE"})

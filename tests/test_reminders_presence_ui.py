@@ -7,6 +7,7 @@ the status line, notifications, closing without a tray and start at login.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
@@ -458,3 +459,12 @@ def test_the_tray_menu_and_tooltip_say_when(qtbot: QtBot) -> None:
     assert rig.controller._status_action.text() == "Next break in 23 min"
     assert tray.toolTip() == "Acupressure Desktop\nNext break at 09:30"
     tray.hide()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the refusal is for other systems")
+def test_windows_session_notifications_refuse_other_systems() -> None:
+    from acupressure_desktop.platform.presence import SourceUnavailable
+    from acupressure_desktop.ui.presence import WindowsSessionLock
+
+    with pytest.raises(SourceUnavailable, match="not Windows"):
+        WindowsSessionLock(0)

@@ -9,7 +9,7 @@ the whole cost where the platform has no signal (``signalled`` is False).
   server's screen saver is on. Not under Wayland, where X11 sees only X11 clients' input.
 * Windows: ``GetLastInputInfo`` for idle; the input desktop cannot be switched to while
   the workstation is locked.
-* macOS: IOKit's ``HIDIdleTime``.
+* macOS: IOKit's ``HIDIdleTime``, and CoreGraphics' session dictionary for the lock.
 
 The D-Bus sources (logind ``LockedHint``, ``org.freedesktop.ScreenSaver``, Mutter's
 IdleMonitor) live in ``acupressure_desktop.ui.presence``: they need QtDBus.
@@ -242,14 +242,16 @@ K_CF_NUMBER_SINT64 = 4
 
 
 class MacHIDIdleSource:
-    """IOKit's ``HIDIdleTime`` (nanoseconds since the last keyboard, pointer or trackpad input)."""
+    """IOKit's ``HIDIdleTime`` (nanoseconds since the last keyboard, pointer or trackpad input), and the
+    session's ``CGSSessionScreenIsLocked`` from CoreGraphics for the lock."""
 
-    name = "macOS HID idle time"
-    provides = frozenset({"idle"})
+    name = "macOS HID idle time and screen lock"
+    provides = frozenset({"idle", "lock"})
     signalled = False
     _iokit: Any
     _cf: Any
     _key: Any
+    _lock_key: Any
     _service: int
 
     def __init__(self) -> None:
@@ -279,17 +281,43 @@ class MacHIDIdleSource:
         self._service = iokit.IOServiceGetMatchingService(0, iokit.IOServiceMatching(b"IOHIDSystem"))
         if not self._service or not self._key:
             raise SourceUnavailable("IOHIDSystem not found")
+        self._cg: Any = None
+        try:
+            cg = load_library("CoreGraphics", "/System/Library/Frameworks/CoreGraphics.framework/CoreGraphics")
+        except SourceUnavailable:
+            self.provides = frozenset({"idle"})
+        else:
+            cg.CGSessionCopyCurrentDictionary.restype = ctypes.c_void_p
+            cf.CFDictionaryGetValue.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+            cf.CFDictionaryGetValue.restype = ctypes.c_void_p
+            cf.CFBooleanGetValue.argtypes = [ctypes.c_void_p]
+            cf.CFBooleanGetValue.restype = ctypes.c_bool
+            self._cg = cg
+            self._lock_key = cf.CFStringCreateWithCString(None, b"CGSSessionScreenIsLocked", K_CF_STRING_ENCODING_UTF8)
+
+    def _locked(self) -> bool | None:
+        if self._cg is None:
+            return None
+        session = self._cg.CGSessionCopyCurrentDictionary()
+        if not session:
+            return None
+        try:
+            value = self._cf.CFDictionaryGetValue(session, self._lock_key)
+            return bool(value) and bool(self._cf.CFBooleanGetValue(value))  # the key is there only while locked
+        finally:
+            self._cf.CFRelease(session)
 
     def read(self) -> Presence:
+        locked = self._locked()
         value = self._iokit.IORegistryEntryCreateCFProperty(self._service, self._key, None, 0)
         if not value:
-            return Presence()
+            return Presence(locked=locked)
         nanoseconds = ctypes.c_int64()
         try:
             ok = self._cf.CFNumberGetValue(value, K_CF_NUMBER_SINT64, ctypes.byref(nanoseconds))
         finally:
             self._cf.CFRelease(value)
-        return Presence(idle_seconds=nanoseconds.value / 1e9 if ok else None)
+        return Presence(idle_seconds=nanoseconds.value / 1e9 if ok else None, locked=locked)
 
     def close(self) -> None:
         if self._service:

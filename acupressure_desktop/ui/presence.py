@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import SLOT, QObject, Signal, Slot
+from PySide6.QtCore import SLOT, QAbstractNativeEventFilter, QCoreApplication, QObject, Signal, Slot
 from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
 
 from acupressure_desktop import APP_TITLE
@@ -172,6 +173,54 @@ class LogindSession(QObject):
 
     def close(self) -> None:
         pass
+
+
+WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK, WTS_SESSION_UNLOCK, NOTIFY_FOR_THIS_SESSION = 0x02B1, 0x7, 0x8, 0
+
+
+class WindowsSessionLock(QObject, QAbstractNativeEventFilter):
+    """Windows' session lock notifications (``WTSRegisterSessionNotification``) for a window of ours."""
+
+    changed = Signal()
+    name = "Windows session lock notifications"
+    provides = frozenset({"lock"})
+    signalled = True
+
+    def __init__(self, window_id: int, parent: QObject | None = None) -> None:
+        QObject.__init__(self, parent)
+        QAbstractNativeEventFilter.__init__(self)
+        if sys.platform != "win32":
+            raise SourceUnavailable("not Windows")
+        import ctypes
+
+        wtsapi32: Any = getattr(ctypes, "windll").wtsapi32  # noqa: B009 - only on Windows
+        wtsapi32.WTSRegisterSessionNotification.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
+        if not wtsapi32.WTSRegisterSessionNotification(window_id, NOTIFY_FOR_THIS_SESSION):
+            raise SourceUnavailable("WTSRegisterSessionNotification failed")
+        self._wtsapi32, self._window = wtsapi32, window_id
+        self._locked: bool | None = None
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installNativeEventFilter(self)
+
+    def nativeEventFilter(self, event_type: Any, message: Any) -> tuple[bool, int]:
+        from ctypes import wintypes  # type: ignore[attr-defined,unused-ignore]
+
+        if bytes(event_type) == b"windows_generic_MSG":
+            msg = wintypes.MSG.from_address(int(message))
+            if msg.message == WM_WTSSESSION_CHANGE and msg.wParam in (WTS_SESSION_LOCK, WTS_SESSION_UNLOCK):
+                self._locked = msg.wParam == WTS_SESSION_LOCK
+                self.changed.emit()
+        return False, 0
+
+    def read(self) -> Presence:
+        return Presence(locked=self._locked)
+
+    def close(self) -> None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeNativeEventFilter(self)
+        self._wtsapi32.WTSUnRegisterSessionNotification(self._window)
 
 
 class NotificationsInhibited(QObject):
@@ -340,11 +389,18 @@ class PresenceMonitor(QObject):
             source.close()
 
 
-def desktop_monitor(parent: QObject | None = None) -> PresenceMonitor:
-    """A monitor with every source this computer offers (D-Bus and ctypes)."""
+def desktop_monitor(parent: QObject | None = None, window_id: int | None = None) -> PresenceMonitor:
+    """A monitor with every source this computer offers (D-Bus and ctypes).
+
+    ``window_id``: a native window of ours, for Windows' session lock notifications."""
     sources: list[PresenceSource] = []
     busy: list[BusySource] = []
     missing: list[str] = []
+    if sys.platform == "win32" and window_id is not None:
+        try:
+            sources.append(WindowsSessionLock(window_id, parent))
+        except SourceUnavailable as exc:
+            missing.append(f"{WindowsSessionLock.name}: {exc}")
     session, system = QDBusConnection.sessionBus(), QDBusConnection.systemBus()
     dbus_sources: list[tuple[str, Callable[[], Any]]] = [
         ("GNOME Mutter idle monitor", lambda: MutterIdleMonitor(session, parent)),

@@ -6,6 +6,7 @@ routes requests between widgets and those services and asks the person when need
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -124,7 +125,7 @@ class Shell(QObject):
             titles,
             icon,
             routine_seconds=seconds,
-            monitor=desktop_monitor(self),
+            monitor=desktop_monitor(self, int(self.window.winId()) if sys.platform == "win32" else None),
         )
         self.reminders.keep_running_on_close(self.window)
         self.window.header_right.addWidget(self.reminders.status_label())
