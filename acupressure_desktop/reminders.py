@@ -193,6 +193,7 @@ class Due:
     label: str
     routine_id: str | None
     at: datetime  # when it was due
+    since: datetime | None = None  # an interval reminder: when the interval started (the last break)
 
 
 class ReminderScheduler:
@@ -211,6 +212,7 @@ class ReminderScheduler:
         self._last_seen = first
         self._last_mono = monotonic()
         self._anchor = first  # the interval counts from here
+        self._last_break = first  # the last break taken (a routine, or away time), for the prompt's words
         self._snoozed_until: datetime | None = None
         self._snoozed: Due | None = None
         self._paused_until: datetime | None = None
@@ -232,7 +234,7 @@ class ReminderScheduler:
         if schedule.enabled and not self._schedule.enabled:
             # Reminders switched on: count from now, not from when the app started.
             now = self._now()
-            self._anchor = now
+            self._anchor = self._last_break = now
             self._fixed_seen = now
             self._snoozed_until = self._snoozed = None
             self._away_since, self._away_now, self._held = None, False, None
@@ -365,6 +367,8 @@ class ReminderScheduler:
         """
         now = self._now()
         if self._paused_until is not None and now >= self._paused_until:
+            # Fixed-time reminders that fell inside the pause stay skipped.
+            self._fixed_seen = max(self._fixed_seen, self._paused_until)
             self._paused_until = None
         self.observe(presence)
         due = self._next()
@@ -387,11 +391,12 @@ class ReminderScheduler:
         # However many deadlines passed, one reminder; the interval then counts from now.
         self._held = None
         self._snoozed_until = self._snoozed = None
+        since = None
         if due.kind == "fixed":
             self._fixed_seen = max(self._fixed_seen, now)
         else:
-            self._anchor = now
-        return Due(due.kind, due.label, due.routine_id, due.at)
+            since, self._anchor = self._last_break, now
+        return Due(due.kind, due.label, due.routine_id, due.at, since)
 
     def observe(self, presence: Presence | None) -> None:
         """Take in the platform's presence; an absence that ends and lasted a break restarts the interval."""
@@ -415,6 +420,7 @@ class ReminderScheduler:
     def _break_taken(self, at: datetime) -> None:
         """Away for a whole break: that was the break. Any waiting interval reminder or snooze goes."""
         self._anchor = max(self._anchor, at)
+        self._last_break = max(self._last_break, at)
         if self._snoozed is not None and self._snoozed.kind == "interval":
             self._snoozed_until = self._snoozed = None
         self.breaks_taken_away += 1
@@ -462,7 +468,7 @@ class ReminderScheduler:
     def session_finished(self) -> None:
         """The person just had a break: the interval restarts now."""
         self._in_session = False
-        self._anchor = self._now()
+        self._anchor = self._last_break = self._now()
         self._snoozed_until = self._snoozed = None
 
     # -- what to tell the person -------------------------------------------------
@@ -510,6 +516,7 @@ class ReminderScheduler:
             # time left until the next reminder rather than adding the jump to it.
             jump = self._last_seen - now
             self._anchor -= jump
+            self._last_break -= jump
             self._fixed_seen -= jump
             if self._snoozed_until is not None:
                 self._snoozed_until -= jump

@@ -296,8 +296,10 @@ def test_fixed_reminders_validate() -> None:
 
 
 def test_a_pause_skips_a_fixed_reminder_inside_it() -> None:
-    scheduler, _ = make(at(MONDAY, 22), fixed=[WIND_DOWN], weekdays=[])
+    scheduler, clock = make(at(MONDAY, 22), fixed=[WIND_DOWN], weekdays=[])
     scheduler.pause_for(timedelta(hours=1))
+    assert scheduler.next_reminder() == Due("fixed", "Bedtime wind-down", "sleep-well", at(TUESDAY, 22, 30))
+    assert drive(scheduler, clock, at(MONDAY, 23, 45)) == []  # not when the pause ends either
     assert scheduler.next_reminder() == Due("fixed", "Bedtime wind-down", "sleep-well", at(TUESDAY, 22, 30))
 
 

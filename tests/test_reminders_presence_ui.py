@@ -468,3 +468,12 @@ def test_windows_session_notifications_refuse_other_systems() -> None:
 
     with pytest.raises(SourceUnavailable, match="not Windows"):
         WindowsSessionLock(0)
+
+
+def test_the_prompt_says_how_long_since_the_last_break(qtbot: QtBot) -> None:
+    rig = Rig(qtbot)
+    rig.minutes(30)
+    assert "working for 30 minutes" in rig.controller.prompt.message.text()
+    rig.controller.prompt.snooze_button.click()
+    rig.minutes(10)
+    assert "working for 40 minutes" in rig.controller.prompt.message.text()  # counted from the last break

@@ -379,8 +379,14 @@ class ReminderController(QObject):
         if reminder.kind == "fixed":
             message = f"It is {reminder.at:%H:%M}: time for your {reminder.label.lower()}."
         else:
-            minutes = self.scheduler.schedule.interval_minutes
-            message = f"You have been working for {minutes} minutes. A few minutes away from the screen help."
+            since = reminder.since
+            minutes = (
+                round((self.scheduler.now() - since).total_seconds() / 60)
+                if since is not None
+                else self.scheduler.schedule.interval_minutes
+            )
+            worked = f"{minutes} minutes" if minutes < 120 else f"over {minutes // 60} hours"
+            message = f"You have been working for {worked}. A few minutes away from the screen help."
         if known:
             seconds = self._seconds.get(routine_id or "")
             routine = f"{title} · {duration_words(seconds)}" if seconds else title
