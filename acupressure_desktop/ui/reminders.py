@@ -128,8 +128,18 @@ class ReminderPrompt(QWidget):
             self._place()
         self.show()
         self.raise_()
+        self._announce()
         # The window manager adds its frame after the window appears; place the framed window again then.
         QTimer.singleShot(FRAME_SETTLE_MS, self, self._place)
+
+    def _announce(self) -> None:
+        """Tell a screen reader, since the prompt does not take the focus (Qt 6.8 and later)."""
+        try:
+            from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+        except ImportError:
+            return
+        event = QAccessibleAnnouncementEvent(self, f"{self.title.text()}. {self.routine_label.text()}")
+        QAccessible.updateAccessibility(event)
 
     @Slot()
     def _place(self) -> None:
