@@ -477,3 +477,34 @@ def test_the_prompt_says_how_long_since_the_last_break(qtbot: QtBot) -> None:
     rig.controller.prompt.snooze_button.click()
     rig.minutes(10)
     assert "working for 40 minutes" in rig.controller.prompt.message.text()  # counted from the last break
+
+
+@pytest.mark.qt_log_ignore("No such signal QPlatformNativeInterface::systemTrayWindowChanged")
+def test_with_a_tray_closing_the_window_keeps_reminding_without_asking(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QIcon, QPixmap
+
+    rig = Rig(qtbot)
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.darkCyan)
+    rig.controller.tray = rig.controller._make_tray(QIcon(pixmap))
+    monkeypatch.setattr(rig.controller, "_ask_background", lambda: pytest.fail("a tray needs no question"))
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    rig.controller.keep_running_on_close(window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        assert rig.controller.eventFilter(window, TitleBarClose())
+        assert window.isHidden() and not app.quitOnLastWindowClosed()
+        quits: list[int] = []
+        rig.controller.quitRequested.connect(lambda: quits.append(1))
+        monkeypatch.setattr(app, "quit", lambda: quits.append(2))
+        rig.controller._quit()  # the tray's Quit
+        assert app.quitOnLastWindowClosed()
+        qtbot.waitUntil(lambda: quits == [1, 2])
+    finally:
+        app.setQuitOnLastWindowClosed(True)
+        rig.controller.tray.hide()

@@ -240,6 +240,7 @@ class ReminderController(QObject):
         self.prompt.snoozeRequested.connect(self._snooze)
         self.prompt.skipRequested.connect(self._skip)
         self.tray: QSystemTrayIcon | None = None
+        self._told_tray = False
         self._status_action: QAction | None = None
         if icon is not None and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray(icon)
@@ -266,7 +267,7 @@ class ReminderController(QObject):
             ("Pause reminders for today", self.pause_today),
             ("Resume reminders", self.resume),
             ("Open", self.openRequested.emit),
-            ("Quit", self.quitRequested.emit),
+            ("Quit", self._quit),
         ):
             action = QAction(text, menu)
             action.triggered.connect(slot)
@@ -278,6 +279,15 @@ class ReminderController(QObject):
         self._tray_menu = menu
         tray.show()
         return tray
+
+    @Slot()
+    def _quit(self) -> None:
+        """Quit from the tray: the window may be hidden, and closing a hidden window ends nothing."""
+        self.quitRequested.emit()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(True)
+            QTimer.singleShot(0, app, app.quit)
 
     @property
     def timer_active(self) -> bool:
@@ -545,9 +555,17 @@ class ReminderController(QObject):
 
     def _keep_in_background(self) -> bool:
         schedule = self.scheduler.schedule
-        if self.tray is not None or not schedule.enabled or schedule.background == "quit":
+        if not schedule.enabled or schedule.background == "quit":
             return False
-        keep = schedule.background == "keep" or self._ask_background()
+        if self.tray is not None:
+            keep = True  # the tray icon stays, with Open and Quit: no need to ask
+            if not self._told_tray:
+                self._told_tray = True
+                self.tray.showMessage(
+                    APP_TITLE, "Still reminding you about breaks. Quit from this icon's menu.", self.tray.icon(), 8000
+                )
+        else:
+            keep = schedule.background == "keep" or self._ask_background()
         if keep:
             app = QApplication.instance()
             if isinstance(app, QApplication):
