@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from acupressure_desktop import APP_ID, APP_NAME, APP_TITLE, __version__
 from acupressure_desktop.paths import AppPaths
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
 
     from acupressure_desktop.catalog.loader import Catalog
     from acupressure_desktop.catalog.resources import ResourceDirs
+    from acupressure_desktop.storage.history import OpenedHistory
     from acupressure_desktop.ui.learn_page import LearnPage
     from acupressure_desktop.ui.main_window import MainWindow
     from acupressure_desktop.ui.shell import Shell
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
 
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,7 +57,7 @@ class Gui:
         from acupressure_desktop.catalog.loader import CatalogError, load_catalog
         from acupressure_desktop.catalog.search import PointSearch
         from acupressure_desktop.session.library import RoutineLibrary
-        from acupressure_desktop.settings import Settings, SettingsError, load_settings, save_settings
+        from acupressure_desktop.settings import Settings, load_settings, save_settings
         from acupressure_desktop.ui import theme
         from acupressure_desktop.ui.shell import Shell
 
@@ -63,6 +66,7 @@ class Gui:
         except CatalogError as exc:
             message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
             print(f"{APP_NAME}: {message}", file=sys.stderr)
+            log.error("%s", message)
             if self.interactive:
                 QMessageBox.critical(self.window, APP_TITLE, message)
             return False
@@ -71,12 +75,9 @@ class Gui:
             self.notices.append(loaded.notice)
 
         def persist(new: Settings) -> None:
-            if not loaded.can_save:
-                return
-            try:
+            """Runs in a worker; a SettingsError is shown by the shell."""
+            if loaded.can_save:
                 save_settings(self.paths.settings_file, new)
-            except SettingsError as exc:
-                self.window.statusBar().showMessage(f"Settings not saved: {exc}")
 
         colors = theme.resolve(self.args.theme or loaded.settings.theme)
         if colors != self.colors:  # the quick look at the settings file was wrong (a damaged file)
@@ -97,30 +98,68 @@ class Gui:
             icon=self.app.windowIcon(),
         )
         self.notices.extend(str(p) for p in catalog.view_problems)
+        if self.interactive:
+            from acupressure_desktop.ui.window_state import restore_layout
+
+            restore_layout(self.window, self.paths.window_state_file)
+            self.shell.dock.hide()  # the dock's place is kept; it shows when a routine starts
         return True
 
     def attach_history(self) -> None:
-        """Open the practice history; done after the window is up, off the start-up path."""
+        """Open the practice history now, on this thread (screenshots)."""
         from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
         from acupressure_desktop.storage.history import open_history
-        from acupressure_desktop.storage.recorder import SessionRecorder
 
-        assert self.shell is not None
         try:
             opened = open_history(self.paths)
         except (DatabaseTooNew, StorageUnavailable) as exc:
-            self.notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
-            return
+            self._history_failed(exc)
+        else:
+            self._history_opened(opened)
+
+    def open_history(self, done: Callable[[], None]) -> None:
+        """Open the practice history in a worker (its integrity check and daily backup take a while
+        on a large history), attach it on the GUI thread, then call ``done``."""
+        from acupressure_desktop.storage.history import open_history
+
+        assert self.shell is not None
+        task = self.shell.tasks.start(lambda _progress: open_history(self.paths))
+        task.succeeded.connect(self._history_opened)
+        task.failed.connect(self._history_failed)
+        task.ended.connect(done)
+
+    def _history_failed(self, exc: BaseException) -> None:
+        from acupressure_desktop.storage.errors import DatabaseTooNew, StorageUnavailable
+
+        if not isinstance(exc, (DatabaseTooNew, StorageUnavailable)):
+            raise exc  # a bug: for the error reporter
+        self.notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
+
+    def _history_opened(self, opened: OpenedHistory) -> None:
+        from acupressure_desktop.ui.storage_status import attach_recorder
+
+        assert self.shell is not None
         self.notices.extend(opened.notices)
         if opened.interrupted:
             self.notices.append(
                 f"{opened.interrupted} session(s) were interrupted last time; History shows them as interrupted."
             )
-        recorder = SessionRecorder(opened.repository, on_problem=self.shell.show_storage_problem)
+        recorder = attach_recorder(self.shell, opened, self.paths, self.app, ask=self.interactive)  # off the GUI thread
         self.shell.attach_history(opened.repository, recorder)
+
+    def shut_down(self) -> None:
+        """The app is quitting: end a running session as stopped, save what is unsaved, close the history,
+        remember the window."""
+        from acupressure_desktop.ui.window_state import save_window_state
+
+        if self.shell is not None:
+            self.shell.shut_down()
+        save_window_state(self.window, self.paths.window_state_file)
 
     def tell_notices(self) -> None:
         """What the person must know (a file moved aside, a history problem), once."""
+        for notice in self.notices:
+            log.warning("notice: %s", notice)
         if self.notices and self.interactive and self.shell is not None:
             self.shell.tell("\n\n".join(self.notices))
         for notice in self.notices if not self.interactive else []:
@@ -167,19 +206,20 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
 
 def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: T) -> T:
     """A quick look at one setting before the first paint, without validating the file (``Gui.load`` does)."""
-    try:
-        value = json.loads(settings_file.read_text(encoding="utf-8")).get(key)
-    except (OSError, ValueError, AttributeError):
-        return default
-    return value if value in allowed else default  # type: ignore[no-any-return]
+    from acupressure_desktop.fileio import peek_json
+
+    data = peek_json(settings_file)  # never blocks on a FIFO nor reads /dev/zero
+    value = data.get(key) if isinstance(data, dict) else None
+    return cast(T, value) if value in allowed else default
 
 
 def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
     """The first view's figure for the first paint; any problem is left for the validated load to report."""
     from acupressure_desktop.catalog.bodymaps import BodyMapError, parse_bodymap
+    from acupressure_desktop.fileio import peek_json
 
     try:
-        first = json.loads((dirs.data / "views.json").read_text(encoding="utf-8"))[0]
+        first = peek_json(dirs.data / "views.json")[0]
         body_map = parse_bodymap(dirs.bodymaps / first["file"], None)
         learn.show_preview(first["id"], first["title"], body_map, first["file"])
     except (OSError, ValueError, KeyError, IndexError, TypeError, BodyMapError):
@@ -192,55 +232,51 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
         gui = _first_window(args, paths)
         return _screenshot(gui, args, args.screenshot) if gui.load() else 1
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-    from acupressure_desktop.ui.single_instance import InstanceServer, send_to_running, server_name
+    from acupressure_desktop.diagnostics import start_diagnostics
+    from acupressure_desktop.ui.errors import ErrorReporter, SignalQuit, route_qt_messages
+    from acupressure_desktop.ui.single_instance import (
+        InstanceNotAnswering,
+        InstanceServer,
+        send_to_running,
+        server_name,
+    )
+    from acupressure_desktop.ui.startup import Startup
+    from acupressure_desktop.ui.window_state import restore_geometry
 
+    diagnostics = start_diagnostics(paths.log_dir)
+    route_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     name = server_name(paths.data)
-    if send_to_running(name, args.routine):
-        print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
-        return 0
+    try:
+        if send_to_running(name, args.routine):
+            print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
+            return 0
+    except InstanceNotAnswering as exc:  # a stopped or stuck first instance
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 1
     gui = _first_window(args, paths)
-    # Requests (ours, then any later launch's) wait until the data has loaded and the notice is accepted.
-    pending: list[str | None] = [args.routine] if args.routine is not None else []
-    ready = False
-
-    def handle(routine: str | None) -> None:
-        if ready and gui.shell is not None:
-            gui.shell.handle_launch_request(routine)
-        else:
-            pending.append(routine)
-
+    reporter = ErrorReporter(lambda: gui.window, diagnostics.log_file)
+    reporter.install()
+    SignalQuit(app)
+    restore_geometry(gui.window, paths.window_state_file)
+    startup = Startup(
+        gui,
+        minimised=_saved(paths.settings_file, "start_minimised", (True,), False),
+        tray_available=QSystemTrayIcon.isSystemTrayAvailable(),
+        parent=app,
+    )
+    if args.routine is not None:
+        startup.request(args.routine)
     server = InstanceServer(name, app)
-    server.requested.connect(handle)
-    gui.window.resize(1280, 820)
-    if not (_saved(paths.settings_file, "start_minimised", (True,), False) and QSystemTrayIcon.isSystemTrayAvailable()):
-        gui.window.show()
-
-    def finish_start() -> None:
-        nonlocal ready
-        if not gui.load():
-            app.exit(1)
-            return
-        shell = gui.shell
-        assert shell is not None
-        if not gui.window.isVisible() and (not shell.settings.start_minimised or shell.reminders.tray is None):
-            gui.window.show()  # the quick look said "minimised" but the real settings or the tray disagree
-        gui.attach_history()
-        gui.tell_notices()
-        # The notice comes first, also before a routine asked for on the command line.
-        if not shell.ensure_notice_accepted():
-            app.quit()
-            return
-        ready = True
-        for routine in pending:
-            shell.handle_launch_request(routine)
-        pending.clear()
-
-    QTimer.singleShot(0, finish_start)
-    return app.exec()
+    server.requested.connect(startup.request)
+    app.aboutToQuit.connect(gui.shut_down)
+    startup.begin()
+    code = app.exec()
+    diagnostics.close()
+    return code
 
 
 def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
@@ -260,6 +296,11 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
         shell.learn.open_point(code)
         if args.view is not None:
             shell.learn.show_view(args.view)
+        if args.guide_step is not None and not shell.learn.show_guide(
+            args.guide_step - 1, args.guide_side and args.guide_side[0].upper()
+        ):
+            print(f"{APP_NAME}: --guide-step: {code} has no measuring guide on this view", file=sys.stderr)
+            return 2
     if args.routine is not None:
         if shell.offer_for(args.routine) is None:
             print(f"{APP_NAME}: --routine {args.routine}: no such routine for this safety profile", file=sys.stderr)

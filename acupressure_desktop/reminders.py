@@ -149,7 +149,8 @@ class ReminderSchedule(BaseModel):
     @model_validator(mode="after")
     def _start_before_end(self) -> ReminderSchedule:
         if self.work_start >= self.work_end:
-            raise ValueError(f"work_start {self.work_start:%H:%M} must be before work_end {self.work_end:%H:%M}")
+            start, end = f"{self.work_start:%H:%M}", f"{self.work_end:%H:%M}"
+            raise ValueError(f"Working hours must start before they end: {start} is not before {end}.")
         return self
 
     @property

@@ -8,11 +8,48 @@ from typing import Any
 
 from acupressure_desktop.catalog.resources import ResourceDirs
 
-SOURCES = [{"id": "who-2008", "label": "WHO 2008", "reference": "WHO Standard Acupuncture Point Locations, 2008."}]
-EVIDENCE = {"level": "traditional", "note": "Traditional use; not tested in trials.", "sources": []}
+SOURCES = [
+    {
+        "id": "who-2008",
+        "label": "WHO 2008",
+        "kind": "location_standard",
+        "authors": "World Health Organization",
+        "year": 2008,
+        "title": "WHO Standard Acupuncture Point Locations",
+        "published_in": "Manila: WHO",
+        "isbn": "978 92 9061 248 7",
+    },
+    {
+        "id": "advice",
+        "label": "Advice 2024",
+        "kind": "patient_education",
+        "authors": "A Hospital",
+        "year": 2024,
+        "title": "Safety precautions for acupressure",
+        "published_in": "hospital.example",
+        "url": "https://hospital.example/acupressure",
+    },
+    {
+        "id": "review",
+        "label": "Reviewer 2015",
+        "kind": "review",
+        "authors": "Reviewer A",
+        "year": 2015,
+        "title": "Points avoided in pregnancy: a review",
+        "published_in": "Journal 1(1):1-2",
+        "doi": "10.1000/review.2015",
+    },
+]
+PREGNANCY = {"kind": "pregnancy", "text": "Traditionally avoided in pregnancy.", "sources": ["review"]}
+EVIDENCE = {"level": "untested", "note": "Traditional use; not tested in trials.", "sources": []}
 
 
-def point(code: str, *, bilateral: bool = True, views: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+def uses(*benefits: str) -> list[dict[str, Any]]:
+    """One untested evidence entry per benefit, as every point needs."""
+    return [{"benefit": b, **EVIDENCE} for b in benefits]
+
+
+def point(code: str, *, bilateral: bool = True, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": code,
         "aliases": [],
@@ -21,7 +58,6 @@ def point(code: str, *, bilateral: bool = True, views: list[str] | None = None, 
         "english": "Union Valley" if code == "LI4" else f"Point {code}",
         "meridian": code[:2],
         "region": "hand",
-        "views": views or ["hand"],
         "bilateral": bilateral,
         "location": "On the back of the hand.",
         "find_it": ["Find the landmark.", "Press the hollow."],
@@ -33,12 +69,44 @@ def point(code: str, *, bilateral: bool = True, views: list[str] | None = None, 
             "instruction": "Press steadily.",
         },
         "benefits": ["stress"],
-        "evidence": EVIDENCE,
         "cautions": [],
         "sources": ["who-2008"],
     }
     data.update(extra)
+    data.setdefault("evidence", uses(*data["benefits"]))
     return data
+
+
+GUIDES: list[dict[str, Any]] = [
+    {
+        "point": "LI4",
+        "view": "hand",
+        "steps": [
+            {"text": "Find the knuckle.", "landmarks": ["knuckle"]},
+            {
+                "text": "Measure two fingers down from it.",
+                "from": "knuckle",
+                "to": [40, 50],
+                "cun": 1.5,
+                "scale": "hand",
+                "fingers": ["two-fingers"],
+            },
+        ],
+    },
+    {
+        "point": "PC6",
+        "view": "hand",
+        "steps": [
+            {"text": "Find the wrist crease.", "landmarks": ["wrist"]},
+            {"text": "Go half a thumb up.", "from": "wrist", "to": [40, 80], "cun": 0.5, "scale": "hand"},
+        ],
+    },
+    {
+        "point": "GV20",
+        "view": "hand",
+        "steps": [{"text": "Find the middle line."}, {"text": "The point is on it.", "to": [100, 50]}],
+    },
+]
 
 
 def svg(hotspots: str, regions: str = '<polygon id="region-palm" points="0,0 90,0 90,100 0,100"/>') -> str:
@@ -58,9 +126,9 @@ def write_minidata(root: Path) -> ResourceDirs:
     files: dict[str, Any] = {
         "sources/core.json": SOURCES,
         "points/hand.json": [
-            point("LI4", aliases=["LI-4"], benefits=["stress", "headache"]),
+            point("LI4", aliases=["LI-4"], benefits=["stress", "headache"], cautions=[PREGNANCY]),
             point("PC6", benefits=["stress"]),
-            point("GV20", bilateral=False, meridian="GV", views=["hand"]),
+            point("GV20", bilateral=False, meridian="GV"),
         ],
         "meridians.json": [
             {"code": c, "name": n, "pinyin": "Pīnyīn", "point_count": k}
@@ -103,6 +171,7 @@ def write_minidata(root: Path) -> ResourceDirs:
                 ],
             }
         ],
+        "glossary.json": [{"id": "b-cun", "term": "B-cun", "definition": "A body-proportional unit."}],
         "views.json": [
             {
                 "id": "hand",
@@ -110,8 +179,15 @@ def write_minidata(root: Path) -> ResourceDirs:
                 "file": "hand.svg",
                 "group": "arm",
                 "regions": [{"id": "palm", "title": "Palm"}],
+                "mirror_x": 100,
+                "landmarks": [
+                    {"id": "knuckle", "title": "Knuckle", "x": 40, "y": 5},
+                    {"id": "wrist", "title": "Wrist crease", "x": 40, "y": 95},
+                ],
+                "scales": [{"id": "hand", "from": "knuckle", "to": "wrist", "cun": 3}],
             }
         ],
+        "guides.json": GUIDES,
     }
     for name, content in files.items():
         (data / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")

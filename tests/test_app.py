@@ -118,3 +118,43 @@ print("ok")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.slow
+def test_the_interactive_app_starts_logs_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """The real start-up path (Startup, the history worker, diagnostics) and the shutdown path."""
+    import signal
+    import sqlite3
+    import time
+
+    from acupressure_desktop.paths import AppPaths
+    from acupressure_desktop.settings import Settings, save_settings
+    from acupressure_desktop.ui.welcome import NOTICE_VERSION
+
+    home = tmp_path / "home"
+    paths = AppPaths.resolve(home)
+    paths.ensure()
+    save_settings(paths.settings_file, Settings(disclaimer_accepted_version=NOTICE_VERSION))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "acupressure_desktop", "--home", str(home)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    log = paths.log_dir / "acupressure-desktop.log"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not paths.history_db.exists():
+        time.sleep(0.1)  # a real process: wait for its history worker to have opened the file
+    assert paths.history_db.exists(), "the history was never opened"
+    time.sleep(1)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    text = log.read_text(encoding="utf-8")
+    assert "starting" in text and "received SIGTERM: quitting" in text
+    assert "Traceback" not in text and "Traceback" not in err
+    assert (paths.state / "window.json").exists()  # the window was remembered
+    with sqlite3.connect(paths.history_db) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -12,7 +12,7 @@ import pytest
 from acupressure_desktop.catalog.bodymaps import split_hotspot_id
 from acupressure_desktop.catalog.loader import CatalogError, load_catalog
 from acupressure_desktop.catalog.resources import ResourceDirs
-from tests.minidata import point, svg, write_minidata
+from tests.minidata import point, svg, uses, write_minidata
 
 
 def _edit(path: Path, change: Callable[[Any], object]) -> None:
@@ -54,12 +54,12 @@ def test_wrong_field_names_item_and_field(tmp_path: Path) -> None:
 def test_unknown_key_is_reported(tmp_path: Path) -> None:
     dirs = write_minidata(tmp_path)
     _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(colour="red"))
-    assert any("PC6.colour: Extra inputs are not permitted" in p for p in _problems(dirs))
+    assert any("PC6.colour: unknown field" in p for p in _problems(dirs))
 
 
 def test_cross_references_are_checked(tmp_path: Path) -> None:
     dirs = write_minidata(tmp_path)
-    _edit(dirs.data / "points" / "hand.json", lambda d: d[0].update(benefits=["flying"]))
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[0].update(benefits=["flying"], evidence=uses("flying")))
     _edit(dirs.data / "routines.json", lambda d: d[0]["steps"].append({"point": "ST36", "seconds": 30}))
     problems = _problems(dirs)
     assert "data/points: LI4.benefits: unknown benefit 'flying'" in problems
@@ -68,7 +68,7 @@ def test_cross_references_are_checked(tmp_path: Path) -> None:
 
 def test_reference_only_point_cannot_be_in_a_routine(tmp_path: Path) -> None:
     dirs = write_minidata(tmp_path)
-    caution = {"kind": "reference_only", "text": "Never press.", "sources": ["who-2008"]}
+    caution = {"kind": "reference_only", "text": "Never press.", "sources": ["advice"]}
     _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(cautions=[caution]))
     _edit(dirs.data / "routines.json", lambda d: d[0]["steps"].append({"point": "PC6", "seconds": 30}))
     assert "data/routines.json: quick.steps.2: PC6 is reference-only and cannot be practised" in _problems(dirs)
@@ -99,8 +99,9 @@ def test_missing_and_orphan_hotspots_named(tmp_path: Path) -> None:
     dirs2 = write_minidata(tmp_path / "b")
     (dirs2.bodymaps / "hand.svg").write_text(svg('<circle id="pt-LI4-L" cx="1" cy="1" r="9"/>'), encoding="utf-8")
     problems = [str(p) for p in load_catalog(dirs2).view_problems]
-    assert "assets/bodymaps/hand.svg: pt-PC6: missing hotspot for PC6, which lists this view" in problems
-    assert "assets/bodymaps/hand.svg: pt-GV20: missing hotspot for GV20, which lists this view" in problems
+    # A point is on a view only through its hotspot: the guides that still name the view say so.
+    assert "data/guides.json: PC6@hand.point: PC6 has no hotspot on hand" in problems
+    assert "data/guides.json: GV20@hand.point: GV20 has no hotspot on hand" in problems
 
 
 def test_unknown_hotspot_and_transform_rejected(tmp_path: Path) -> None:
@@ -147,3 +148,124 @@ def test_step_side_must_fit_the_point(tmp_path: Path) -> None:
     problems = _problems(dirs)
     assert "data/routines.json: quick.steps.2.side: GV20 needs side 'center' (a midline point)" in problems
     assert "data/routines.json: quick.steps.3.side: LI4 needs side 'both', 'left' or 'right'" in problems
+
+
+def test_a_technique_step_is_done_in_the_centre_or_on_both_sides(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    _edit(
+        dirs.data / "routines.json",
+        lambda d: d[0]["steps"].append({"technique": "palm-press", "seconds": 30, "side": "left"}),
+    )
+    problems = _problems(dirs)
+    assert "data/routines.json: quick.steps.2.side: technique palm-press is done 'center' or 'both'" in problems
+
+
+# -- content checks: evidence per use, caution sources, pregnancy list, complete sources --------------
+
+
+def test_evidence_must_grade_every_benefit_once_in_order(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[0].update(evidence=uses("stress")))
+    problems = _problems(dirs)
+    assert any(p.startswith("data/points/hand.json: LI4: evidence must grade each benefit") for p in problems)
+
+
+def test_a_graded_use_needs_a_trial_or_review(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    graded = {"benefit": "stress", "level": "low", "note": "Says a patient leaflet.", "sources": ["advice"]}
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(evidence=[graded]))
+    problems = _problems(dirs)
+    assert "data/points: PC6.evidence.stress: level 'low' needs a trial or review among its sources" in problems
+    graded["sources"] = ["review"]
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(evidence=[graded]))
+    assert load_catalog(dirs).points["PC6"].evidence_for("stress").level == "low"  # type: ignore[union-attr]
+
+
+def test_untested_level_is_the_only_one_without_sources(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    graded = {"benefit": "stress", "level": "very_low", "note": "No source.", "sources": []}
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(evidence=[graded]))
+    assert any("PC6.evidence.0: evidence level 'very_low' needs" in p for p in _problems(dirs))
+
+
+def test_a_caution_must_cite_a_source_that_gives_advice(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    caution = {"kind": "artery", "text": "Press beside the pulse.", "sources": ["who-2008"]}
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(cautions=[caution]))
+    problems = _problems(dirs)
+    assert "data/points: PC6.cautions.artery: cite a source that gives this advice, not only where the point is" in (
+        problems
+    )
+    caution["sources"] = ["who-2008", "advice"]
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(cautions=[caution]))
+    load_catalog(dirs)
+
+
+def test_technique_cautions_are_checked_too(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    caution = {"kind": "gentle", "text": "Lightly.", "sources": ["who-2008"]}
+    _edit(dirs.data / "techniques.json", lambda d: d[0].update(cautions=[caution]))
+    assert any(p.startswith("data/techniques.json: palm-press.cautions.gentle: cite a source") for p in _problems(dirs))
+
+
+def test_a_pregnancy_caution_must_cite_a_review(tmp_path: Path) -> None:
+    dirs = write_minidata(tmp_path)
+    caution = {"kind": "pregnancy", "text": "Avoid.", "sources": ["advice"]}
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[0].update(cautions=[caution]))
+    assert "data/points: LI4.cautions.pregnancy: a pregnancy caution cites a review of the pregnancy points" in (
+        _problems(dirs)
+    )
+
+
+@pytest.mark.parametrize("code", ["LI4", "BL23", "GV4", "SP9"])
+def test_every_point_on_the_pregnancy_lists_needs_a_pregnancy_caution(tmp_path: Path, code: str) -> None:
+    dirs = write_minidata(tmp_path)
+    meridian = code.rstrip("0123456789")
+    extra = point(code, meridian=meridian, bilateral=meridian != "GV", cautions=[])
+    _edit(dirs.data / "points" / "hand.json", lambda d: d.__setitem__(0, extra) if code == "LI4" else d.append(extra))
+    assert f"data/points: {code}.cautions: on the traditional pregnancy lists: needs a pregnancy caution" in (
+        _problems(dirs)
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.pop("authors"), "who-2008.authors: Field required"),
+        (lambda s: s.pop("year"), "who-2008.year: Field required"),
+        (lambda s: s.pop("title"), "who-2008.title: Field required"),
+        (lambda s: s.pop("isbn"), "who-2008: a source needs a DOI, PMID, ISBN or stable https URL"),
+        (lambda s: s.update(url="http://insecure.example"), "who-2008.url: String should match pattern"),
+        (lambda s: s.update(doi="doi:10.1/x"), "who-2008.doi: String should match pattern"),
+    ],
+)
+def test_every_source_has_authors_year_title_and_an_identifier(
+    tmp_path: Path, change: Callable[[dict[str, Any]], object], message: str
+) -> None:
+    dirs = write_minidata(tmp_path)
+    _edit(dirs.data / "sources" / "core.json", lambda d: change(d[0]))
+    problems = _problems(dirs)
+    assert any(p.startswith(f"data/sources/core.json: {message}") for p in problems), problems
+
+
+def test_glossary_terms_are_found_as_whole_words(tmp_path: Path) -> None:
+    catalog = load_catalog(write_minidata(tmp_path))
+    assert [t.id for t in catalog.terms_in(["Go up 2 B-cun from the crease."])] == ["b-cun"]
+    assert catalog.terms_in(["An AB-cunning plan."]) == []
+
+
+def test_a_source_reads_as_one_citation_line(tmp_path: Path) -> None:
+    from acupressure_desktop.domain.models import Source
+
+    source = Source(
+        id="x",
+        label="X 2020",
+        kind="trial",
+        authors="Smith A, Jones B, et al.",
+        year=2020,
+        title="A trial",
+        published_in="Journal 1(2):3-4",
+        doi="10.1000/x",
+        pmid="123",
+    )
+    assert source.reference == "Smith A, Jones B, et al. A trial. Journal 1(2):3-4; 2020. doi:10.1000/x PMID 123"

@@ -179,3 +179,32 @@ def test_ci_runs_the_readme_test_command_word_for_word() -> None:
     readme = (root / "README.md").read_text(encoding="utf-8")
     command = next(line.strip() for line in readme.splitlines() if "pytest" in line and not line.startswith("#"))
     assert command in (root / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _timer_faults(path: Path) -> list[str]:
+    """Single-shot timers without a receiver and QTimers without a parent outlive their widgets."""
+    faults: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name == "singleShot" and len(node.args) < 3:
+            faults.append(f"{path.name}:{node.lineno}: singleShot without a receiver")
+        elif name == "QTimer" and not node.args and not node.keywords:
+            faults.append(f"{path.name}:{node.lineno}: QTimer without a parent")
+    return faults
+
+
+def test_every_timer_has_an_owner() -> None:
+    faults = [fault for path in sorted(PACKAGE.rglob("*.py")) for fault in _timer_faults(path)]
+    assert faults == [], "\n".join(faults)
+
+
+def test_the_timer_check_sees_an_ownerless_timer(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("QTimer.singleShot(0, go)\nt = QTimer()\nQTimer.singleShot(0, self, go)\nQTimer(self)\n")
+    assert _timer_faults(sample) == [
+        "sample.py:1: singleShot without a receiver",
+        "sample.py:2: QTimer without a parent",
+    ]

@@ -82,17 +82,17 @@ def test_hovering_a_day_shows_its_tooltip(qtbot: QtBot, heat: HeatMap) -> None:
 
 
 def test_arrow_keys_move_the_day_cursor_and_enter_activates(qtbot: QtBot, heat: HeatMap) -> None:
-    assert heat.cursor == LAST
+    assert heat.cursor_day == LAST
     qtbot.keyClick(heat, Qt.Key.Key_Left)
-    assert heat.cursor == LAST - timedelta(days=7)
+    assert heat.cursor_day == LAST - timedelta(days=7)
     qtbot.keyClick(heat, Qt.Key.Key_Up)
-    assert heat.cursor == LAST - timedelta(days=8)
+    assert heat.cursor_day == LAST - timedelta(days=8)
     assert heat.accessibleDescription() == heat.day_text(LAST - timedelta(days=8))
     qtbot.keyClick(heat, Qt.Key.Key_End)
     qtbot.keyClick(heat, Qt.Key.Key_Down)  # no days after the last one
-    assert heat.cursor == LAST
+    assert heat.cursor_day == LAST
     qtbot.keyClick(heat, Qt.Key.Key_Home)
-    assert heat.cursor == heat.first_day
+    assert heat.cursor_day == heat.first_day
     with qtbot.waitSignal(heat.dayActivated) as activated:
         qtbot.keyClick(heat, Qt.Key.Key_Return)
     assert activated.args == [heat.first_day]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -34,6 +34,7 @@ from acupressure_desktop.ui.history import HistoryView
 from acupressure_desktop.ui.history.charts import HeatMap, WeeklyChart
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
 from acupressure_desktop.ui.history.model import Column
+from acupressure_desktop.ui.tasks import Task
 from tests.historydata import TODAY, TZ, Clock, generate_sessions, make_session, start_running
 
 TITLES = {"neck-release": "Neck & shoulder release"}
@@ -84,6 +85,13 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
 def _activate(qtbot: QtBot, widget: QWidget) -> None:
     widget.activateWindow()  # shortcuts and keyboard focus need the active window
     qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
+
+
+def _finish(qtbot: QtBot, task: Task[Any] | None) -> None:
+    """Wait for an export or import that runs in a worker."""
+    assert task is not None
+    with qtbot.waitSignal(task.ended, timeout=20_000):
+        pass
 
 
 def _select(view: HistoryView, row: int) -> None:
@@ -287,12 +295,16 @@ def test_a_read_only_disk_shows_a_warning_and_keeps_the_page_working(
 
 
 def test_export_csv_of_the_filtered_sessions(
-    view: HistoryView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str, str]]
+    qtbot: QtBot,
+    view: HistoryView,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[tuple[str, str, str]],
 ) -> None:
     target = tmp_path / "mine"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV files (*.csv)"))
     view.routine_filter.setCurrentIndex(view.routine_filter.findData("neck-release"))
-    view.export_history(ExportFormat.CSV)
+    _finish(qtbot, view.export_history(ExportFormat.CSV))
     written = tmp_path / "mine.csv"
     with written.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
@@ -301,14 +313,18 @@ def test_export_csv_of_the_filtered_sessions(
 
 
 def test_export_json_then_import_it_again_adds_nothing(
-    view: HistoryView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str, str]]
+    qtbot: QtBot,
+    view: HistoryView,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[tuple[str, str, str]],
 ) -> None:
     target = tmp_path / "all.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
-    view.export_history(ExportFormat.JSON)
+    _finish(qtbot, view.export_history(ExportFormat.JSON))
     assert json.loads(target.read_text(encoding="utf-8"))["format"] == "acupressure-desktop-history"
-    view.import_history()
+    _finish(qtbot, view.import_history())
     assert messages[-1] == (
         "information",
         "Import done",
@@ -339,12 +355,17 @@ def test_import_adds_sessions_and_refreshes(
 
 
 def test_a_bad_import_file_is_explained_and_nothing_changes(
-    view: HistoryView, repo: HistoryRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[Any]
+    qtbot: QtBot,
+    view: HistoryView,
+    repo: HistoryRepository,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: list[Any],
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "acupressure-desktop-history", "version": 1, "sessions": [{"id": "x"}]}')
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
-    view.import_history()
+    _finish(qtbot, view.import_history())
     kind, title, text = messages[-1]
     assert (kind, title) == ("warning", "Nothing was imported")
     assert "• session 1 (id x): id: expected a UUID like" in text
@@ -409,3 +430,18 @@ def test_the_page_paints_in_light_and_dark_palettes(view: HistoryView, colours: 
     assert not image.isNull()
     heat = view.heat_map.grab().toImage()
     assert heat.pixelColor(view.heat_map._cell_rect(TODAY).center().toPoint()).name() != base
+
+
+def test_a_double_click_opens_the_edit_dialog_once_and_the_dialog_is_deleted(
+    qtbot: QtBot, view: HistoryView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[EditSessionDialog] = []
+    monkeypatch.setattr(EditSessionDialog, "exec", lambda dialog: opened.append(dialog) or 0)
+    view.show()
+    _select(view, 1)
+    rect = view.table.visualRect(view.model.index(1, Column.NOTE))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert len(opened) == 1  # it opened twice: doubleClicked and activated both fired
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert view.findChildren(EditSessionDialog) == []

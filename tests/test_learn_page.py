@@ -127,8 +127,10 @@ def test_reference_only_point_cannot_be_practised(tmp_path: Path, qtbot: QtBot) 
     dirs = write_minidata(tmp_path)
     path = dirs.data / "points" / "hand.json"
     points = json.loads(path.read_text())
-    points[2]["cautions"] = [{"kind": "reference_only", "text": "Never press.", "sources": ["who-2008"]}]
+    points[2]["cautions"] = [{"kind": "reference_only", "text": "Never press.", "sources": ["advice"]}]
     path.write_text(json.dumps(points))
+    guides = dirs.data / "guides.json"
+    guides.write_text(json.dumps([g for g in json.loads(guides.read_text()) if g["point"] != "GV20"]))
     catalog = load_catalog(dirs)
     page = LearnPage.loaded(catalog, PointSearch(catalog), dirs)
     qtbot.addWidget(page)
@@ -145,3 +147,24 @@ def test_the_waiting_hint_is_gone_once_the_page_is_filled(page: LearnPage) -> No
 
     hints = [label for label in page.findChildren(QLabel) if label.text() == PANEL_HINT and label.isVisible()]
     assert len(hints) == 1  # the point panel's own hint, not the one shown before the catalog loaded
+
+
+def test_benefit_filter_ranks_by_the_evidence_for_that_use(tmp_path: Path, qtbot: QtBot) -> None:
+    import json
+
+    dirs = write_minidata(tmp_path)
+    path = dirs.data / "points" / "hand.json"
+    points = json.loads(path.read_text())
+    graded = {"benefit": "stress", "level": "low", "note": "A review found less stress.", "sources": ["review"]}
+    points[1]["evidence"] = [graded]  # PC6 comes after LI4 in the catalog, but has the better evidence
+    path.write_text(json.dumps(points))
+    catalog = load_catalog(dirs)
+    page = LearnPage.loaded(catalog, PointSearch(catalog), dirs)
+    qtbot.addWidget(page)
+    page.filter_benefit("stress")
+    assert page.matching_codes() == ["PC6", "LI4", "GV20"]  # ties keep the catalog order
+    rows = [page.results.item(i).text() for i in range(page.results.count())]
+    assert rows[0].startswith("PC6") and rows[0].endswith("Low-quality evidence")
+    assert rows[1].endswith("Untested: traditional use")
+    page.filter_benefit("headache")
+    assert page.matching_codes() == ["LI4"]

@@ -26,6 +26,12 @@ def test_ruff_format() -> None:
 
 
 @pytest.mark.slow
-def test_mypy_strict_on_the_qt_free_core() -> None:
+def test_mypy_strict_on_the_whole_package() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_runs_the_readme_test_command_word_for_word() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line.strip() for line in readme.splitlines() if "pytest" in line and line.startswith("./"))
+    assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

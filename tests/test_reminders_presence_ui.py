@@ -65,7 +65,9 @@ class Rig:
         self.quiet = FakeBusySource()
         self.monitor = PresenceMonitor([self.presence], [self.quiet])
         self.scheduler = ReminderScheduler(schedule, self.clock, self.clock.monotonic)
-        self.controller = ReminderController(self.scheduler, TITLES, routine_seconds=SECONDS, monitor=self.monitor)
+        self.controller = ReminderController(
+            self.scheduler, TITLES.get, routine_seconds=SECONDS.get, monitor=self.monitor
+        )
         qtbot.addWidget(self.controller.prompt)
 
     @property
@@ -435,7 +437,7 @@ class FakeAutostart:
 def test_start_at_login_is_written_and_removed_by_the_setting(qtbot: QtBot) -> None:
     autostart = FakeAutostart()
     scheduler = ReminderScheduler(SCHEDULE)
-    controller = ReminderController(scheduler, TITLES, autostart=autostart)
+    controller = ReminderController(scheduler, TITLES.get, autostart=autostart)
     qtbot.addWidget(controller.prompt)
     assert autostart.command is None
     controller.set_schedule(SCHEDULE.model_copy(update={"start_at_login": True}))

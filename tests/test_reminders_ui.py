@@ -40,7 +40,7 @@ SCHEDULE = ReminderSchedule(
 
 
 def _controller(clock: WallClock) -> ReminderController:
-    return ReminderController(ReminderScheduler(SCHEDULE, clock, clock.monotonic), {"quick-reset": "Quick reset"})
+    return ReminderController(ReminderScheduler(SCHEDULE, clock, clock.monotonic), {"quick-reset": "Quick reset"}.get)
 
 
 def test_nothing_due_means_one_sleeping_timer(qtbot: QtBot) -> None:
@@ -95,3 +95,15 @@ def test_pause_for_today(qtbot: QtBot) -> None:
     clock.now += timedelta(hours=3)
     controller.check()
     assert not controller.prompt.isVisible()
+
+
+def test_a_routine_made_after_start_up_can_be_started_from_a_reminder(qtbot: QtBot) -> None:
+    clock = WallClock()
+    titles: dict[str, str] = {}
+    schedule = SCHEDULE.model_copy(update={"default_routine_id": "my-evening"})
+    controller = ReminderController(ReminderScheduler(schedule, clock, clock.monotonic), titles.get)
+    titles["my-evening"] = "My evening"  # made in the routine editor after the controller was built
+    clock.now += timedelta(minutes=31)
+    controller.check()
+    assert controller.prompt.start_button.isEnabled()
+    assert "My evening" in controller.prompt.message.text()

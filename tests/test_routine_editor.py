@@ -20,10 +20,8 @@ from acupressure_desktop.ui import routine_editor
 from acupressure_desktop.ui.routine_editor import (
     NAME_ROLE,
     RoutineEditor,
-    default_seconds,
     export_routine,
     import_routine,
-    side_choices,
 )
 from tests.minidata import point, write_minidata
 
@@ -198,7 +196,7 @@ def test_default_seconds_follow_the_instructions(make_editor: MakeEditor, catalo
     assert (steps[0].seconds, steps[0].side) == (2 * hold, Side.BOTH)  # each side in turn
     assert (steps[1].seconds, steps[1].side) == (catalog.points["GV20"].technique.hold_seconds, Side.CENTER)
     assert (steps[2].seconds, steps[2].side) == (catalog.techniques["palm-press"].seconds, Side.CENTER)
-    assert default_seconds(catalog, "LI4", Side.LEFT) == hold
+    assert catalog.default_seconds("LI4", Side.LEFT) == hold
 
 
 def test_side_choices_are_valid_for_each_target(make_editor: MakeEditor, catalog: Catalog) -> None:
@@ -212,7 +210,7 @@ def test_side_choices_are_valid_for_each_target(make_editor: MakeEditor, catalog
         editor.add_step(target)
         editor.step_list.setCurrentRow(row)
         offered = [Side(editor.side_combo.itemData(i)) for i in range(editor.side_combo.count())]
-        assert offered == sides == side_choices(catalog, target)
+        assert offered == sides == catalog.side_choices(target)
 
 
 def test_one_side_halves_a_default_time_but_keeps_a_chosen_one(make_editor: MakeEditor) -> None:

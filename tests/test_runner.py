@@ -9,9 +9,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from acupressure_desktop.domain.models import Caution, CautionKind, Evidence, Point, Routine, Side, Step, Technique
+from acupressure_desktop.domain.models import Caution, CautionKind, Point, Routine, Side, Step, Technique, UseEvidence
 from acupressure_desktop.session.runner import (
+    SWITCH_CUE_SECONDS,
     Finished,
+    Outcome,
     PainReported,
     Paused,
     Phase,
@@ -61,13 +63,12 @@ def make_point(code: str = "LI4", *, bilateral: bool = True, hold: int = 60) -> 
         english="Union Valley",
         meridian="LI",
         region="hand",
-        views=["hand-back"],
         bilateral=bilateral,
         location="On the back of the hand.",
         find_it=["Squeeze thumb and finger together.", "Press the top of the bulge."],
         technique=Technique(pressure="firm", motion="hold", hold_seconds=hold, breathing="Slow.", instruction="Press."),
         benefits=["headache"],
-        evidence=Evidence(level="traditional", note="Traditional use."),
+        evidence=[UseEvidence(benefit="headache", level="untested", note="Traditional use.")],
         cautions=[Caution(kind=CautionKind.PREGNANCY, text="Avoid in pregnancy.", sources=["who-2008"])],
         sources=["who-2008"],
     )
@@ -678,3 +679,37 @@ RunnerMachine.TestCase.settings = settings(
     max_examples=150, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TestRunnerInvariants = RunnerMachine.TestCase
+
+
+def test_switch_sides_is_cued_only_on_the_second_side_of_a_both_sides_step() -> None:
+    right_only = Step(point="LI4", seconds=20, side=Side.RIGHT)
+    runner, clock = make([right_only, LI4])
+    runner.start()
+    assert not runner.snapshot().switching_sides  # a right-only step starts on the right: nothing to switch
+    clock.advance(20)
+    runner.update()
+    assert runner.snapshot().side is Side.LEFT and not runner.snapshot().switching_sides
+    clock.advance(10)
+    runner.update()
+    assert runner.snapshot().side is Side.RIGHT and runner.snapshot().switching_sides
+    clock.advance(SWITCH_CUE_SECONDS)
+    assert not runner.snapshot().switching_sides
+
+
+def test_the_outcome_says_how_the_session_ended() -> None:
+    runner, clock = make([GV20, GV20])
+    assert runner.outcome is None
+    runner.start()
+    assert runner.outcome is None
+    clock.advance(20)
+    runner.update()
+    assert runner.outcome is Outcome.COMPLETED
+    runner, clock = make([GV20, GV20])
+    runner.start()
+    runner.stop()
+    assert runner.outcome is Outcome.STOPPED
+    runner, clock = make([GV20, GV20])
+    runner.start()
+    runner.report_pain()
+    runner.stop()
+    assert runner.outcome is Outcome.PAIN

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from acupressure_desktop.domain.models import Caution, CautionKind, Evidence, Point, Routine, Side, Step, Technique
+from acupressure_desktop.domain.models import Caution, CautionKind, Point, Routine, Side, Step, Technique, UseEvidence
 from acupressure_desktop.domain.safety import (
     CONDITIONS,
     FlaggedStep,
@@ -15,6 +15,7 @@ from acupressure_desktop.domain.safety import (
     assess_point,
     flagged_cautions,
     flagged_steps,
+    ordered_cautions,
     point_flags,
     routines_for_profile,
 )
@@ -32,13 +33,12 @@ def point(code: str, *kinds: CautionKind) -> Point:
         english="Point",
         meridian=code[:2] if not code.startswith("EX") else "EX",
         region="hand",
-        views=["hand-back"],
         bilateral=True,
         location="Somewhere.",
         find_it=["Find the landmark.", "Press there."],
         technique=Technique(pressure="firm", motion="hold", hold_seconds=60, breathing="Slow.", instruction="Press."),
         benefits=["headache"],
-        evidence=Evidence(level="traditional", note="Traditional use."),
+        evidence=[UseEvidence(benefit="headache", level="untested", note="Traditional use.")],
         cautions=[caution(kind) for kind in kinds],
         sources=["who-2008"],
     )
@@ -55,6 +55,8 @@ POINTS = {
         point("LR3", CautionKind.ARTERY),
         point("ST9", CautionKind.REFERENCE_ONLY, CautionKind.ARTERY),
         point("ST36", CautionKind.BLOOD_THINNERS),
+        point("LU1", CautionKind.DEVICE),
+        point("BL2", CautionKind.EYE),
     )
 }
 TECHNIQUES = {"neck-kneading": [caution(CautionKind.SPINE)], "belly-circles": [caution(CautionKind.PREGNANCY)]}
@@ -113,15 +115,16 @@ def test_pregnancy_flags_pregnancy_cautions_only() -> None:
     assert assess_point(POINTS["PC6"], PREGNANT).practicable
 
 
-def test_blood_thinners_add_light_pressure_for_every_point_and_flag_their_cautions() -> None:
+def test_blood_thinners_add_light_pressure_for_every_point_and_hide_nothing() -> None:
     assert advisories(PREGNANT) == []
     assert any("light pressure" in text.lower() for text in advisories(THINNERS))
-    assert [c.kind for c in point_flags(POINTS["ST36"], THINNERS)] == [CautionKind.BLOOD_THINNERS]
-    assert not assess_point(POINTS["ST36"], THINNERS).practicable
-    safety = assess_point(POINTS["PC6"], THINNERS)
-    assert safety.practicable
-    assert safety.flagged == ()
-    assert safety.advisories == tuple(advisories(THINNERS))
+    for code in ("ST36", "PC6"):
+        safety = assess_point(POINTS[code], THINNERS)
+        assert safety.practicable, "a light-pressure caution is a reminder, not a reason to hide the point"
+        assert safety.flagged == ()
+        assert safety.advisories == tuple(advisories(THINNERS))
+    condition = next(c for c in CONDITIONS if c.field == "blood_thinners_or_bleeding_disorder")
+    assert "hidden" not in condition.explanation.replace("No point is hidden", "")
 
 
 @pytest.mark.parametrize("field", ["varicose_veins_or_fragile_skin", "recent_injury_or_surgery"])
@@ -132,10 +135,20 @@ def test_skin_conditions_flag_skin_cautions(field: str) -> None:
     assert advisories(profile)
 
 
-def test_implanted_device_is_advice_only() -> None:
+def test_implanted_device_hides_device_cautioned_points_only() -> None:
     profile = SafetyProfile(cancer_or_implanted_device=True)
-    assert all(assess_point(p, profile).practicable for p in POINTS.values() if not p.reference_only)
+    assert [c.kind for c in point_flags(POINTS["LU1"], profile)] == [CautionKind.DEVICE]
+    assert not assess_point(POINTS["LU1"], profile).practicable
+    assert assess_point(POINTS["PC6"], profile).practicable
     assert any("device" in text for text in advisories(profile))
+
+
+def test_eye_condition_hides_eye_points_only() -> None:
+    profile = SafetyProfile(eye_surgery_glaucoma_or_inflamed_eye=True)
+    assert [c.kind for c in point_flags(POINTS["BL2"], profile)] == [CautionKind.EYE]
+    assert not assess_point(POINTS["BL2"], profile).practicable
+    assert assess_point(POINTS["LU1"], profile).practicable
+    assert point_flags(POINTS["BL2"], PREGNANT) == []
 
 
 def test_reference_only_is_never_practicable() -> None:
@@ -199,7 +212,32 @@ def test_a_variant_that_is_itself_flagged_or_missing_is_not_offered() -> None:
     assert routines_for_profile([first, second, dangling], POINTS, TECHNIQUES, PREGNANT) == []
 
 
-def test_blood_thinners_hide_routines_with_blood_thinner_points() -> None:
+def test_blood_thinners_keep_routines_and_devices_hide_routines_with_device_points() -> None:
     legs = routine("legs", "ST36", "PC6")
-    assert routines_for_profile([legs], POINTS, TECHNIQUES, THINNERS) == []
-    assert routines_for_profile([legs], POINTS, TECHNIQUES, PREGNANT) == [RoutineOffer(legs)]
+    chest = routine("chest", "LU1", "PC6")
+    devices = SafetyProfile(cancer_or_implanted_device=True)
+    assert routines_for_profile([legs], POINTS, TECHNIQUES, THINNERS) == [RoutineOffer(legs)]
+    assert routines_for_profile([legs, chest], POINTS, TECHNIQUES, devices) == [RoutineOffer(legs)]
+    assert routines_for_profile([chest], POINTS, TECHNIQUES, PREGNANT) == [RoutineOffer(chest)]
+
+
+def test_ordered_cautions_put_reference_only_then_flagged_then_vocabulary_order() -> None:
+    cautions = [caution(k) for k in (CautionKind.SKIN, CautionKind.ARTERY, CautionKind.REFERENCE_ONLY, CautionKind.EYE)]
+    kinds = [c.kind for c in ordered_cautions(cautions, {CautionKind.SKIN})]
+    assert kinds == [CautionKind.REFERENCE_ONLY, CautionKind.SKIN, CautionKind.ARTERY, CautionKind.EYE]
+    assert [c.kind for c in ordered_cautions(cautions, set())][1:] == [
+        CautionKind.ARTERY,
+        CautionKind.EYE,
+        CautionKind.SKIN,
+    ]
+
+
+def test_flagged_points_are_those_with_a_caution_the_profile_raises() -> None:
+    from acupressure_desktop.catalog.loader import load_catalog
+    from acupressure_desktop.domain.safety import flagged_points
+
+    points = load_catalog().points
+    assert flagged_points(points.values(), SafetyProfile()) == set()
+    pregnant = flagged_points(points.values(), SafetyProfile(pregnant_or_trying=True))
+    assert {"LI4", "SP6", "GB21"} <= pregnant
+    assert "PC6" not in pregnant

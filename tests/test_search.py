@@ -121,3 +121,28 @@ def test_normalise_and_fold() -> None:
 )
 def test_find_point_by_code_or_exact_name(search: PointSearch, text: str, code: str | None) -> None:
     assert search.find_point(text) == code
+
+
+def test_step_targets_rank_techniques_with_points_and_leave_out_reference_points() -> None:
+    from acupressure_desktop.catalog.loader import load_catalog
+
+    catalog = load_catalog()
+    search = PointSearch(catalog)
+    technique = next(iter(catalog.techniques.values()))
+    assert search.step_targets(technique.title, 5)[0] == technique.id  # an exact title ranks first
+    assert "ST9" in [hit.code for hit in search.search("ST9")]
+    assert "ST9" not in search.step_targets("ST9", 5)
+
+
+def test_rank_by_evidence_puts_the_best_supported_points_first(catalog: Catalog) -> None:
+    from acupressure_desktop.catalog.search import rank_by_evidence
+    from acupressure_desktop.domain.models import EVIDENCE_ORDER
+
+    nausea = rank_by_evidence(catalog, list(catalog.points), "nausea")
+    assert nausea[0] == "PC6"
+    assert set(nausea) == {c for c, p in catalog.points.items() if "nausea" in p.benefits}
+    cramps = rank_by_evidence(catalog, list(catalog.points), "menstrual-cramps")
+    assert set(cramps[:3]) == {"LI4", "SP6", "CV4"}
+    ranks = [EVIDENCE_ORDER.index(catalog.points[c].evidence_for("menstrual-cramps").level) for c in cramps]  # type: ignore[union-attr]
+    assert ranks == sorted(ranks)
+    assert rank_by_evidence(catalog, ["ST36", "PC6"], "nausea") == ["PC6", "ST36"]

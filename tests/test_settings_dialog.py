@@ -384,7 +384,11 @@ def test_settings_menu_action(shell: tuple[Shell, list[Settings]]) -> None:
 
 
 def test_the_shell_applies_and_saves_changes_and_rethemes(
-    shell: tuple[Shell, list[Settings]], monkeypatch: pytest.MonkeyPatch, qapp: QApplication, restore_app_theme: None
+    qtbot: QtBot,
+    shell: tuple[Shell, list[Settings]],
+    monkeypatch: pytest.MonkeyPatch,
+    qapp: QApplication,
+    restore_app_theme: None,
 ) -> None:
     built, saved = shell
     shown: list[SettingsDialog] = []
@@ -402,7 +406,31 @@ def test_the_shell_applies_and_saves_changes_and_rethemes(
     titles = [shown[0].default_routine.itemText(i) for i in range(shown[0].default_routine.count())]
     assert {r.title for r in built.library.all()} <= set(titles)
     assert built.settings.theme == "dark" and not built.settings.sounds.enabled
-    assert [s.theme for s in saved] == ["system", "dark"]
+    assert saved == []  # the burst of changes is written once, a moment after the last
+    qtbot.waitUntil(lambda: len(saved) == 1)
+    assert saved[0].theme == "dark" and not saved[0].sounds.enabled
     assert not built.dock.chime.enabled
     assert qapp.palette().color(QPalette.ColorRole.Window) == QColor(theme.DARK.window)
     assert built.dock.pacer._colors == theme.DARK
+
+
+def test_a_failed_save_is_said_in_the_status_bar(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> None:
+    from acupressure_desktop.settings import SettingsError
+
+    def refuse(_settings: Settings) -> None:
+        raise SettingsError("settings.json: the disk is full")
+
+    library = RoutineLibrary(catalog, tmp_path / "routines")
+    window, learn = learn_window(ResourceDirs.locate())
+    built = Shell(catalog, PointSearch(catalog), window, learn, library, Settings(), theme.LIGHT, persist=refuse)
+    qtbot.addWidget(built.window)
+    built.update_settings(built.settings.model_copy(update={"prepare_seconds": 10}))
+    qtbot.waitUntil(lambda: "Settings not saved" in built.window.statusBar().currentMessage())
+    assert "the disk is full" in built.window.statusBar().currentMessage()
+
+
+def test_unsaved_settings_are_written_at_quit(shell: tuple[Shell, list[Settings]]) -> None:
+    built, saved = shell
+    built.update_settings(built.settings.model_copy(update={"prepare_seconds": 10}))
+    built.shut_down()
+    assert [s.prepare_seconds for s in saved] == [10]

@@ -17,6 +17,7 @@ from acupressure_desktop.storage.db import list_backups, open_database
 from acupressure_desktop.storage.history import (
     COUNTED_SECONDS,
     HistoryRepository,
+    Period,
     SessionFilter,
     SortKey,
     Status,
@@ -371,3 +372,18 @@ def test_open_history_survives_a_failing_backup(app_paths: AppPaths) -> None:
     opened.repository.db.close()
     assert opened.backup is None
     assert any("Cannot back up" in notice for notice in opened.notices)
+
+
+@pytest.mark.parametrize(
+    ("today", "period", "first"),
+    [
+        (date(2026, 12, 1), Period.WEEK, date(2026, 11, 25)),
+        (date(2026, 12, 1), Period.MONTH, date(2026, 11, 2)),
+        (date(2026, 12, 1), Period.YEAR, date(2025, 12, 2)),
+        (date(2028, 2, 29), Period.YEAR, date(2027, 3, 1)),  # raised ValueError in the History page
+        (date(2028, 2, 29), Period.ALL, None),
+        (date(2028, 2, 29), Period.CUSTOM, None),
+    ],
+)
+def test_periods_become_first_days(today: date, period: Period, first: date | None) -> None:
+    assert period.first_day(today) == first

@@ -7,7 +7,7 @@ as ``file: field: problem``. A broken body map only removes that view (the app s
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,22 +16,35 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
+from acupressure_desktop.catalog.guides import check_guide
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
+    ADVICE_KINDS,
+    RESEARCH_KINDS,
+    STEP_SECONDS,
     Benefit,
+    Caution,
     CautionKind,
+    EvidenceLevel,
+    Guide,
     MassageTechnique,
     Meridian,
     Point,
     Routine,
     Side,
     Source,
+    SourceKind,
+    Term,
     View,
 )
+from acupressure_desktop.domain.safety import PREGNANCY_LIST
+from acupressure_desktop.domain.validation import error_message, field_path
+from acupressure_desktop.fileio import FileProblem, read_json
 
 M = TypeVar("M", bound=BaseModel)
 PREGNANCY_SAFE_CHECK = CautionKind.PREGNANCY
 BUILTIN_ROUTINE_SECONDS = (120, 600)
+MAX_DATA_FILE_BYTES = 20_000_000  # the largest data file is a few hundred KiB
 
 
 @dataclass(frozen=True)
@@ -62,15 +75,51 @@ class Catalog:
     views: dict[str, View]
     sources: dict[str, Source]
     maps: dict[str, BodyMap]
+    glossary: dict[str, Term] = field(default_factory=dict)
     view_problems: list[Problem] = field(default_factory=list)
+    # Measuring guides by (point code, view id); data/guides.json.
+    guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
+
+    def terms_in(self, texts: Iterable[str]) -> list[Term]:
+        """Glossary terms that occur in any of ``texts``, in glossary order."""
+        joined = "\n".join(texts)
+        return [t for t in self.glossary.values() if re.search(rf"(?<![\w-]){re.escape(t.term)}(?![\w-])", joined)]
 
     def views_of(self, code: str) -> list[View]:
-        """Views that show the point and loaded fine, in catalog order."""
+        """Views that show the point and loaded fine, in catalog order.
+
+        A point is on a view when the view's SVG has a hotspot for it: the hotspot layer is the
+        one record of which points a view shows (and where), so no list of views is kept per point.
+        """
         return [v for v in self.views.values() if v.id in self.maps and code in self.hotspot_codes(v.id)]
+
+    def guide(self, code: str, view_id: str) -> Guide | None:
+        """The measuring guide of a point on a view, if the view loaded and has one."""
+        return self.guides.get((code, view_id)) if view_id in self.maps else None
+
+    def guides_of(self, code: str) -> list[Guide]:
+        return [g for v in self.views_of(code) if (g := self.guides.get((code, v.id))) is not None]
 
     def hotspot_codes(self, view_id: str) -> set[str]:
         body_map = self.maps.get(view_id)
         return {h.code for h in body_map.hotspots} if body_map else set()
+
+    def side_choices(self, target: str) -> list[Side]:
+        """The sides a step on ``target`` (a point code or technique id) may use, the default first."""
+        point = self.points.get(target)
+        if point is not None:
+            return [Side.BOTH, Side.LEFT, Side.RIGHT] if point.bilateral else [Side.CENTER]
+        return [Side.CENTER, Side.BOTH]
+
+    def default_seconds(self, target: str, side: Side) -> int:
+        """The time the instructions ask for: the point's hold on each side pressed, or the technique's time."""
+        point = self.points.get(target)
+        if point is None:
+            seconds = self.techniques[target].seconds
+        else:
+            seconds = point.technique.hold_seconds * (2 if side is Side.BOTH else 1)
+        low, high = STEP_SECONDS
+        return max(low, min(high, seconds))
 
     def point_title(self, code: str) -> str:
         """Code, pinyin and English name: "LI4 Hégǔ · Joining Valley"."""
@@ -91,21 +140,14 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
-def _field_path(loc: Iterable[Any]) -> str:
-    return ".".join(str(part) for part in loc) or "(file)"
-
-
 def _read_json(path: Path, shown: str, problems: list[Problem]) -> Any:
+    """The parsed file, or None after adding a file-level problem (a root fault: see load_catalog)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path, MAX_DATA_FILE_BYTES, shown=shown)
     except FileNotFoundError:
         problems.append(Problem(shown, "(file)", "missing"))
-    except OSError as exc:
-        problems.append(Problem(shown, "(file)", f"cannot read: {exc.strerror or exc}"))
-    except UnicodeDecodeError:
-        problems.append(Problem(shown, "(file)", "not UTF-8 text"))
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(shown, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"))
+    except FileProblem as exc:
+        problems.append(Problem(shown, exc.where, exc.problem))
     return None
 
 
@@ -121,13 +163,19 @@ def _load_list(
         return {}
     items: dict[str, M] = {}
     for index, entry in enumerate(raw):
-        label = str(entry.get("code") or entry.get("id") or f"[{index}]") if isinstance(entry, dict) else f"[{index}]"
+        label = f"[{index}]"
+        if isinstance(entry, dict):
+            guide_key = f"{entry.get('point')}@{entry.get('view')}" if "point" in entry and "view" in entry else None
+            label = str(entry.get("code") or entry.get("id") or guide_key or label)
         try:
             item = model.model_validate(entry)
+        except RecursionError:
+            problems.append(Problem(shown, label, "nested too deeply"))
+            broken.add(label)
+            continue
         except ValidationError as exc:
             for error in exc.errors():
-                where = _field_path((label, *error["loc"]))
-                problems.append(Problem(shown, where, error["msg"]))
+                problems.append(Problem(shown, field_path((label, *error["loc"])), error_message(error)))
             broken.add(label)  # already reported: references to it are not faults of their own
             continue
         item_key = key(item)
@@ -174,6 +222,8 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     techniques = load("techniques.json", MassageTechnique, lambda t: t.id)
     routines = load("routines.json", Routine, lambda r: r.id)
     views = load("views.json", View, lambda v: v.id)
+    guide_list = load("guides.json", Guide, lambda g: f"{g.point}@{g.view}")
+    glossary = load("glossary.json", Term, lambda t: t.id)
 
     catalog = Catalog(
         points=points,
@@ -184,8 +234,14 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         views=views,
         sources=sources,
         maps={},
+        guides={(g.point, g.view): g for g in guide_list.values()},
+        glossary=glossary,
     )
-    problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
+    # A file that is missing or unreadable as a whole is a root fault: every reference into it
+    # would fail too and bury it under follow-on lines (some naming other files), so the
+    # cross-checks wait until the root faults are fixed.
+    if not any(p.field in ("(folder)", "(file)") or p.field.startswith(("line ", "byte ")) for p in problems):
+        problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)
     catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)
@@ -205,27 +261,55 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
             if item not in known:
                 problems.append(Problem(file, where, f"unknown {what} {item!r}"))
 
+    def kinds(ids: Iterable[str]) -> set[SourceKind]:
+        return {catalog.sources[i].kind for i in ids if i in catalog.sources}
+
+    def check_cautions(cautions: Iterable[Caution], file: str, owner: str) -> None:
+        for caution in cautions:
+            where = f"{owner}.cautions.{caution.kind.value}"
+            need(catalog.sources, caution.sources, file, where, "source")
+            if caution.kind is CautionKind.PREGNANCY:
+                if SourceKind.REVIEW not in kinds(caution.sources):
+                    problems.append(Problem(file, where, "a pregnancy caution cites a review of the pregnancy points"))
+            elif not kinds(caution.sources) & ADVICE_KINDS and all(s in catalog.sources for s in caution.sources):
+                problems.append(
+                    Problem(file, where, "cite a source that gives this advice, not only where the point is")
+                )
+
+    def check_grade(level: EvidenceLevel, sources: list[str], file: str, where: str) -> None:
+        need(catalog.sources, sources, file, where, "source")
+        if level is not EvidenceLevel.UNTESTED and not kinds(sources) & RESEARCH_KINDS:
+            problems.append(Problem(file, where, f"level {level.value!r} needs a trial or review among its sources"))
+
     points_file = "data/points"
     for point in catalog.points.values():
         need(catalog.benefits, point.benefits, points_file, f"{point.code}.benefits", "benefit")
-        need(catalog.views, point.views, points_file, f"{point.code}.views", "view")
         need(catalog.sources, point.sources, points_file, f"{point.code}.sources", "source")
-        need(catalog.sources, point.evidence.sources, points_file, f"{point.code}.evidence", "source")
-        for caution in point.cautions:
-            need(catalog.sources, caution.sources, points_file, f"{point.code}.cautions", "source")
+        for entry in point.evidence:
+            check_grade(entry.level, entry.sources, points_file, f"{point.code}.evidence.{entry.benefit}")
+        check_cautions(point.cautions, points_file, point.code)
+        if point.code in PREGNANCY_LIST and CautionKind.PREGNANCY not in point.caution_kinds():
+            problems.append(
+                Problem(
+                    points_file,
+                    f"{point.code}.cautions",
+                    "on the traditional pregnancy lists: needs a pregnancy caution",
+                )
+            )
         if point.disputed:
             need(catalog.sources, point.disputed.sources, points_file, f"{point.code}.disputed", "source")
         if point.meridian != "EX" and catalog.meridians and point.meridian not in catalog.meridians:
             problems.append(Problem(points_file, f"{point.code}.meridian", f"unknown meridian {point.meridian!r}"))
 
     for benefit in catalog.benefits.values():
-        need(catalog.sources, benefit.evidence.sources, shown("benefits.json"), f"{benefit.id}.evidence", "source")
+        check_grade(benefit.evidence.level, benefit.evidence.sources, shown("benefits.json"), f"{benefit.id}.evidence")
 
     for technique in catalog.techniques.values():
         file = shown("techniques.json")
         need(catalog.benefits, technique.benefits, file, f"{technique.id}.benefits", "benefit")
         need(catalog.views, technique.views, file, f"{technique.id}.views", "view")
         need(catalog.sources, technique.sources, file, f"{technique.id}.sources", "source")
+        check_cautions(technique.cautions, file, technique.id)
 
     for routine in catalog.routines.values():
         problems.extend(routine_problems(routine, catalog, shown("routines.json")))
@@ -234,6 +318,24 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
         for region in view.regions:
             if region.closeup is not None and region.closeup not in catalog.views:
                 problems.append(Problem(shown("views.json"), f"{view.id}.regions.{region.id}", "unknown close-up view"))
+        landmark_ids = [lm.id for lm in view.landmarks]
+        for duplicate in sorted({i for i in landmark_ids if landmark_ids.count(i) > 1}):
+            problems.append(Problem(shown("views.json"), f"{view.id}.landmarks", f"duplicate landmark {duplicate!r}"))
+        for scale in view.scales:
+            for end in (scale.from_, scale.to):
+                if end not in landmark_ids:
+                    problems.append(
+                        Problem(shown("views.json"), f"{view.id}.scales.{scale.id}", f"unknown landmark {end!r}")
+                    )
+
+    for guide in catalog.guides.values():
+        where = f"{guide.point}@{guide.view}"
+        if guide.point not in catalog.points:
+            problems.append(Problem(shown("guides.json"), where, f"unknown point {guide.point!r}"))
+        elif catalog.points[guide.point].reference_only:
+            problems.append(Problem(shown("guides.json"), where, f"{guide.point} is reference-only: no guide"))
+        if guide.view not in catalog.views:
+            problems.append(Problem(shown("guides.json"), where, f"unknown view {guide.view!r}"))
     return problems
 
 
@@ -248,11 +350,13 @@ def routine_problems(routine: Routine, catalog: Catalog, file: str) -> list[Prob
                 problems.append(Problem(file, where, f"unknown point {step.point!r}"))
             elif point.reference_only:
                 problems.append(Problem(file, where, f"{step.point} is reference-only and cannot be practised"))
-            elif point.bilateral == (step.side is Side.CENTER):
+            elif step.side not in catalog.side_choices(step.point):
                 want = "'both', 'left' or 'right'" if point.bilateral else "'center' (a midline point)"
                 problems.append(Problem(file, f"{where}.side", f"{step.point} needs side {want}"))
         elif step.technique not in catalog.techniques:
             problems.append(Problem(file, where, f"unknown technique {step.technique!r}"))
+        elif step.side not in catalog.side_choices(step.technique):
+            problems.append(Problem(file, f"{where}.side", f"technique {step.technique} is done 'center' or 'both'"))
     need_benefits = [b for b in routine.benefits if b not in catalog.benefits]
     for benefit in need_benefits:
         problems.append(Problem(file, f"{routine.id}.benefits", f"unknown benefit {benefit!r}"))
@@ -292,14 +396,16 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
     maps: dict[str, BodyMap] = {}
     problems: list[Problem] = []
     known = set(catalog.points)
+    views_file = _display(dirs.data / "views.json", dirs.data.parent)
     for view in catalog.views.values():
         path = dirs.bodymaps / view.file
         shown = _display(path, dirs.assets.parent)
-        if not path.is_file():
-            problems.append(Problem(shown, "(file)", "missing"))
-            continue
         try:
             body_map = parse_bodymap(path, known)
+        except FileNotFoundError:
+            # Reported against the file that names it: that is where the fix (or the typo) is.
+            problems.append(Problem(views_file, f"{view.id}.file", f"{shown} is missing"))
+            continue
         except BodyMapError as exc:
             problems.append(Problem(shown, exc.element or "(file)", str(exc)))
             continue
@@ -308,26 +414,30 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
             problems.extend(view_problems)
             continue
         maps[view.id] = body_map
-    for point in catalog.points.values():
-        for view_id in point.views:
-            if view_id in maps and point.code not in {h.code for h in maps[view_id].hotspots}:
-                view = catalog.views[view_id]
-                problems.append(
-                    Problem(
-                        _display(dirs.bodymaps / view.file, dirs.assets.parent),
-                        f"pt-{point.code}",
-                        f"missing hotspot for {point.code}, which lists this view",
-                    )
-                )
+    problems.extend(guide_problems(catalog, maps, _display(dirs.data / "guides.json", dirs.data.parent)))
     return maps, problems
+
+
+def guide_problems(catalog: Catalog, maps: Mapping[str, BodyMap], file: str) -> list[Problem]:
+    """Every self-care point has a guide on every view that draws it, and every guide measures true."""
+    problems: list[Problem] = []
+    for view_id, body_map in maps.items():
+        for code in sorted({h.code for h in body_map.hotspots}):
+            point = catalog.points[code]
+            if not point.reference_only and (code, view_id) not in catalog.guides:
+                problems.append(Problem(file, f"{code}@{view_id}", "no measuring guide for this self-care point"))
+    for (code, view_id), guide in catalog.guides.items():
+        if view_id not in maps or code not in catalog.points:
+            continue
+        for finding in check_guide(guide, catalog.views[view_id], maps[view_id]):
+            problems.append(Problem(file, f"{code}@{view_id}.{finding.where}", finding.message))
+    return problems
 
 
 def _map_problems(view: View, body_map: BodyMap, catalog: Catalog, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     for hotspot in body_map.hotspots:
         point = catalog.points[hotspot.code]
-        if view.id not in point.views:
-            problems.append(Problem(shown, hotspot.element_id, f"{point.code} does not list view {view.id!r}"))
         if point.bilateral != (hotspot.side is not None):
             want = "a -L/-R side" if point.bilateral else "no side (midline point)"
             problems.append(Problem(shown, hotspot.element_id, f"{point.code} hotspot needs {want}"))

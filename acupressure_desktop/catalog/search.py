@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from acupressure_desktop.catalog.loader import Catalog
+from acupressure_desktop.domain.models import EVIDENCE_ORDER
 
 # Older or regional meridian abbreviations -> WHO codes.
 MERIDIAN_ALIASES = {
@@ -159,6 +160,35 @@ class PointSearch:
         hits = sorted(best.values(), key=lambda h: (-h.score, rank[h.code]))
         return hits[:limit]
 
+    def step_targets(self, query: str, limit: int) -> list[str]:
+        """What a routine step may use for ``query``, best first: practisable points by their search
+        score, and massage techniques by their title, on the same scale (an exact title ranks with a
+        pinyin name)."""
+        scored: list[tuple[int, int, str]] = []
+        for rank, hit in enumerate(self.search(query)):
+            if not self._catalog.points[hit.code].reference_only:
+                scored.append((hit.score, rank, hit.code))
+        words = fold(query).split()
+        for rank, technique in enumerate(self._catalog.techniques.values()):
+            score = _title_score(fold(technique.title), words)
+            if score:
+                scored.append((score, rank, technique.id))
+        scored.sort(key=lambda entry: (-entry[0], entry[1]))
+        return [target for _score, _rank, target in scored[:limit]]
+
+
+def _title_score(title: str, words: list[str]) -> int:
+    if not words:
+        return 0
+    phrase = " ".join(words)
+    if title == phrase:
+        return PINYIN_EXACT
+    if title.startswith(phrase):
+        return NAME_PREFIX - 5
+    if all(any(word.startswith(w) for word in title.split()) for w in words):
+        return WORD_PREFIX - 10
+    return 0
+
 
 def _score(key: _Key, phrase: str, compact: str, words: list[str]) -> int:
     weight = key.weight
@@ -172,3 +202,11 @@ def _score(key: _Key, phrase: str, compact: str, words: list[str]) -> int:
     if all(w in key.prefixes for w in words):
         return min(weight, WORD_PREFIX) - 10 if weight > TEXT else TEXT
     return TEXT if weight > TEXT else 0
+
+
+def rank_by_evidence(catalog: Catalog, codes: list[str], benefit: str) -> list[str]:
+    """The codes that list ``benefit``, strongest evidence for that use first; ties keep their order."""
+    order = {level: rank for rank, level in enumerate(EVIDENCE_ORDER)}
+    graded = [(catalog.points[code].evidence_for(benefit), code) for code in codes]
+    ranked = sorted(((order[e.level], i, code) for i, (e, code) in enumerate(graded) if e is not None))
+    return [code for _, _, code in ranked]

@@ -10,7 +10,7 @@ apps avoid them and so do we.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -27,11 +27,29 @@ class SafetyProfile(BaseModel):
     blood_thinners_or_bleeding_disorder: bool = False
     varicose_veins_or_fragile_skin: bool = False
     recent_injury_or_surgery: bool = False
+    eye_surgery_glaucoma_or_inflamed_eye: bool = False
     cancer_or_implanted_device: bool = False
 
     def conditions(self) -> list[Condition]:
         """The conditions answered "yes", in display order."""
         return [condition for condition in CONDITIONS if getattr(self, condition.field)]
+
+
+def _codes(prefix: str, first: int, last: int) -> set[str]:
+    return {f"{prefix}{n}" for n in range(first, last + 1)}
+
+
+# Points on the traditional lists of points avoided in pregnancy (Betts & Budd 2011; Carr 2015):
+# the classic five, the lower abdomen, the lumbosacral points and the spleen channel from SP6 up.
+# ``validate-data`` checks that every one of them that the catalog holds has a pregnancy caution.
+PREGNANCY_LIST: frozenset[str] = frozenset(
+    {"LI4", "BL60", "BL67", "GB21", "ST25"}
+    | _codes("SP", 6, 10)
+    | _codes("CV", 3, 7)
+    | _codes("KI", 11, 16)
+    | _codes("BL", 22, 35)
+    | _codes("GV", 3, 5)
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +75,10 @@ CONDITIONS: tuple[Condition, ...] = (
         field="blood_thinners_or_bleeding_disorder",
         label="Blood thinners, low platelets or a bleeding disorder",
         explanation=(
-            "Firm pressure can bruise more easily. Every point is shown with a light-pressure "
-            "reminder, and points to avoid with blood thinners are hidden."
+            "Firm pressure can bruise more easily. No point is hidden for this: every point is shown "
+            "with a light-pressure reminder, and so are the techniques that knead, squeeze or roll."
         ),
-        flags=frozenset({CautionKind.BLOOD_THINNERS}),
+        flags=frozenset(),
         advisory="Use light pressure only: you bruise more easily with blood thinners or a bleeding disorder.",
     ),
     Condition(
@@ -84,14 +102,25 @@ CONDITIONS: tuple[Condition, ...] = (
         advisory="Keep away from the injured or operated area and from new scars.",
     ),
     Condition(
+        field="eye_surgery_glaucoma_or_inflamed_eye",
+        label="Recent eye surgery, glaucoma, or a red, infected or inflamed eye",
+        explanation=(
+            "Pressure around the eye can harm an eye that is healing, has raised pressure inside it "
+            "or is inflamed. The points around the eyes and the eye techniques are hidden."
+        ),
+        flags=frozenset({CautionKind.EYE}),
+        advisory="Keep all pressure away from your eyes and the bone around them; ask your eye doctor first.",
+    ),
+    Condition(
         field="cancer_or_implanted_device",
         label="Cancer treatment, or an implanted port, line or device",
         explanation=(
             "Pressure over a tumour site, a port, a line or a device such as a pacemaker should be "
-            "avoided. Ask your care team which areas are safe for you."
+            "avoided. Points where such devices usually sit (below the collarbone, on the belly, "
+            "in the upper buttock) are hidden. Ask your care team which areas are safe for you."
         ),
-        flags=frozenset(),
-        advisory="Do not press over a tumour site, a port, a line or an implanted device.",
+        flags=frozenset({CautionKind.DEVICE}),
+        advisory="Do not press over a tumour site, a port, a line, an implanted device or a dialysis fistula.",
     ),
 )
 
@@ -105,6 +134,14 @@ def advisories(profile: SafetyProfile) -> list[str]:
     return [c.advisory for c in profile.conditions() if c.advisory is not None]
 
 
+def ordered_cautions(cautions: Iterable[Caution], flagged: Collection[CautionKind]) -> list[Caution]:
+    """Display order: reference-only first, then what the profile flags, then the rest by kind."""
+    return sorted(
+        cautions,
+        key=lambda c: (c.kind is not CautionKind.REFERENCE_ONLY, c.kind not in flagged, CAUTION_ORDER.index(c.kind)),
+    )
+
+
 def flagged_cautions(cautions: Iterable[Caution], profile: SafetyProfile) -> list[Caution]:
     """The cautions that this profile makes apply, in display order."""
     kinds = flagged_kinds(profile)
@@ -113,6 +150,12 @@ def flagged_cautions(cautions: Iterable[Caution], profile: SafetyProfile) -> lis
 
 def point_flags(point: Point, profile: SafetyProfile) -> list[Caution]:
     return flagged_cautions(point.cautions, profile)
+
+
+def flagged_points(points: Iterable[Point], profile: SafetyProfile) -> set[str]:
+    """Codes of the points that carry a caution this profile makes apply (marked on the map)."""
+    kinds = flagged_kinds(profile)
+    return {point.code for point in points if point.caution_kinds() & kinds}
 
 
 @dataclass(frozen=True)

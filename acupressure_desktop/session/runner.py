@@ -31,6 +31,7 @@ Clock = Callable[[], float]
 # previous_step within this many seconds of a step's start goes back a step;
 # later it restarts the current step (as media players do).
 RESTART_THRESHOLD_SECONDS = 3.0
+SWITCH_CUE_SECONDS = 4.0  # how long "switch sides" stays up at the start of the second side
 
 
 class RunnerState(StrEnum):
@@ -39,6 +40,14 @@ class RunnerState(StrEnum):
     PAUSED = "paused"
     FINISHED = "finished"
     STOPPED = "stopped"
+
+
+class Outcome(StrEnum):
+    """How a session ended, as the history records it."""
+
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    PAIN = "pain"  # stopped after the person reported pain
 
 
 class Phase(StrEnum):
@@ -52,6 +61,7 @@ class Segment:
     side: Side  # for a preparation: the side pressed first
     phase: Phase
     duration: float
+    second_side: bool = False  # the right side of a step pressed on both sides
 
 
 # Events. ``at`` is the clock time the event happened: the passed deadline for
@@ -149,6 +159,7 @@ class Snapshot:
     practised_seconds: float  # time spent pressing; preparation and pauses excluded
     steps_done: int  # distinct steps whose pressing time ran out
     painful_steps: tuple[int, ...]
+    switching_sides: bool  # the first seconds of a step's second side: time to say "switch sides"
 
 
 def build_segments(steps: Sequence[Step], prepare_seconds: float) -> tuple[Segment, ...]:
@@ -160,7 +171,7 @@ def build_segments(steps: Sequence[Step], prepare_seconds: float) -> tuple[Segme
         if step.side is Side.BOTH:
             half = step.seconds / 2
             segments.append(Segment(index, Side.LEFT, Phase.PRESS, half))
-            segments.append(Segment(index, Side.RIGHT, Phase.PRESS, half))
+            segments.append(Segment(index, Side.RIGHT, Phase.PRESS, half, second_side=True))
         else:
             segments.append(Segment(index, step.side, Phase.PRESS, float(step.seconds)))
     return tuple(segments)
@@ -216,6 +227,15 @@ class SessionRunner:
             return None
         return max(0.0, self._deadline - self._clock())
 
+    @property
+    def outcome(self) -> Outcome | None:
+        """How the session ended; None while it has not."""
+        if self._state is RunnerState.FINISHED:
+            return Outcome.COMPLETED
+        if self._state is RunnerState.STOPPED:
+            return Outcome.PAIN if self._painful else Outcome.STOPPED
+        return None
+
     def snapshot(self) -> Snapshot:
         """The current view, without side effects.
 
@@ -242,6 +262,7 @@ class SessionRunner:
             total_duration=self._total_duration,
             practised_seconds=self._practised(remaining),
             steps_done=len(self._completed),
+            switching_sides=segment.second_side and segment.duration - remaining < SWITCH_CUE_SECONDS,
             painful_steps=tuple(self._painful),
         )
 

@@ -33,8 +33,21 @@ from pydantic import (
 )
 
 from acupressure_desktop import __version__, fileio
+from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.storage.errors import StorageError, translate_faults
-from acupressure_desktop.storage.history import ALL_SESSIONS, COLUMNS, HistoryRepository, Session, SessionFilter, Status
+from acupressure_desktop.storage.history import (
+    ALL_SESSIONS,
+    COLUMNS,
+    REPORT_EVERY,
+    HistoryRepository,
+    Report,
+    Session,
+    SessionFilter,
+    Status,
+    no_report,
+    release,
+    reporting,
+)
 
 FORMAT_NAME = "acupressure-desktop-history"
 FORMAT_VERSION = 1
@@ -43,6 +56,10 @@ MAX_IMPORT_ROWS = 1_000_000
 MAX_PROBLEMS_SHOWN = 10
 # Clocks of two machines disagree a little; a session up to this far "ahead" is not refused.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+# Sessions outside this range cannot be real, and dates near year 1 or 9999 cannot even be
+# shown in every time zone: refused at import with the row named.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_EVER = datetime(9000, 1, 1, tzinfo=UTC)  # without a "now" in the context; imports pass one
 
 _COMPACT = (",", ":")  # keeps a 100,000-session export (about 40 MB) under the import limit
 
@@ -101,7 +118,13 @@ def _csv_safe(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         yield row
 
 
-def export_csv(repository: HistoryRepository, stream: TextIO, filter: SessionFilter = ALL_SESSIONS) -> int:
+def _rows(repository: HistoryRepository, filter: SessionFilter, report: Report) -> Iterator[tuple[Any, ...]]:
+    return reporting(repository.text_rows(filter), repository.count(filter), report)
+
+
+def export_csv(
+    repository: HistoryRepository, stream: TextIO, filter: SessionFilter = ALL_SESSIONS, report: Report = no_report
+) -> int:
     """Write a header and one row per session (oldest first) to ``stream``; returns the row count.
 
     ``stream`` should be opened with ``newline=""`` (the csv module writes CRLF itself).
@@ -109,7 +132,7 @@ def export_csv(repository: HistoryRepository, stream: TextIO, filter: SessionFil
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     count = 0
-    for row in _csv_safe(repository.text_rows(filter)):
+    for row in _csv_safe(_rows(repository, filter, report)):
         writer.writerow(row)
         count += 1
     return count
@@ -119,6 +142,7 @@ def export_json(
     repository: HistoryRepository,
     stream: TextIO,
     filter: SessionFilter = ALL_SESSIONS,
+    report: Report = no_report,
     *,
     now: datetime | None = None,
 ) -> int:
@@ -132,7 +156,7 @@ def export_json(
     stream.write("{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in header.items()))
     stream.write(', "sessions": [')
     count = 0
-    for row in repository.text_rows(filter):
+    for row in _rows(repository, filter, report):
         stream.write(",\n" if count else "\n")
         stream.write(json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False, separators=_COMPACT))
         count += 1
@@ -140,12 +164,30 @@ def export_json(
     return count
 
 
+class ExportRefused(StorageError):
+    """The named output cannot be written (an empty name, a folder, a block device); nothing was."""
+
+
 def export_to_file(
-    repository: HistoryRepository, path: Path, fmt: ExportFormat, filter: SessionFilter = ALL_SESSIONS
+    repository: HistoryRepository,
+    path: Path | str,
+    fmt: ExportFormat,
+    filter: SessionFilter = ALL_SESSIONS,
+    report: Report = no_report,
+    *,
+    stdout: TextIO | None = None,
 ) -> int:
-    """Export into ``path`` atomically (a half-written file never replaces an older one)."""
+    """Export into ``path``: a regular or new file atomically (a half-written file never replaces an
+    older one), a character device or pipe straight, ``-`` to standard output; returns the count."""
     writer = export_csv if fmt is ExportFormat.CSV else export_json
-    return write_atomically(path, lambda stream: writer(repository, stream, filter))
+    name = str(path)
+    with translate_faults("Cannot write the export", Path(name or ".")):
+        try:
+            return fileio.write_output(
+                name, lambda stream: writer(repository, stream, filter, report), newline="", stdout=stdout
+            )
+        except fileio.OutputRefused as exc:
+            raise ExportRefused(f"Cannot write the export: {exc}") from None
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
@@ -204,23 +246,30 @@ class SessionRecord(BaseModel):
             raise ValueError(f"steps_done {self.steps_done} is more than steps_total {self.steps_total}")
         if self.local_date is not None and abs((self.local_date - self.started_at.date()).days) > 1:
             raise ValueError(f"local_date {self.local_date} is not the day started_at falls on anywhere")
+        latest: datetime = (info.context or {}).get("latest", LATEST_EVER)
+        for name in ("started_at", "ended_at"):
+            moment: datetime = getattr(self, name)
+            if not EARLIEST <= moment <= latest:
+                raise ValueError(f"{name} {moment.isoformat()} is outside 1970 to tomorrow")
+        if self.local_date is not None and not EARLIEST.date() <= self.local_date <= latest.date():
+            raise ValueError(f"local_date {self.local_date} is outside 1970 to tomorrow")
         return self
 
 
 _RECORDS = TypeAdapter(list[SessionRecord])
 
 
-def _problem(error: Any, rows: list[Any]) -> str:
-    """'session 3 (id …): started_at: Input should …' from one pydantic error."""
+def _problem(error: Any, rows: list[Any], offset: int = 0) -> str:
+    """'session 3 (id …): started_at: Input should …' from one pydantic error in ``rows[offset:]``."""
     location = list(error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = error_message(error)
     where = "session"
     if location and isinstance(location[0], int):
-        index = location.pop(0)
+        index = offset + location.pop(0)
         row = rows[index]
         ident = row.get("id") if isinstance(row, dict) else None
         where = f"session {index + 1}" + (f" (id {ident})" if isinstance(ident, str) else "")
-    field = ".".join(str(part) for part in location)
+    field = field_path(location, empty="")
     return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 
@@ -230,21 +279,31 @@ def read_export(
     now: datetime,
     max_bytes: int = MAX_IMPORT_BYTES,
     max_rows: int = MAX_IMPORT_ROWS,
+    report: Report = no_report,
 ) -> list[SessionRecord]:
-    """Read and check a whole JSON export; raise ImportRefused naming every problem found."""
-    with translate_faults("Cannot read the import file", path):
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ImportRefused(
-                path, [f"the file is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB can be imported"]
-            )
-        raw = path.read_bytes()
+    """Read and check a whole JSON export; raise ImportRefused naming every problem found.
+
+    ``report`` hears of the validation, row by row; the parse before it is not counted.
+    """
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportRefused(path, ["not a JSON file (it is not UTF-8 text)"]) from None
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(path, [f"not a JSON file: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+        raw = fileio.read_bounded(path, max_bytes)  # FileNotFoundError passes: the caller names it
+    except fileio.FileProblem as exc:
+        problem = exc.problem
+        if "too large" in problem:
+            size = path.stat().st_size
+            problem = f"the file is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB can be imported"
+        raise ImportRefused(path, [problem]) from None
+    try:
+        document = fileio.parse_json(raw, path, share_lock=True)
+    except fileio.FileProblem as exc:
+        cause = exc.__cause__
+        if isinstance(cause, UnicodeDecodeError):
+            problem = "not a JSON file (it is not UTF-8 text)"
+        elif isinstance(cause, json.JSONDecodeError):
+            problem = f"not a JSON file: {cause.msg} at line {cause.lineno}, column {cause.colno}"
+        else:
+            problem = f"not a JSON file: {exc.problem.removeprefix('invalid JSON: ')}"
+        raise ImportRefused(path, [problem]) from None
 
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ImportRefused(path, [f'not an Acupressure Desktop history export (no "format": "{FORMAT_NAME}")'])
@@ -265,10 +324,25 @@ def read_export(
     if len(rows) > max_rows:
         raise ImportRefused(path, [f"{len(rows):,} sessions; at most {max_rows:,} can be imported"])
 
-    try:
-        records = _RECORDS.validate_python(rows, context={"now": now})
-    except ValidationError as exc:
-        raise ImportRefused(path, [_problem(error, rows) for error in exc.errors()[:MAX_PROBLEMS_SHOWN]]) from None
+    # In slices, so that the progress moves and a cancel is heard between them.
+    records: list[SessionRecord] = []
+    problems: list[str] = []
+    for start in range(0, len(rows), REPORT_EVERY):
+        report(start, len(rows))
+        try:
+            records.extend(
+                _RECORDS.validate_python(
+                    rows[start : start + REPORT_EVERY], context={"now": now, "latest": now + timedelta(days=1)}
+                )
+            )
+        except ValidationError as exc:
+            problems.extend(_problem(error, rows, start) for error in exc.errors())
+            if len(problems) >= MAX_PROBLEMS_SHOWN:
+                break
+    if problems:
+        raise ImportRefused(path, problems[:MAX_PROBLEMS_SHOWN])
+    report(len(rows), len(rows))
+    release(rows)
 
     first_row: dict[str, int] = {}
     duplicates: list[str] = []
@@ -287,9 +361,19 @@ def import_json(
     *,
     max_bytes: int = MAX_IMPORT_BYTES,
     max_rows: int = MAX_IMPORT_ROWS,
+    report: Report = no_report,
 ) -> ImportResult:
-    """Validate ``path`` completely, then add its sessions in one transaction (known ids skipped)."""
-    records = read_export(path, now=repository.now(), max_bytes=max_bytes, max_rows=max_rows)
+    """Validate ``path`` completely, then add its sessions in one transaction (known ids skipped).
+
+    ``report`` sees the validation as the first half of the work and the writing as the second.
+    """
+    records = read_export(
+        path,
+        now=repository.now(),
+        max_bytes=max_bytes,
+        max_rows=max_rows,
+        report=lambda done, total: report(done, 2 * total),
+    )
     sessions = [
         Session(
             id=record.id,
@@ -311,5 +395,8 @@ def import_json(
         )
         for record in records
     ]
-    added = repository.add_sessions(sessions)
-    return ImportResult(added=added, skipped=len(sessions) - added)
+    release(records)
+    added = repository.add_sessions(sessions, lambda done, total: report(total + done, 2 * total))
+    result = ImportResult(added=added, skipped=len(sessions) - added)
+    release(sessions)
+    return result

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.db import Database, backup_daily, list_backups, open_database
 from acupressure_desktop.storage.errors import StorageUnavailable
 from acupressure_desktop.streaks import CONSISTENCY_DAYS, EVERY_DAY, Consistency, consistency, count_streaks
+
+T = TypeVar("T")
 
 # A day counts towards a streak when one of its sessions was completed or lasted this long.
 COUNTED_SECONDS = 60
@@ -100,6 +102,33 @@ _INSERT = (
     "practised_seconds, steps_total, steps_done, status, before_rating, after_rating, note) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+Report = Callable[[int, int], None]  # (done, total): progress of a long job, for a progress bar
+REPORT_EVERY = 1000  # rows between two reports
+
+
+def no_report(done: int, total: int) -> None:
+    """The default ``Report``: nobody is watching."""
+
+
+def reporting(items: Iterable[T], total: int, report: Report) -> Iterator[T]:
+    """Yield ``items``, reporting every thousand and at the end."""
+    for done, item in enumerate(items):
+        if done % REPORT_EVERY == 0:
+            report(done, total)
+        yield item
+    report(total, total)
+
+
+def release(items: list[Any]) -> None:
+    """Empty a large list a thousand items at a time.
+
+    Freeing 100,000 objects in one go holds the interpreter lock for about 100 ms; in slices,
+    a GUI thread sharing the interpreter gets its turns in between.
+    """
+    while items:
+        del items[-REPORT_EVERY:]
 
 
 def utc_now() -> datetime:
@@ -219,6 +248,28 @@ class SessionFilter:
 ALL_SESSIONS = SessionFilter()
 
 
+class Period(StrEnum):
+    """The History page's periods, by the words it shows."""
+
+    ALL = "All time"
+    WEEK = "Last 7 days"
+    MONTH = "Last 30 days"
+    YEAR = "Last 12 months"
+    CUSTOM = "Custom range"
+
+    def first_day(self, today: date) -> date | None:
+        """The first local date the period includes (``today`` is the last); None for all time or a custom range."""
+        if self is Period.WEEK:
+            return today - timedelta(days=6)
+        if self is Period.MONTH:
+            return today - timedelta(days=29)
+        if self is Period.YEAR:
+            if (today.month, today.day) == (2, 29):
+                return date(today.year - 1, 3, 1)  # 29 February has no twin a year earlier
+            return today.replace(year=today.year - 1) + timedelta(days=1)
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class DayTotal:
     seconds: int
@@ -289,6 +340,10 @@ class HistoryRepository:
         self.db = db
         self._clock = clock
         self._tz = tz  # None: the system's local zone
+
+    def for_worker(self) -> HistoryRepository:
+        """The same history on a connection of its own, for a job on another thread; close its ``db`` after."""
+        return HistoryRepository(self.db.another_connection(), clock=self._clock, tz=self._tz)
 
     # -- time -----------------------------------------------------------------------------
 
@@ -383,10 +438,11 @@ class HistoryRepository:
         with self.db.transaction() as conn:
             conn.execute(_INSERT, _stored(session, self._routine_key(conn, session)))
 
-    def add_sessions(self, sessions: Sequence[Session]) -> int:
+    def add_sessions(self, sessions: Sequence[Session], report: Report = no_report) -> int:
         """Insert sessions in one transaction, skipping ids already present; returns how many were added.
 
         Routines already known keep their title; new ones take the title of their latest session.
+        ``report(done, total)`` hears of the progress; an exception it raises rolls everything back.
         """
         # In time order the date and time indexes grow at their ends: inserts run twice as fast.
         sessions = sorted(sessions, key=lambda session: session.started_at)
@@ -404,7 +460,7 @@ class HistoryRepository:
             before = conn.total_changes
             conn.executemany(
                 f"{_INSERT} ON CONFLICT (id) DO NOTHING",
-                (_stored(session, keys[session.routine_id]) for session in sessions),
+                (_stored(session, keys[session.routine_id]) for session in reporting(sessions, len(sessions), report)),
             )
             return conn.total_changes - before
 
@@ -599,6 +655,15 @@ class OpenedHistory:
     notices: tuple[str, ...] = ()
     interrupted: int = 0  # sessions a crash had left running
     backup: Path | None = None  # today's new backup, if one was made
+    # The history file was missing (deleted?) and a new one started: this backup can be offered.
+    restorable: Path | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.repository.db.read_only
+
+
+GUI_BUSY_TIMEOUT_MS = 250  # the window's own connection gives up fast; the writer thread waits longer
 
 
 def open_history(
@@ -606,22 +671,41 @@ def open_history(
     *,
     clock: Callable[[], datetime] = utc_now,
     tz: tzinfo | None = None,
+    busy_timeout_ms: int = GUI_BUSY_TIMEOUT_MS,
 ) -> OpenedHistory:
-    """Open the history for the app: repair or create, back up once a day, close crashed sessions.
+    """Open the history for the app: repair or create, back up once a day, close crashed sessions,
+    bring back sessions kept in a recovery file at the last quit.
 
     Raises DatabaseTooNew or StorageUnavailable when the history cannot be opened at all;
     a failed backup or clean-up only adds a notice.
     """
-    db = open_database(paths.history_db, now=lambda: clock().astimezone(tz))
+    from acupressure_desktop.storage.recovery import import_recovered
+
+    path = paths.history_db
+    was_missing = not path.exists() and not path.is_symlink()
+    try:
+        db = open_database(path, now=lambda: clock().astimezone(tz), busy_timeout_ms=busy_timeout_ms)
+    except sqlite3.DatabaseError as exc:  # not a known environment fault, but no reason to lose the window
+        raise StorageUnavailable(f"Cannot open the practice history: SQLite reports “{exc}” ({path}).") from exc
     notices = list(db.notices)
-    if notices and list_backups(paths.backups_dir):
+    backups = list_backups(paths.backups_dir)
+    restorable: Path | None = None
+    if was_missing and backups and not db.read_only:
+        restorable = backups[-1]
+        notices.append(
+            f"No practice history was found at {path}, so a new, empty one was started. "
+            f"The latest daily backup is {restorable.name} in {paths.backups_dir}; it can be restored."
+        )
+    elif notices and backups:
         notices.append(f"Daily backups of your history are in {paths.backups_dir}.")
     repository = HistoryRepository(db, clock=clock, tz=tz)
     backup: Path | None = None
     interrupted = 0
+    if db.read_only:
+        return OpenedHistory(repository, tuple(notices))
     # Not on the day a damaged file was set aside: a backup of the new, empty history
     # would push the oldest good backup out.
-    if not db.notices:
+    if not db.notices and restorable is None:
         try:
             backup = backup_daily(db, paths.backups_dir, repository.today())
         except StorageUnavailable as exc:
@@ -630,4 +714,5 @@ def open_history(
         interrupted = repository.mark_crashed_running_as_interrupted()
     except StorageUnavailable as exc:
         notices.append(str(exc))
-    return OpenedHistory(repository, tuple(notices), interrupted, backup)
+    notices.extend(import_recovered(repository, paths))
+    return OpenedHistory(repository, tuple(notices), interrupted, backup, restorable)

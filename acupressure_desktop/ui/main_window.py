@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.quit_action = quit_action
+        self.close_guard: Callable[[], bool] = lambda: True  # the shell asks before a running routine is quit
 
     def add_page(self, title: str, widget: QWidget, shortcut: str) -> int:
         if self.pages.count():
@@ -80,10 +83,15 @@ class MainWindow(QMainWindow):
         """Only the page on show sets the window's minimum size (a stack takes its largest page's)."""
         for number in range(self.pages.count()):
             policy = QSizePolicy.Policy.Preferred if number == index else QSizePolicy.Policy.Ignored
-            self.pages.widget(number).setSizePolicy(policy, policy)
+            page = self.pages.widget(number)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_guard():
+            event.ignore()
+            return
         self.closing.emit()
         super().closeEvent(event)
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.domain.models import Caution, CautionKind, Point
+from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, Point
+from acupressure_desktop.domain.safety import ordered_cautions
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 EVIDENCE_LABELS = {
-    "moderate": "Moderate evidence",
-    "low": "Low-quality evidence",
-    "very-low": "Very limited evidence",
-    "not-established": "Not established",
-    "traditional": "Traditional use (not tested)",
+    EvidenceLevel.MODERATE: "Moderate evidence",
+    EvidenceLevel.LOW: "Low-quality evidence",
+    EvidenceLevel.VERY_LOW: "Very low-quality evidence",
+    EvidenceLevel.UNTESTED: "Untested: traditional use",
 }
 CAUTION_TITLES = {
     CautionKind.REFERENCE_ONLY: "Reference only: do not press",
@@ -26,19 +26,11 @@ CAUTION_TITLES = {
     CautionKind.EYE: "Near the eye",
     CautionKind.GENTLE: "Gentle pressure",
     CautionKind.SKIN: "Skin and veins",
+    CautionKind.DEVICE: "Implanted devices and ports",
     CautionKind.BLOOD_THINNERS: "Blood thinners",
     CautionKind.SPINE: "Spine",
     CautionKind.HARD_TO_REACH: "Hard to reach",
 }
-_ORDER = list(CautionKind)
-
-
-def sorted_cautions(cautions: list[Caution], flagged: set[CautionKind]) -> list[Caution]:
-    """Reference-only first, then what the person's profile flags, then the rest in vocabulary order."""
-    return sorted(
-        cautions,
-        key=lambda c: (c.kind is not CautionKind.REFERENCE_ONLY, c.kind not in flagged, _ORDER.index(c.kind)),
-    )
 
 
 class PointPanel(QWidget):
@@ -47,6 +39,7 @@ class PointPanel(QWidget):
     addToRoutineRequested = Signal(str)
     viewRequested = Signal(str)
     benefitRequested = Signal(str)
+    fingerGuideRequested = Signal()  # a "B-cun" link
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +84,11 @@ class PointPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.placeholder, 1)
         layout.addWidget(self.browser, 1)
+        # Measuring guide (issue 15): its own widget; the Learn page fills it and plays it on the map.
+        from acupressure_desktop.ui.guide_steps import GuideSteps
+
+        self.guide = GuideSteps(self)
+        layout.addWidget(self.guide)
         layout.addLayout(actions)
         self._show_placeholder(True)
 
@@ -103,6 +101,7 @@ class PointPanel(QWidget):
         self.browser.setVisible(not empty)
         for button in (self.practise_button, self.favourite_button, self.add_button):
             button.setVisible(not empty)
+        self.guide.setVisible(not empty)
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
@@ -130,7 +129,8 @@ class PointPanel(QWidget):
         self._show_placeholder(point is None)
         if point is None:
             return
-        self.browser.setHtml(point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories))
+        html = point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories)
+        self.browser.setHtml(link_cun(html))
         self.practise_button.setEnabled(not point.reference_only)
         self.practise_button.setToolTip(
             "This point is shown for learning only and is never practised." if point.reference_only else ""
@@ -147,9 +147,9 @@ class PointPanel(QWidget):
         self.favourite_button.setToolTip("Remove from favourites" if is_favourite else "Add to favourites")
         self.favourite_button.blockSignals(False)
 
-    def _emit_code(self, signal: Signal) -> None:
+    def _emit_code(self, signal: SignalInstance) -> None:
         if self._point is not None:
-            signal.emit(self._point.code)  # type: ignore[attr-defined]
+            signal.emit(self._point.code)
 
     @Slot(bool)
     def _on_favourite(self, checked: bool) -> None:
@@ -169,6 +169,8 @@ class PointPanel(QWidget):
             self.viewRequested.emit(value)
         elif kind == "benefit":
             self.benefitRequested.emit(value)
+        elif kind == "cun":
+            self.fingerGuideRequested.emit()
 
 
 def point_html(
@@ -184,7 +186,7 @@ def point_html(
         f"<div style='font-size:12pt; color:{c.muted}'>{escape(point.english)} — {escape(meridian_text)}, "
         f"{side_text}</div>",
     ]
-    for caution in sorted_cautions(point.cautions, flagged):
+    for caution in ordered_cautions(point.cautions, flagged):
         serious = caution.kind is CautionKind.REFERENCE_ONLY or caution.kind in flagged
         bg, fg = (c.danger_bg, c.danger_text) if serious else (c.warning_bg, c.warning_text)
         note = " — flagged by your safety profile" if caution.kind in flagged else ""
@@ -217,31 +219,43 @@ def point_html(
             f"<tr><td style='color:{c.muted}'>Breathing</td><td>{escape(t.breathing)}</td></tr></table>",
         )
     )
-    benefit_links = ", ".join(
-        f"<a href='benefit:{b}'>{escape(catalog.benefits[b].title)}</a>"
-        for b in point.benefits
-        if b in catalog.benefits
+    uses = "".join(
+        f"<tr><td style='padding-top:6px'><a href='benefit:{e.benefit}'>{escape(catalog.benefits[e.benefit].title)}</a>"
+        f" — <b>{EVIDENCE_LABELS[e.level]}</b><br>{escape(e.note)}{_citations(e.sources, catalog)}</td></tr>"
+        for e in point.evidence
+        if e.benefit in catalog.benefits
     )
-    parts.append(_section("Used for", f"<p>{benefit_links}</p>"))
-    evidence = point.evidence
-    cites = _citations(evidence.sources, catalog)
-    parts.append(
-        _section(
-            "How strong is the evidence?",
-            f"<p><b>{EVIDENCE_LABELS[evidence.level]}.</b> {escape(evidence.note)}{cites}</p>",
-        )
-    )
+    parts.append(_section("Used for, and how strong the evidence is", f"<table cellpadding='2'>{uses}</table>"))
     views = catalog.views_of(point.code)
     if views:
         links = " · ".join(f"<a href='view:{v.id}'>{escape(v.title)}</a>" for v in views)
         parts.append(_section("Shown on", f"<p>{links}</p>"))
-    sources = "".join(f"<li>{escape(catalog.sources[s].reference)}</li>" for s in point.sources if s in catalog.sources)
+    terms = catalog.terms_in([point.location, *point.find_it, point.technique.instruction])
+    if terms:
+        words = "".join(f"<p><b>{escape(t.term)}</b>: {escape(t.definition)}</p>" for t in terms)
+        parts.append(_section("Words used here", words))
+    sources = "".join(f"<li>{escape(catalog.sources[s].reference)}</li>" for s in _cited(point) if s in catalog.sources)
     parts.append(_section("Sources", f"<ul style='color:{c.muted}'>{sources}</ul>"))
     parts.append(
         f"<p style='color:{c.muted}; font-size:9pt'>Self-care information, not medical advice. Stop if pressing "
         "causes sharp or severe pain, and see a health professional for anything serious or persistent.</p>"
     )
     return "".join(parts)
+
+
+def link_cun(html: str) -> str:
+    """Every "B-cun" in the text links to the finger-measure guide (what a B-cun is, and how to measure it)."""
+    return html.replace("B-cun", "<a href='cun:'>B-cun</a>")
+
+
+def _cited(point: Point) -> list[str]:
+    """Every source the panel cites for this point, each once, in the order they appear."""
+    ids = [*point.sources]
+    ids += [s for caution in point.cautions for s in caution.sources]
+    ids += [s for entry in point.evidence for s in entry.sources]
+    if point.disputed:
+        ids += point.disputed.sources
+    return list(dict.fromkeys(ids))
 
 
 def _section(title: str, body: str) -> str:

@@ -46,6 +46,12 @@ def _interface(bus: QDBusConnection, service: str, path: str, interface: str) ->
     return proxy
 
 
+def _subscribe(bus: QDBusConnection, *arguments: Any) -> bool:
+    """``QDBusConnection.connect`` with a ``SLOT()`` string, which PySide6 takes though its stubs say bytes."""
+    connect: Any = bus.connect
+    return bool(connect(*arguments))
+
+
 def _registered(bus: QDBusConnection, service: str) -> bool:
     if not bus.isConnected():
         return False
@@ -73,7 +79,7 @@ class DBusScreenSaver(QObject):
             self.provides = frozenset({"lock", "idle"})
             self.signalled = False  # idle time has no signal here
         self._locked: bool | None = None
-        bus.connect(service, path, service, "ActiveChanged", self, SLOT("_on_active(bool)"))
+        _subscribe(bus, service, path, service, "ActiveChanged", self, SLOT("_on_active(bool)"))
 
     @Slot(bool)
     def _on_active(self, active: bool) -> None:
@@ -148,7 +154,8 @@ class LogindSession(QObject):
         self._locked = self._get()
         if self._locked is None:
             raise SourceUnavailable("the logind session has no LockedHint")
-        bus.connect(
+        _subscribe(
+            bus,
             self.SERVICE,
             str(path),
             "org.freedesktop.DBus.Properties",
@@ -185,6 +192,8 @@ class WindowsSessionLock(QObject, QAbstractNativeEventFilter):
     name = "Windows session lock notifications"
     provides = frozenset({"lock"})
     signalled = True
+    _wtsapi32: Any
+    _window: int
 
     def __init__(self, window_id: int, parent: QObject | None = None) -> None:
         QObject.__init__(self, parent)
@@ -274,8 +283,10 @@ class DBusNotifier(QObject):
         except (SourceUnavailable, OSError) as exc:
             raise SourceUnavailable(f"GIO is needed to send notifications: {exc}") from exc
         self._id: int | None = None
-        bus.connect(self.SERVICE, self.PATH, self.SERVICE, "ActionInvoked", self, SLOT("_on_action(uint,QString)"))
-        bus.connect(self.SERVICE, self.PATH, self.SERVICE, "NotificationClosed", self, SLOT("_on_closed(uint,uint)"))
+        _subscribe(bus, self.SERVICE, self.PATH, self.SERVICE, "ActionInvoked", self, SLOT("_on_action(uint,QString)"))
+        _subscribe(
+            bus, self.SERVICE, self.PATH, self.SERVICE, "NotificationClosed", self, SLOT("_on_closed(uint,uint)")
+        )
 
     def show(self, summary: str, body: str, actions: Sequence[tuple[str, str]], icon: str = "") -> bool:
         flat: list[str] = [part for pair in actions for part in pair]
@@ -385,7 +396,8 @@ class PresenceMonitor(QObject):
         return text
 
     def close(self) -> None:
-        for source in [*self.sources, *self.busy_sources]:
+        sources: list[PresenceSource | BusySource] = [*self.sources, *self.busy_sources]
+        for source in sources:
             source.close()
 
 

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QStyle,
@@ -48,13 +47,12 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.catalog.search import PointSearch, fold
-from acupressure_desktop.domain.models import Routine, Side, Step
+from acupressure_desktop.catalog.search import PointSearch
+from acupressure_desktop.domain.models import ROUTINE_STEPS, STEP_SECONDS, Routine, Side, Step
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
+from acupressure_desktop.ui.dialogs import warn
 from acupressure_desktop.ui.session_dock import clock_text
 
-MIN_STEPS, MAX_STEPS = 2, 6  # DESIGN.md §4: routines of 2–6 points, not 7+
-MIN_SECONDS, MAX_SECONDS = 5, 1800  # the Step model's bounds
 OFFER_LIMIT = 12  # entries in the add-step popup
 BENEFIT_COLUMNS = 3
 
@@ -77,27 +75,6 @@ SIDE_WORDS = {Side.BOTH: "left, then right", Side.LEFT: "left only", Side.RIGHT:
 
 ROUTINE_FILTER = "Routine files (*.json);;All files (*)"
 OpenFileName = Callable[[QWidget | None, str, str, str], tuple[str, str]]
-
-
-# -- rules for a step's choices (pure; no widget state) --------------------------------------------
-
-
-def side_choices(catalog: Catalog, target: str) -> list[Side]:
-    """Sides a step may use, the default first: the catalog's routine checks accept exactly these."""
-    point = catalog.points.get(target)
-    if point is not None:
-        return [Side.BOTH, Side.LEFT, Side.RIGHT] if point.bilateral else [Side.CENTER]
-    return [Side.CENTER, Side.BOTH]
-
-
-def default_seconds(catalog: Catalog, target: str, side: Side) -> int:
-    """The time the instructions ask for: the point's hold on each side pressed, or the technique's time."""
-    point = catalog.points.get(target)
-    if point is None:
-        seconds = catalog.techniques[target].seconds
-    else:
-        seconds = point.technique.hold_seconds * (2 if side is Side.BOTH else 1)
-    return max(MIN_SECONDS, min(MAX_SECONDS, seconds))
 
 
 class _StepDelegate(QStyledItemDelegate):
@@ -222,11 +199,15 @@ class RoutineEditor(QDialog):
         self.add_edit.setCompleter(self.completer)
         self.add_edit.textEdited.connect(self._update_offers)
         # A click in the popup; queued so that it runs after the completer has written the text.
-        self.completer.activated[str].connect(self._on_offer_clicked, Qt.ConnectionType.QueuedConnection)
+        # The text overload (the stubs do not know signal overloads).
+        activated = self.completer.activated[str]  # type: ignore[index]
+        activated.connect(self._on_offer_clicked, Qt.ConnectionType.QueuedConnection)
         # Enter is handled here: QLineEdit would pass it on to the dialog (which would accept),
         # and the completer would add the highlighted entry a second time after returnPressed.
         self.add_edit.installEventFilter(self)
-        self.completer.popup().installEventFilter(self)
+        popup = self.completer.popup()
+        assert popup is not None
+        popup.installEventFilter(self)
         self.add_button = QPushButton("&Add")
         self.add_button.setAccessibleName("Add the best match as a step")
         self.add_button.setAutoDefault(False)
@@ -262,7 +243,7 @@ class RoutineEditor(QDialog):
 
         self.seconds_spin = QSpinBox()
         self.seconds_spin.setAccessibleName("Seconds for the selected step")
-        self.seconds_spin.setRange(MIN_SECONDS, MAX_SECONDS)
+        self.seconds_spin.setRange(*STEP_SECONDS)
         self.seconds_spin.setSingleStep(5)
         self.seconds_spin.setSuffix(" s")
         self.seconds_spin.setKeyboardTracking(False)
@@ -428,14 +409,13 @@ class RoutineEditor(QDialog):
         if not self.title_edit.text().strip():
             problems.append("give it a title")
         count = self.step_list.count()
-        if count < MIN_STEPS:
-            missing = MIN_STEPS - count
-            problems.append(
-                f"add {missing} more step{'s' if missing > 1 else ''} (a routine has {MIN_STEPS} to {MAX_STEPS})"
-            )
-        elif count > MAX_STEPS:
-            extra = count - MAX_STEPS
-            problems.append(f"remove {extra} step{'s' if extra > 1 else ''} (a routine has at most {MAX_STEPS})")
+        fewest, most = ROUTINE_STEPS
+        if count < fewest:
+            missing = fewest - count
+            problems.append(f"add {missing} more step{'s' if missing > 1 else ''} (a routine has {fewest} to {most})")
+        elif count > most:
+            extra = count - most
+            problems.append(f"remove {extra} step{'s' if extra > 1 else ''} (a routine has at most {most})")
         if not self.benefits():
             problems.append("tick at least one benefit")
         return problems
@@ -474,26 +454,24 @@ class RoutineEditor(QDialog):
         if point is not None and point.reference_only:
             self.add_hint.setText(f"{name} is reference-only: it is not pressed, so it cannot be a step.")
             return False
-        side = side_choices(self._catalog, target)[0]
-        self._append(target, default_seconds(self._catalog, target, side), side, None)
+        side = self._catalog.side_choices(target)[0]
+        self._append(target, self._catalog.default_seconds(target, side), side, None)
         self.step_list.setCurrentRow(self.step_list.count() - 1)
         self.add_hint.setText(f"Added {name}.")
         return True
 
     def offers(self, query: str) -> list[tuple[str, str]]:
-        """(popup text, target) for a query, best first: points by search rank, then matching techniques."""
-        scored: list[tuple[int, int, str, str]] = []
-        for rank, hit in enumerate(self._search.search(query)):
-            point = self._catalog.points[hit.code]
-            if not point.reference_only:
-                scored.append((hit.score, rank, self._catalog.point_title(point.code), point.code))
-        words = fold(query).split()
-        for rank, technique in enumerate(self._catalog.techniques.values()):
-            score = _technique_score(fold(technique.title), words)
-            if score:
-                scored.append((score, rank, f"{technique.title} · massage technique", technique.id))
-        scored.sort(key=lambda entry: (-entry[0], entry[1]))
-        return [(text, target) for _score, _rank, text, target in scored[:OFFER_LIMIT]]
+        """(popup text, target) for a query, best first."""
+        catalog = self._catalog
+        return [
+            (
+                catalog.point_title(target)
+                if target in catalog.points
+                else f"{catalog.step_title(target)} · massage technique",
+                target,
+            )
+            for target in self._search.step_targets(query, OFFER_LIMIT)
+        ]
 
     @Slot()
     def add_best_match(self) -> bool:
@@ -595,7 +573,7 @@ class RoutineEditor(QDialog):
         if item is not None:
             target = item.data(TARGET_ROLE)
             labels = POINT_SIDE_LABELS if target in self._catalog.points else TECHNIQUE_SIDE_LABELS
-            for side in side_choices(self._catalog, target):
+            for side in self._catalog.side_choices(target):
                 self.side_combo.addItem(labels[side], side.value)
             self.side_combo.setCurrentIndex(max(0, self.side_combo.findData(item.data(SIDE_ROLE))))
             self.seconds_spin.setValue(item.data(SECONDS_ROLE))
@@ -621,8 +599,8 @@ class RoutineEditor(QDialog):
         item.setData(SIDE_ROLE, new.value)
         # A time still at the old default follows the new one (one side takes half as long);
         # a time the person chose stays.
-        if item.data(SECONDS_ROLE) == default_seconds(self._catalog, target, old):
-            self.seconds_spin.setValue(default_seconds(self._catalog, target, new))
+        if item.data(SECONDS_ROLE) == self._catalog.default_seconds(target, old):
+            self.seconds_spin.setValue(self._catalog.default_seconds(target, new))
         self._refresh_steps()
 
     @Slot()
@@ -691,20 +669,6 @@ class RoutineEditor(QDialog):
         super().accept()
 
 
-def _technique_score(title: str, words: list[str]) -> int:
-    """Comparable with PointSearch scores: an exact title ranks with a pinyin name."""
-    if not words:
-        return 0
-    phrase = " ".join(words)
-    if title == phrase:
-        return 90
-    if title.startswith(phrase):
-        return 65
-    if all(any(word.startswith(w) for word in title.split()) for w in words):
-        return 50
-    return 0
-
-
 # -- import and export -----------------------------------------------------------------------------
 
 
@@ -721,9 +685,7 @@ def import_routine(
     try:
         return library.import_file(Path(path))
     except RoutineError as exc:
-        QMessageBox.warning(
-            parent, "Routine not imported", f"The routine was not imported and nothing was changed.\n\n{exc}"
-        )
+        warn(parent, "Routine not imported", f"The routine was not imported and nothing was changed.\n\n{exc}")
         return None
 
 
@@ -745,6 +707,6 @@ def export_routine(
     try:
         library.export_file(routine_id, target)
     except RoutineError as exc:
-        QMessageBox.warning(parent, "Routine not exported", str(exc))
+        warn(parent, "Routine not exported", str(exc))
         return False
     return True

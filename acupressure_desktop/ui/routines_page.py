@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -97,6 +98,7 @@ class RoutinesPage(QWidget):
         right_layout.addLayout(actions)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("routines-splitter")
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([340, 700])
@@ -105,11 +107,11 @@ class RoutinesPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-    def _emit_with_id(self, signal: Signal):  # type: ignore[no-untyped-def]
+    def _emit_with_id(self, signal: SignalInstance) -> Callable[[], None]:
         def emit() -> None:
             routine_id = self.current_id()
             if routine_id:
-                signal.emit(routine_id)  # type: ignore[attr-defined]
+                signal.emit(routine_id)
 
         return emit
 

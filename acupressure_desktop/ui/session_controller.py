@@ -65,7 +65,7 @@ class SessionController(QObject):
     snapshotChanged = Signal(object)  # Snapshot
     eventHappened = Signal(object)  # RunnerEvent
     sessionStarted = Signal(object)  # SessionPlan
-    sessionEnded = Signal(object, str)  # SessionPlan, Status value: completed | stopped | pain
+    sessionEnded = Signal(object, object)  # SessionPlan, Status: completed | stopped | pain
 
     def __init__(
         self,
@@ -86,7 +86,6 @@ class SessionController(QObject):
         self._display_timer = QTimer(self)
         self._display_timer.setInterval(DISPLAY_INTERVAL_MS)
         self._display_timer.timeout.connect(self.update)
-        self._pain_seen = False
 
     def set_display_interval(self, milliseconds: int) -> None:
         self._display_timer.setInterval(milliseconds)
@@ -107,7 +106,6 @@ class SessionController(QObject):
         self.plan = plan
         self.runner = SessionRunner(plan.steps, title=plan.title, prepare_seconds=prepare_seconds, clock=self._clock)
         self.session_id = None
-        self._pain_seen = False
         self.snapshotChanged.emit(self.runner.snapshot())
 
     @Slot()
@@ -166,25 +164,22 @@ class SessionController(QObject):
         boundary = False
         for event in events:
             boundary = boundary or isinstance(event, (SegmentStarted, StepCompleted, Paused, PainReported))
-            if isinstance(event, PainReported):
-                self._pain_seen = True
             self.eventHappened.emit(event)
         self._record(snapshot, events, force=boundary)
         self._schedule()
         self.snapshotChanged.emit(snapshot)
         ending = self._ending(events)
         if ending is not None and self.plan is not None:
-            self.sessionEnded.emit(self.plan, ending.value)
+            self.sessionEnded.emit(self.plan, ending)
 
     def _ending(self, events: list[RunnerEvent]) -> Status | None:
-        event = next((e for e in events if isinstance(e, (Finished, Stopped))), None)
-        if event is None:
+        """The status to record when these events end the session."""
+        outcome = self.runner.outcome if self.runner is not None else None
+        if outcome is None or not any(isinstance(e, (Finished, Stopped)) for e in events):
             return None
         from acupressure_desktop.storage.history import Status
 
-        if isinstance(event, Finished):
-            return Status.COMPLETED
-        return Status.PAIN if self._pain_seen else Status.STOPPED
+        return Status(outcome.value)
 
     def _record(self, snapshot: Snapshot, events: list[RunnerEvent], force: bool) -> None:
         if self._recorder is None or self.session_id is None:

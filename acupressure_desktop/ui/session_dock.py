@@ -36,7 +36,6 @@ from acupressure_desktop.ui.session_controller import SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.CENTER: "", Side.BOTH: "Both sides"}
-SWITCH_CUE_SECONDS = 4  # how long "switch sides" stays up at the start of the second side
 PAIN_ADVICE = (
     "Stopped this step. Sharp or severe pain is a signal to stop: release the pressure, breathe, and do not "
     "press that spot again today. Mild soreness can follow firm pressure; pain that is strong, lasts, or "
@@ -131,6 +130,7 @@ class ThinProgress(QWidget):
 
 class SessionDock(QDockWidget):
     closeRequested = Signal()
+    guideRequested = Signal(str)  # point code: show how to find it on the map
 
     def __init__(self, controller: SessionController, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__("Session", parent)
@@ -141,6 +141,7 @@ class SessionDock(QDockWidget):
         self._compact = False
         self._pacer_enabled = True
         self._shown: tuple[object, ...] = ()
+        self._guide_point: str | None = None
         self.chime = ChimePlayer()
 
         self.title = QLabel()
@@ -170,6 +171,10 @@ class SessionDock(QDockWidget):
         self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.setWordWrap(True)
+        self.guide_button = QToolButton()
+        self.guide_button.setText("How to find it")
+        self.guide_button.setAccessibleName("Show on the map how to find this step's point")
+        self.guide_button.clicked.connect(self._on_guide)
         self.notice = QLabel()
         self.notice.setObjectName("danger")
         self.notice.setWordWrap(True)
@@ -226,6 +231,7 @@ class SessionDock(QDockWidget):
         layout.addWidget(self.countdown)
         layout.addWidget(self.step_progress)
         layout.addWidget(self.instruction)
+        layout.addWidget(self.guide_button)
         layout.addWidget(self.pacer)
         layout.addWidget(self.notice)
         layout.addWidget(self.routine_progress)
@@ -253,6 +259,7 @@ class SessionDock(QDockWidget):
         self._compact = compact
         for widget in self._expanded_only:
             widget.setVisible(not compact)
+        self.guide_button.setVisible(not compact and self._guide_point is not None)
         if not compact:
             self.pacer.setVisible(self._pacer_enabled)
         self.setMinimumWidth(220 if compact else 260)
@@ -277,11 +284,10 @@ class SessionDock(QDockWidget):
         plan = self.controller.plan
         if plan is None:
             return
-        switching = snap.side is Side.RIGHT and snap.segment_duration - snap.segment_remaining < SWITCH_CUE_SECONDS
-        key = (id(plan), snap.step_index, snap.side, snap.phase, snap.state, snap.steps_done, switching)
+        key = (id(plan), snap.step_index, snap.side, snap.phase, snap.state, snap.steps_done, snap.switching_sides)
         if key != self._shown:
             self._shown = key
-            self._show_step(snap, switching)
+            self._show_step(snap)
         finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
         if finished:
             self.countdown.setText("Done" if snap.state is RunnerState.FINISHED else "Stopped")
@@ -292,7 +298,7 @@ class SessionDock(QDockWidget):
         if self.pacer.running:
             self.pacer.update()
 
-    def _show_step(self, snap: Snapshot, switching: bool) -> None:
+    def _show_step(self, snap: Snapshot) -> None:
         plan = self.controller.plan
         assert plan is not None
         if self.steps.count() != len(plan.steps):
@@ -308,7 +314,9 @@ class SessionDock(QDockWidget):
         preparing = snap.phase is Phase.PREPARE
         ready = "Get ready: find the point. " if step.point else "Get ready. "
         self.instruction.setText((ready if preparing else "") + text)
-        side = "Switch sides: now the right side" if switching else SIDE_WORDS.get(snap.side, "")
+        self._guide_point = step.point if step.point and self.catalog.guides_of(step.point) else None
+        self.guide_button.setVisible(self._guide_point is not None and not self._compact)
+        side = "Switch sides: now the right side" if snap.switching_sides else SIDE_WORDS.get(snap.side, "")
         self.side_label.setText(side)
         self.side_label.setVisible(bool(side))
         self.routine_progress.setMaximum(snap.step_count)
@@ -321,6 +329,11 @@ class SessionDock(QDockWidget):
         self.play.setEnabled(not finished)
         self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
+
+    @Slot()
+    def _on_guide(self) -> None:
+        if self._guide_point is not None:
+            self.guideRequested.emit(self._guide_point)
 
     @Slot(object)
     def _on_event(self, event: RunnerEvent) -> None:

@@ -36,12 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acupressure_desktop.domain.limits import bounds, int_bounds
 from acupressure_desktop.domain.safety import CONDITIONS, SafetyProfile
+from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.reminders import FixedReminder, ReminderSchedule, describe_days
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
 
 THEMES = ("system", "light", "dark")  # button ids in the theme group
-HOLD_MIN, HOLD_MAX, HOLD_FALLBACK = 5, 600, 60
+HOLD_FALLBACK = 60  # shown for "the same for every point" while each point keeps its own time
 FIXED_DAYS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("on weekdays", (0, 1, 2, 3, 4)),
     ("every day", (0, 1, 2, 3, 4, 5, 6)),
@@ -201,7 +203,7 @@ class SettingsDialog(QDialog):
         self.hold_group.addButton(self.hold_own, 0)
         self.hold_group.addButton(self.hold_same, 1)
         self.hold_seconds = QSpinBox()
-        self.hold_seconds.setRange(HOLD_MIN, HOLD_MAX)
+        self.hold_seconds.setRange(*int_bounds(Settings, "default_hold_seconds"))
         self.hold_seconds.setSingleStep(5)
         self.hold_seconds.setSuffix(" s")
         self.hold_seconds.setAccessibleName("Hold time for every point, in seconds")
@@ -215,7 +217,7 @@ class SettingsDialog(QDialog):
         hold_label.setBuddy(self.hold_own)
         timer_form.addRow(hold_label, hold)
         self.prepare_seconds = QSpinBox()
-        self.prepare_seconds.setRange(0, 30)
+        self.prepare_seconds.setRange(*int_bounds(Settings, "prepare_seconds"))
         self.prepare_seconds.setSuffix(" s")
         self.prepare_seconds.setSpecialValueText("None")
         self.prepare_seconds.setAccessibleName("Preparation time before each point, in seconds")
@@ -230,7 +232,7 @@ class SettingsDialog(QDialog):
         self.sounds_enabled.setAccessibleName("Play sounds")
         sounds_form.addRow(self.sounds_enabled)
         self.volume = QSlider(Qt.Orientation.Horizontal)
-        self.volume.setRange(0, 100)
+        self.volume.setRange(*int_bounds(SoundSettings, "volume"))
         self.volume.setSingleStep(5)
         self.volume.setPageStep(10)
         # Apply on release, not at every pixel of a drag: each change is saved to disk.
@@ -252,8 +254,8 @@ class SettingsDialog(QDialog):
         self.breathing_enabled = QCheckBox("Show a &breathing pacer during sessions")
         self.breathing_enabled.setAccessibleName("Show the breathing pacer")
         pacer_form.addRow(self.breathing_enabled)
-        self.inhale_seconds = self._seconds_box(1, 15, "Breathe in for, in seconds")
-        self.exhale_seconds = self._seconds_box(1, 20, "Breathe out for, in seconds")
+        self.inhale_seconds = self._seconds_box(bounds(BreathingPacer, "inhale_seconds"), "Breathe in for, in seconds")
+        self.exhale_seconds = self._seconds_box(bounds(BreathingPacer, "exhale_seconds"), "Breathe out for, in seconds")
         pacer_form.addRow("Breathe &in for:", self.inhale_seconds)
         pacer_form.addRow("Breathe ou&t for:", self.exhale_seconds)
         self._pacer_rows = self._row_widgets(pacer_form, self.inhale_seconds, self.exhale_seconds)
@@ -271,7 +273,7 @@ class SettingsDialog(QDialog):
         self.schedule_box = QGroupBox("When")
         form = self._form(self.schedule_box)
         self.interval_minutes = QSpinBox()
-        self.interval_minutes.setRange(5, 240)
+        self.interval_minutes.setRange(*int_bounds(ReminderSchedule, "interval_minutes"))
         self.interval_minutes.setSingleStep(5)
         self.interval_minutes.setSuffix(" min")
         self.interval_minutes.setAccessibleName("Remind me every, in minutes")
@@ -329,8 +331,8 @@ class SettingsDialog(QDialog):
         self.fixed_time.setAccessibleName("Fixed reminder time")
         self.fixed_days = QComboBox()
         self.fixed_days.setAccessibleName("Days of the fixed reminder")
-        for text, days in FIXED_DAYS:
-            self.fixed_days.addItem(text, _days_key(days))
+        for text, fixed_days in FIXED_DAYS:
+            self.fixed_days.addItem(text, _days_key(fixed_days))
         fixed_row = QHBoxLayout()
         fixed_row.addWidget(self.fixed_enabled)
         fixed_row.addWidget(self.fixed_time)
@@ -358,12 +360,12 @@ class SettingsDialog(QDialog):
         self.default_routine.setMinimumContentsLength(24)
         reminder_form.addRow("Routine to &offer:", self.default_routine)
         self.snooze_minutes = QSpinBox()
-        self.snooze_minutes.setRange(1, 120)
+        self.snooze_minutes.setRange(*int_bounds(ReminderSchedule, "snooze_minutes"))
         self.snooze_minutes.setSuffix(" min")
         self.snooze_minutes.setAccessibleName("Snooze for, in minutes")
         reminder_form.addRow("S&nooze for:", self.snooze_minutes)
         self.break_minutes = QSpinBox()
-        self.break_minutes.setRange(1, 60)
+        self.break_minutes.setRange(*int_bounds(ReminderSchedule, "break_minutes"))
         self.break_minutes.setSuffix(" min")
         self.break_minutes.setAccessibleName("Away this long counts as a break, in minutes")
         reminder_form.addRow(
@@ -473,7 +475,8 @@ class SettingsDialog(QDialog):
     @staticmethod
     def _buddy(form: QFormLayout, widget: QWidget) -> QLabel:
         """Point the label of the form's last row at ``widget`` (a row holding a layout has no buddy)."""
-        label = form.itemAt(form.rowCount() - 1, QFormLayout.ItemRole.LabelRole).widget()
+        item = form.itemAt(form.rowCount() - 1, QFormLayout.ItemRole.LabelRole)
+        label = item.widget() if item is not None else None
         assert isinstance(label, QLabel)
         label.setBuddy(widget)
         return label
@@ -486,9 +489,9 @@ class SettingsDialog(QDialog):
         return row
 
     @staticmethod
-    def _seconds_box(low: float, high: float, name: str) -> QDoubleSpinBox:
+    def _seconds_box(limits: tuple[float, float], name: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
-        box.setRange(low, high)
+        box.setRange(*limits)
         box.setDecimals(1)
         box.setSingleStep(0.5)
         box.setSuffix(" s")
@@ -503,8 +506,6 @@ class SettingsDialog(QDialog):
         try:
             self.theme_buttons[settings.theme].setChecked(True)
             hold = settings.default_hold_seconds
-            # Settings allow longer holds than we offer; never cut a stored value down.
-            self.hold_seconds.setMaximum(max(HOLD_MAX, hold or 0))
             self.hold_seconds.setValue(hold if hold is not None else HOLD_FALLBACK)
             (self.hold_own if hold is None else self.hold_same).setChecked(True)
             self.prepare_seconds.setValue(settings.prepare_seconds)
@@ -593,13 +594,6 @@ class SettingsDialog(QDialog):
     def _read(self) -> Settings:
         """Settings from the controls; raises ValueError (with a message for the person) when invalid."""
         start, end = self.work_start.time(), self.work_end.time()
-        if start >= end:
-            locale = QLocale()
-            raise ValueError(
-                f"Working hours must start before they end: {locale.toString(start, QLocale.FormatType.ShortFormat)}"
-                f" is not before {locale.toString(end, QLocale.FormatType.ShortFormat)}. Until then, the last valid"
-                " hours stay in use."
-            )
         routine_id = self.default_routine.currentData()
         kept = self._settings.reminders
         fixed = list(kept.fixed)
@@ -661,11 +655,11 @@ class SettingsDialog(QDialog):
             new = self._read()
         except ValidationError as exc:
             problem = exc.errors()[0]
-            where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            self._show_problems(f"{where}: {problem['msg']}")
-            return
-        except ValueError as exc:
-            self._show_problems(str(exc))
+            message = error_message(problem)
+            where = field_path(problem["loc"], empty="")
+            self._show_problems(
+                f"{where}: {message}" if where else f"{message} Until then, the last valid ones stay in use."
+            )
             return
         self._show_problems(None)
         if new != self._settings:

@@ -6,11 +6,12 @@ routes requests between widgets and those services and asks the person when need
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -23,14 +24,16 @@ from acupressure_desktop.domain.safety import (
     advisories,
     assess_point,
     flagged_kinds,
+    flagged_points,
     routines_for_profile,
 )
 from acupressure_desktop.platform.clock import awake_clock
 from acupressure_desktop.reminders import ReminderScheduler
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
-from acupressure_desktop.settings import Settings
+from acupressure_desktop.settings import Settings, SettingsError
 from acupressure_desktop.ui import theme
+from acupressure_desktop.ui.dialogs import ask, modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.presence import desktop_monitor
@@ -44,15 +47,18 @@ from acupressure_desktop.ui.session_controller import (
 )
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
+from acupressure_desktop.ui.tasks import Task, TaskRunner
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
-    from acupressure_desktop.storage.history import HistoryRepository
+    from acupressure_desktop.storage.history import HistoryRepository, Status
     from acupressure_desktop.storage.recorder import SessionRecorder
     from acupressure_desktop.ui.history.checkin import CheckIn
     from acupressure_desktop.ui.history.view import HistoryView
 
+log = logging.getLogger(__name__)
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
+SAVE_DELAY_MS = 400  # settings are written this long after the last change
 DOCK_WIDTH = 300  # wide enough for the instructions, narrow enough to leave the map room
 SHORTCUTS = (
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Learn, Routines, History"),
@@ -88,11 +94,17 @@ class Shell(QObject):
         self.history_view: HistoryView | None = None
         self.page_history: int | None = None
         self.ask_checkins = True  # tests and screenshots turn the check-in questions off
+        self.tasks = TaskRunner(self)
         self.catalog = catalog
         self.search = search
         self.library = library
         self.settings = settings
         self._persist = persist or (lambda _s: None)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._save)
+        self._saving: Task[None] | None = None
         self.window = window
         self.learn = learn
         learn.populate(catalog, search)
@@ -103,6 +115,7 @@ class Shell(QObject):
         self.dock.hide()
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
         self.page_learn = self.window.pages.indexOf(learn)
+        self.dock.guideRequested.connect(lambda code: (window.show_page(self.page_learn), learn.show_guide_for(code)))
         self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
 
         self.learn.practiseRequested.connect(self.practise_point)
@@ -118,13 +131,11 @@ class Shell(QObject):
         self._followed: tuple[object, ...] = ()
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
-        titles = {r.id: r.title for r in self.library.all()}
-        seconds = {r.id: r.total_seconds for r in self.library.all()}
         self.reminders = ReminderController(
             ReminderScheduler(settings.reminders, monotonic=awake_clock()),
-            titles,
+            self._routine_title,
             icon,
-            routine_seconds=seconds,
+            routine_seconds=self._routine_seconds,
             monitor=desktop_monitor(self, int(self.window.winId()) if sys.platform == "win32" else None),
         )
         self.reminders.keep_running_on_close(self.window)
@@ -138,6 +149,7 @@ class Shell(QObject):
         self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
         self.controller.sessionEnded.connect(self._after_session)
         self.window.closing.connect(self.reminders.prompt.hide)
+        self.window.close_guard = self.confirm_close
         self._add_help_menu()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
         self.settings_action = self.window.menu_app.addAction("&Settings…")
@@ -161,7 +173,33 @@ class Shell(QObject):
         self.reminders.set_schedule(settings.reminders)
         if self.history_view is not None:
             self.history_view.set_plan(settings.reminders.weekdays, settings.practice.rest_days)
-        self._persist(settings)
+        self._save_soon()
+
+    def _save_soon(self) -> None:
+        """One write after a burst of changes (a slider dragged, boxes ticked one after another)."""
+        self._save_timer.start()
+
+    @Slot()
+    def _save(self) -> None:
+        if self._saving is not None:  # one write at a time, so an older one never lands last
+            self._save_timer.start()
+            return
+        settings = self.settings
+        task = self.tasks.start(lambda _progress: self._persist(settings))
+        task.failed.connect(self._save_failed)
+        task.ended.connect(self._saved)
+        self._saving = task
+
+    @Slot()
+    def _saved(self) -> None:
+        self._saving = None
+
+    @Slot(object)
+    def _save_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, SettingsError):
+            raise exc
+        log.warning("settings not saved: %s", exc)
+        self.window.statusBar().showMessage(f"Settings not saved: {exc}")
 
     @Slot()
     def open_settings(self) -> None:
@@ -177,8 +215,8 @@ class Shell(QObject):
                 self.retheme()
 
         dialog.settingsChanged.connect(apply)
-        dialog.exec()
-        dialog.deleteLater()
+        with modal(dialog):
+            dialog.exec()
 
     @Slot()
     def retheme(self) -> None:
@@ -201,7 +239,7 @@ class Shell(QObject):
         self.history = repository
         self.recorder = recorder
         self.controller.set_recorder(recorder)
-        self.history_view = HistoryView(repository, self._routine_title)
+        self.history_view = HistoryView(repository, self._routine_title, tasks=self.tasks)
         self.history_view.set_plan(self.settings.reminders.weekdays, self.settings.practice.rest_days)
         self.history_view.restDayToggled.connect(
             lambda day, rest: self.update_settings(
@@ -209,6 +247,10 @@ class Shell(QObject):
             )
         )
         self.page_history = self.window.add_page("History", self.history_view, "Ctrl+3")
+
+    def _routine_seconds(self, routine_id: str) -> int | None:
+        routine = self.library.get(routine_id)
+        return routine.total_seconds if routine is not None else None
 
     def _routine_title(self, routine_id: str) -> str | None:
         routine = self.library.get(routine_id)
@@ -224,8 +266,39 @@ class Shell(QObject):
         else:
             self.window.statusBar().showMessage("Your practice history is saved again.", 8000)
 
+    def shut_down(self) -> None:
+        """The app quits: a running session ends as stopped (not interrupted), nothing is asked, the
+        unsaved writes get one more try and the history closes."""
+        self.ask_checkins = False
+        self.tasks.cancel_all()
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            try:
+                self._persist(self.settings)
+            except SettingsError as exc:
+                log.warning("settings not saved at quit: %s", exc)
+        if self.controller.active:
+            self.controller.stop()
+        if self.recorder is not None:
+            self.recorder.retry()
+        if self.history is not None:
+            self.history.db.close()
+            self.history = None
+
+    def confirm_close(self) -> bool:
+        """Closing the window during a routine asks first; True when the window may close."""
+        plan = self.controller.plan
+        if not self.controller.active or plan is None:
+            return True
+        return ask(
+            self.window,
+            "Quit during a routine?",
+            f"“{plan.title}” is still running. Stop it and quit? The time you practised is kept in your history.",
+        )
+
     def tell(self, text: str) -> None:
         """A notice the person should read (a file moved aside, a history problem); does not block."""
+        log.info("told: %s", text)
         box = QMessageBox(QMessageBox.Icon.Information, "Acupressure Desktop", text, parent=self.window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
@@ -234,19 +307,19 @@ class Shell(QObject):
         """First launch (or a changed notice): show it and the safety profile; False if declined."""
         if self.settings.disclaimer_accepted_version >= NOTICE_VERSION:
             return True
-        dialog = WelcomeDialog(self.settings.safety, self.window)
-        if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
-            return False
+        with modal(WelcomeDialog(self.settings.safety, self.window)) as dialog:
+            if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+                return False
+            profile = dialog.profile()
         self.update_settings(
-            self.settings.model_copy(update={"disclaimer_accepted_version": NOTICE_VERSION, "safety": dialog.profile()})
+            self.settings.model_copy(update={"disclaimer_accepted_version": NOTICE_VERSION, "safety": profile})
         )
         return True
 
     def apply_settings(self) -> None:
         settings = self.settings
-        kinds = set(flagged_kinds(settings.safety))
-        flagged = {code for code, point in self.catalog.points.items() if point.caution_kinds() & kinds}
-        self.learn.set_flagged(flagged, kinds)
+        flagged = flagged_points(self.catalog.points.values(), settings.safety)
+        self.learn.set_flagged(flagged, set(flagged_kinds(settings.safety)))
         self.learn.panel.set_advisories(advisories(settings.safety))
         self.learn.set_favourites(set(settings.favourites))
         self.dock.chime.enabled = settings.sounds.enabled
@@ -265,7 +338,7 @@ class Shell(QObject):
     def _on_favourite(self, code: str, on: bool) -> None:
         favourites = set(self.settings.favourites) | {code} if on else set(self.settings.favourites) - {code}
         self.settings = self.settings.model_copy(update={"favourites": tuple(sorted(favourites))})
-        self._persist(self.settings)
+        self._save_soon()
 
     def _add_help_menu(self) -> None:
         menu = self.window.menu_help
@@ -276,9 +349,11 @@ class Shell(QObject):
 
     @Slot()
     def _show_notice(self) -> None:
-        dialog = WelcomeDialog(self.settings.safety, self.window)
-        if dialog.exec() == WelcomeDialog.DialogCode.Accepted:
-            self.update_settings(self.settings.model_copy(update={"safety": dialog.profile()}))
+        with modal(WelcomeDialog(self.settings.safety, self.window)) as dialog:
+            if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+                return
+            profile = dialog.profile()
+        self.update_settings(self.settings.model_copy(update={"safety": profile}))
 
     @Slot()
     def _show_shortcuts(self) -> None:
@@ -334,27 +409,27 @@ class Shell(QObject):
         self.run_plan(plan)
 
     def _confirm_flagged(self, code: str, reasons: list[str]) -> bool:
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Check before you press")
-        box.setText(f"Your safety profile flags {code}.")
-        box.setInformativeText("\n\n".join(reasons) + "\n\nPractise it anyway?")
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        with modal(QMessageBox(self.window)) as box:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("Check before you press")
+            box.setText(f"Your safety profile flags {code}.")
+            box.setInformativeText("\n\n".join(reasons) + "\n\nPractise it anyway?")
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            return box.exec() == QMessageBox.StandardButton.Yes
 
     @Slot(str)
     def start_routine(self, routine_id: str) -> bool:
         """Start a routine, or its safe variant under the profile; False if it cannot be offered."""
         offer = self.offer_for(routine_id)
         if offer is None:
-            routine = self.library.get(routine_id)
+            known = self.library.get(routine_id)
             message = (
                 f"There is no routine called '{routine_id}'."
-                if routine is None
-                else f"'{routine.title}' uses points your safety profile flags, and it has no gentler version."
+                if known is None
+                else f"'{known.title}' uses points your safety profile flags, and it has no gentler version."
             )
-            QMessageBox.warning(self.window, "Routine not available", message)
+            warn(self.window, "Routine not available", message)
             return False
         routine: Routine = offer.routine
         plan = SessionPlan(
@@ -398,13 +473,15 @@ class Shell(QObject):
             return None
         from acupressure_desktop.ui.history.checkin import CheckInDialog
 
-        dialog = CheckInDialog(moment, plan.rating_label, plan.title, self.window)
-        dialog.exec()
-        return dialog.result_checkin()
+        with modal(CheckInDialog(moment, plan.rating_label, plan.title, self.window)) as dialog:
+            dialog.exec()
+            return dialog.result_checkin()
 
-    @Slot(object, str)
-    def _after_session(self, plan: SessionPlan, status: str) -> None:
-        after = self._check_in("after", plan) if status != "pain" else None
+    @Slot(object, object)
+    def _after_session(self, plan: SessionPlan, status: Status) -> None:
+        from acupressure_desktop.storage.history import Status
+
+        after = self._check_in("after", plan) if status is not Status.PAIN else None
         if after is not None and self.recorder is not None:
             self.recorder.checkin(after_rating=after.rating, note=after.note)
         if self.history_view is not None:
@@ -431,9 +508,9 @@ class Shell(QObject):
             return
         code = step.point
         if code not in {m.hotspot.code for m in self.learn.map.markers}:
-            views = self.catalog.views_of(code)
-            if views:
-                self.learn.show_view(views[0].id)
+            point_views = self.catalog.views_of(code)
+            if point_views:
+                self.learn.show_view(point_views[0].id)
         self.learn.map.set_current(code, SIDE_CODES.get(snapshot.side))
 
     @Slot(object)
@@ -451,13 +528,15 @@ class Shell(QObject):
         from acupressure_desktop.ui.routine_editor import RoutineEditor  # only when asked: off the start-up path
 
         routine = self.library.get(routine_id) if routine_id else None
-        editor = RoutineEditor(self.catalog, self.search, self.library, routine, self.window)
-        if add:
-            editor.add_step(add)
-        if editor.exec():
-            self.refresh_routines()
-            if editor.saved_routine is not None:
-                self.routines.select(editor.saved_routine.id)
+        with modal(RoutineEditor(self.catalog, self.search, self.library, routine, self.window)) as editor:
+            if add:
+                editor.add_step(add)
+            if not editor.exec():
+                return
+            saved = editor.saved_routine
+        self.refresh_routines()
+        if saved is not None:
+            self.routines.select(saved.id)
 
     @Slot(str)
     def add_point_to_routine(self, code: str) -> None:
@@ -471,7 +550,7 @@ class Shell(QObject):
         try:
             copy = self.library.duplicate(routine_id)
         except RoutineError as exc:
-            QMessageBox.warning(self.window, "Cannot duplicate", str(exc))
+            warn(self.window, "Cannot duplicate", str(exc))
             return
         self.refresh_routines()
         self.routines.select(copy.id)
@@ -481,14 +560,11 @@ class Shell(QObject):
         routine = self.library.get(routine_id)
         if routine is None:
             return
-        answer = QMessageBox.question(
+        if ask(
             self.window,
             "Delete routine",
             f"Delete your routine “{routine.title}”? Your practice history keeps its sessions.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.library.delete(routine_id)
             self.refresh_routines()
 

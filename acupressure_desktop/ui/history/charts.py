@@ -88,7 +88,7 @@ class HeatMap(QWidget):
         return self._last - timedelta(days=self._last.weekday() + 7 * (HEAT_WEEKS - 1))
 
     @property
-    def cursor(self) -> date | None:
+    def cursor_day(self) -> date | None:
         return self._cursor
 
     def day_text(self, day: date) -> str:

@@ -107,7 +107,7 @@ class RatingSelector(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and watched in self.buttons:
             assert isinstance(event, QKeyEvent)
-            current = self.buttons.index(watched)  # type: ignore[arg-type]
+            current = self.buttons.index(watched)
             target = self._target(event, current)
             if target is not None:
                 self.set_value(target)

@@ -7,16 +7,16 @@ read-only disk) are shown in a warning line or a message box, never raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -40,9 +40,10 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.storage.errors import StorageError
-from acupressure_desktop.storage.exchange import ExportFormat, ImportRefused, export_to_file, import_json
+from acupressure_desktop.storage.exchange import ExportFormat, ImportRefused, ImportResult, export_to_file, import_json
 from acupressure_desktop.storage.history import (
     HistoryRepository,
+    Period,
     RoutineChange,
     Session,
     SessionFilter,
@@ -50,6 +51,7 @@ from acupressure_desktop.storage.history import (
     week_start,
 )
 from acupressure_desktop.streaks import EVERY_DAY
+from acupressure_desktop.ui.dialogs import modal, warn
 from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
 from acupressure_desktop.ui.history.model import (
@@ -60,6 +62,9 @@ from acupressure_desktop.ui.history.model import (
     display_title,
     signed,
 )
+from acupressure_desktop.ui.tasks import Progress, Task, TaskRunner, show_progress
+
+T = TypeVar("T")
 
 
 def _plural(count: int, word: str) -> str:
@@ -123,8 +128,8 @@ class ChangeDelegate(QStyledItemDelegate):
         if not values:
             return
         before, after = values
-        palette = option.palette  # type: ignore[attr-defined]
-        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette = option.palette
+        rect: QRect = option.rect
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         accent = palette.color(QPalette.ColorRole.Highlight)
@@ -239,7 +244,11 @@ class UndoBar(QFrame):
         self.show()
 
 
-PERIODS = ("All time", "Last 7 days", "Last 30 days", "Last 12 months", "Custom range")
+PERIODS = tuple(Period)
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
 
 
 class HistoryView(QWidget):
@@ -253,8 +262,10 @@ class HistoryView(QWidget):
         repository: HistoryRepository,
         routine_title: RoutineTitles | None = None,
         parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        self.tasks = tasks or TaskRunner(self)
         self.repository = repository
         self._titles = routine_title
         self._deleted: list[Session] = []  # newest last: what Undo brings back
@@ -309,7 +320,7 @@ class HistoryView(QWidget):
         # The third card, before → after by routine, is added below once its table exists.
 
         self.period = QComboBox()
-        self.period.addItems(PERIODS)
+        self.period.addItems([p.value for p in PERIODS])
         self.period.setAccessibleName("Period")
         self.period.currentIndexChanged.connect(self._period_changed)
         self.first_day = QDateEdit()
@@ -375,7 +386,6 @@ class HistoryView(QWidget):
             (Column.CHANGE, 66),
         ):
             header.resizeSection(column, width)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self.model.rowsRemoved.connect(self._update_buttons)
@@ -518,7 +528,7 @@ class HistoryView(QWidget):
     # -- filters -----------------------------------------------------------------------------
 
     def _period_changed(self, index: int) -> None:
-        custom = PERIODS[index] == "Custom range"
+        custom = PERIODS[index] is Period.CUSTOM
         if custom and not self.first_day.isVisibleTo(self):
             today = self.repository.today()
             self._set_dates(today - timedelta(days=29), today)
@@ -539,17 +549,9 @@ class HistoryView(QWidget):
         today = self.repository.today()
         routine_id = self.routine_filter.currentData()
         period = PERIODS[self.period.currentIndex()]
-        first: date | None = None
-        last: date | None = None
-        if period == "Last 7 days":
-            first = today - timedelta(days=6)
-        elif period == "Last 30 days":
-            first = today - timedelta(days=29)
-        elif period == "Last 12 months":
-            first = today.replace(year=today.year - 1) + timedelta(days=1)
-        elif period == "Custom range":
-            first = self.first_day.date().toPython()
-            last = self.last_day.date().toPython()
+        first, last = period.first_day(today), None
+        if period is Period.CUSTOM:
+            first, last = _day(self.first_day.date()), _day(self.last_day.date())
         return SessionFilter(first_day=first, last_day=last, routine_id=routine_id)
 
     @Slot()
@@ -563,7 +565,7 @@ class HistoryView(QWidget):
         """Show the sessions of one day (a click on the calendar)."""
         self._set_dates(day, day)
         self.period.blockSignals(True)
-        self.period.setCurrentIndex(PERIODS.index("Custom range"))
+        self.period.setCurrentIndex(PERIODS.index(Period.CUSTOM))
         self.period.blockSignals(False)
         self._show_dates(True)
         self._apply_filter()
@@ -594,6 +596,8 @@ class HistoryView(QWidget):
         self.delete_button.setEnabled(editable)
         self.delete_action.setEnabled(editable)
         self.undo_action.setEnabled(bool(self._deleted))
+        for button in (self.export_button, self.import_button):
+            button.setEnabled(not self.tasks.busy)
 
     def _title_of(self, session: Session) -> str:
         return display_title(self._titles, session.routine_id, session.routine_title)
@@ -603,12 +607,12 @@ class HistoryView(QWidget):
         session = self.selected_session()
         if session is None or session.status is Status.RUNNING:
             return
-        dialog = EditSessionDialog(
-            session, f"{self._title_of(session)} · {date_text(self.repository.local_time(session.started_at))}", self
-        )
-        if dialog.exec() != EditSessionDialog.DialogCode.Accepted:
-            return
-        self.apply_edit(session.id, *dialog.values())
+        title = f"{self._title_of(session)} · {date_text(self.repository.local_time(session.started_at))}"
+        with modal(EditSessionDialog(session, title, self)) as dialog:
+            if dialog.exec() != EditSessionDialog.DialogCode.Accepted:
+                return
+            values = dialog.values()
+        self.apply_edit(session.id, *values)
 
     def apply_edit(self, session_id: str, before: int | None, after: int | None, note: str) -> None:
         with self._storage("The change could not be saved"):
@@ -668,49 +672,65 @@ class HistoryView(QWidget):
 
     # -- export and import -----------------------------------------------------------------
 
-    @contextmanager
-    def _busy(self) -> Iterator[None]:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            yield
-        finally:
-            QApplication.restoreOverrideCursor()
+    def _in_worker(self, job: Callable[[HistoryRepository, Progress], T], label: str) -> Task[T]:
+        """Run ``job`` on a connection of its own in a worker, with a progress dialog; one job at a time."""
 
-    def export_history(self, fmt: ExportFormat) -> None:
+        def run(progress: Progress) -> T:
+            repository = self.repository.for_worker()
+            try:
+                return job(repository, progress)
+            finally:
+                repository.db.close()
+
+        task = self.tasks.start(run)
+        for button in (self.export_button, self.import_button):
+            button.setEnabled(False)
+        task.ended.connect(self._update_buttons)
+        show_progress(task, self, label)
+        return task
+
+    def export_history(self, fmt: ExportFormat) -> Task[int] | None:
         suffix = f".{fmt.value}"
         kind = "CSV files (*.csv)" if fmt is ExportFormat.CSV else "JSON files (*.json)"
         default = Path.home() / f"practice-history-{self.repository.today().isoformat()}{suffix}"
         chosen, _ = QFileDialog.getSaveFileName(self, "Export practice history", str(default), kind)
         if not chosen:
-            return
+            return None
         path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        try:
-            with self._busy():
-                count = export_to_file(self.repository, path, fmt, self.model.filter)
-        except (StorageError, OSError) as exc:
-            QMessageBox.warning(self, "Export failed", f"The history could not be exported.\n\n{exc}")
-            return
-        QMessageBox.information(self, "Export done", f"Exported {_plural(count, 'session')} to\n{path}")
+        chosen_filter = self.model.filter
+        task = self._in_worker(
+            lambda repository, progress: export_to_file(repository, path, fmt, chosen_filter, progress),
+            "Exporting your practice history…",
+        )
+        task.succeeded.connect(
+            lambda count: QMessageBox.information(
+                self, "Export done", f"Exported {_plural(count, 'session')} to\n{path}"
+            )
+        )
+        task.failed.connect(
+            lambda exc: self._failed("Export failed", f"The history could not be exported.\n\n{exc}", exc)
+        )
+        return task
 
     @Slot()
-    def import_history(self) -> None:
+    def import_history(self) -> Task[ImportResult] | None:
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Import practice history", str(Path.home()), "History export (*.json);;All files (*)"
         )
         if not chosen:
-            return
-        try:
-            with self._busy():
-                result = import_json(self.repository, Path(chosen))
-        except ImportRefused as exc:
-            problems = "\n".join(f"• {problem}" for problem in exc.problems)
-            QMessageBox.warning(self, "Nothing was imported", f"{Path(chosen).name} cannot be imported:\n\n{problems}")
-            return
-        except (StorageError, OSError) as exc:
-            QMessageBox.warning(self, "Nothing was imported", f"The file could not be imported.\n\n{exc}")
-            return
+            return None
+        path = Path(chosen)
+        task = self._in_worker(
+            lambda repository, progress: import_json(repository, path, report=progress),
+            "Importing a practice history…",
+        )
+        task.succeeded.connect(self._imported)
+        task.failed.connect(lambda exc: self._import_failed(path, exc))
+        return task
+
+    def _imported(self, result: ImportResult) -> None:
         self.refresh()
         self.historyChanged.emit()
         QMessageBox.information(
@@ -719,3 +739,16 @@ class HistoryView(QWidget):
             f"Added {_plural(result.added, 'session')}; "
             f"{_plural(result.skipped, 'session')} {'was' if result.skipped == 1 else 'were'} already in your history.",
         )
+
+    def _import_failed(self, path: Path, exc: BaseException) -> None:
+        if isinstance(exc, ImportRefused):
+            problems = "\n".join(f"• {problem}" for problem in exc.problems)
+            self._failed("Nothing was imported", f"{path.name} cannot be imported:\n\n{problems}", exc)
+        else:
+            self._failed("Nothing was imported", f"The file could not be imported.\n\n{exc}", exc)
+
+    def _failed(self, title: str, text: str, exc: BaseException) -> None:
+        """Say what the disk or the file did wrong; anything else is a bug for the error reporter."""
+        if not isinstance(exc, (StorageError, OSError)):
+            raise exc
+        warn(self, title, text)
