@@ -110,7 +110,7 @@ app = QApplication([])
 schedule = ReminderSchedule(enabled=True, interval_minutes=60, work_start="00:00", work_end="23:59",
                             weekdays=list(range(7)))
 source = FakePresenceSource(signalled=True)  # a source with a signal: nothing to poll
-controller = ReminderController(ReminderScheduler(schedule), {}.get, monitor=PresenceMonitor([source], []))
+controller = ReminderController(ReminderScheduler(schedule), lambda _id: None, monitor=PresenceMonitor([source], []))
 seconds = float(sys.argv[1])
 fired = []
 controller._timer.timeout.connect(lambda: fired.append(1))

@@ -8,12 +8,14 @@ a ``Test*`` method so that the test can change its state and make it signal.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from signal import SIGTERM
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import ClassInfo, Property, QCoreApplication, QObject, Slot
+from PySide6.QtCore import ClassInfo, Property, QCoreApplication, QObject, QTimer, Slot
 from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusObjectPath
 
 app = QCoreApplication(sys.argv[:1])
@@ -148,5 +150,21 @@ for name in (
 ):
     if not bus.registerService(name):
         sys.exit(f"cannot own {name}")
+PARENT = os.getppid()
+DAEMON = int(sys.argv[1]) if len(sys.argv) > 1 else None
+
+
+def orphaned() -> None:
+    """The test process died without its teardown: take the private bus daemon down too, and leave."""
+    if os.getppid() != PARENT:
+        if DAEMON is not None:
+            with contextlib.suppress(OSError):
+                os.kill(DAEMON, SIGTERM)
+        app.quit()
+
+
+watchdog = QTimer(app)
+watchdog.timeout.connect(orphaned)
+watchdog.start(1000)
 print("ready", flush=True)
 app.exec()

@@ -53,7 +53,9 @@ def bus_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert daemon.stdout is not None
     address = daemon.stdout.readline().strip()
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "QT_QPA_PLATFORM": "offscreen"}
-    standin = subprocess.Popen([sys.executable, str(STANDIN)], env=env, stdout=subprocess.PIPE, text=True)
+    standin = subprocess.Popen(
+        [sys.executable, str(STANDIN), str(daemon.pid)], env=env, stdout=subprocess.PIPE, text=True
+    )
     assert standin.stdout is not None
     try:
         assert standin.stdout.readline().strip() == "ready"

@@ -46,32 +46,17 @@ def _interface(bus: QDBusConnection, service: str, path: str, interface: str) ->
     return proxy
 
 
+def _subscribe(bus: QDBusConnection, *arguments: Any) -> bool:
+    """``QDBusConnection.connect`` with a ``SLOT()`` string, which PySide6 takes though its stubs say bytes."""
+    connect: Any = bus.connect
+    return bool(connect(*arguments))
+
+
 def _registered(bus: QDBusConnection, service: str) -> bool:
     if not bus.isConnected():
         return False
     reply = bus.interface().isServiceRegistered(service)
     return bool(reply.value()) if reply.isValid() else False
-
-
-def _listen(
-    bus: QDBusConnection,
-    service: str,
-    path: str,
-    interface: str,
-    name: str,
-    receiver: QObject,
-    slot: str,
-    *,
-    signature: str | None = None,
-) -> None:
-    """Connect a D-Bus signal to ``receiver``'s slot (given as its Qt signature).
-
-    The type stubs want bytes for the slot; ``SLOT()`` gives str, which the binding takes.
-    """
-    if signature is None:
-        bus.connect(service, path, interface, name, receiver, SLOT(slot))  # type: ignore[call-overload]
-    else:
-        bus.connect(service, path, interface, name, signature, receiver, SLOT(slot))  # type: ignore[call-overload]
 
 
 class DBusScreenSaver(QObject):
@@ -94,7 +79,7 @@ class DBusScreenSaver(QObject):
             self.provides = frozenset({"lock", "idle"})
             self.signalled = False  # idle time has no signal here
         self._locked: bool | None = None
-        _listen(bus, service, path, service, "ActiveChanged", self, "_on_active(bool)")
+        _subscribe(bus, service, path, service, "ActiveChanged", self, SLOT("_on_active(bool)"))
 
     @Slot(bool)
     def _on_active(self, active: bool) -> None:
@@ -169,15 +154,15 @@ class LogindSession(QObject):
         self._locked = self._get()
         if self._locked is None:
             raise SourceUnavailable("the logind session has no LockedHint")
-        _listen(
+        _subscribe(
             bus,
             self.SERVICE,
             str(path),
             "org.freedesktop.DBus.Properties",
             "PropertiesChanged",
+            "sa{sv}as",  # only well-formed signals: QtDBus aborts on one it cannot demarshal
             self,
-            "_on_properties(QString,QVariantMap,QStringList)",
-            signature="sa{sv}as",  # only well-formed signals: QtDBus aborts on one it cannot demarshal
+            SLOT("_on_properties(QString,QVariantMap,QStringList)"),
         )
 
     def _get(self) -> bool | None:
@@ -207,7 +192,7 @@ class WindowsSessionLock(QObject, QAbstractNativeEventFilter):
     name = "Windows session lock notifications"
     provides = frozenset({"lock"})
     signalled = True
-    _wtsapi32: Any  # set only on Windows
+    _wtsapi32: Any
     _window: int
 
     def __init__(self, window_id: int, parent: QObject | None = None) -> None:
@@ -298,8 +283,10 @@ class DBusNotifier(QObject):
         except (SourceUnavailable, OSError) as exc:
             raise SourceUnavailable(f"GIO is needed to send notifications: {exc}") from exc
         self._id: int | None = None
-        _listen(bus, self.SERVICE, self.PATH, self.SERVICE, "ActionInvoked", self, "_on_action(uint,QString)")
-        _listen(bus, self.SERVICE, self.PATH, self.SERVICE, "NotificationClosed", self, "_on_closed(uint,uint)")
+        _subscribe(bus, self.SERVICE, self.PATH, self.SERVICE, "ActionInvoked", self, SLOT("_on_action(uint,QString)"))
+        _subscribe(
+            bus, self.SERVICE, self.PATH, self.SERVICE, "NotificationClosed", self, SLOT("_on_closed(uint,uint)")
+        )
 
     def show(self, summary: str, body: str, actions: Sequence[tuple[str, str]], icon: str = "") -> bool:
         flat: list[str] = [part for pair in actions for part in pair]
@@ -409,7 +396,8 @@ class PresenceMonitor(QObject):
         return text
 
     def close(self) -> None:
-        for source in self.sources:
+        sources: list[PresenceSource | BusySource] = [*self.sources, *self.busy_sources]
+        for source in sources:
             source.close()
         for busy in self.busy_sources:
             busy.close()

@@ -211,7 +211,7 @@ class ReminderController(QObject):
         routine_title: Callable[[str], str | None],
         icon: QIcon | None = None,
         *,
-        routine_seconds: Callable[[str], int | None] = lambda _id: None,
+        routine_seconds: Callable[[str], int | None] | None = None,
         monitor: PresenceMonitor | None = None,
         notifier_factory: Callable[[], QObject] | None = None,
         autostart: Autostart | None = None,
@@ -219,9 +219,8 @@ class ReminderController(QObject):
     ) -> None:
         super().__init__(parent)
         self.scheduler = scheduler
-        # Asked each time a reminder shows, so routines made after start-up count too.
-        self._title_of = routine_title
-        self._seconds_of = routine_seconds
+        self._title_of = routine_title  # asked each time: routines made after start-up count too
+        self._seconds_of = routine_seconds or (lambda _routine_id: None)
         self.monitor = monitor
         self._autostart = autostart
         self._notifier_factory = notifier_factory
@@ -395,8 +394,8 @@ class ReminderController(QObject):
 
     def _texts(self, reminder: Due) -> tuple[str, str, str, bool]:
         routine_id = reminder.routine_id
-        title = (self._title_of(routine_id) if routine_id else None) or ""
-        known = bool(title)
+        title = self._title_of(routine_id) if routine_id else None
+        known = title is not None
         if reminder.kind == "fixed":
             message = f"It is {reminder.at:%H:%M}: time for your {reminder.label.lower()}."
         else:
@@ -407,9 +406,10 @@ class ReminderController(QObject):
                 else self.scheduler.schedule.interval_minutes
             )
             worked = f"{minutes} minutes" if minutes < 120 else f"over {minutes // 60} hours"
-            message = f"You have been working for {worked}. A few minutes away from the screen help."
-        if known:
-            seconds = self._seconds_of(routine_id or "")
+            rest = f"A few minutes of {title}" if title is not None else "A few minutes away from the screen"
+            message = f"You have been working for {worked}. {rest} can ease tension and reset your focus."
+        if title is not None and routine_id:
+            seconds = self._seconds_of(routine_id)
             routine = f"{title} · {duration_words(seconds)}" if seconds else title
         else:
             routine = "Stand up, look into the distance and roll your shoulders."
