@@ -399,8 +399,6 @@ class PresenceMonitor(QObject):
         sources: list[PresenceSource | BusySource] = [*self.sources, *self.busy_sources]
         for source in sources:
             source.close()
-        for busy in self.busy_sources:
-            busy.close()
 
 
 def desktop_monitor(parent: QObject | None = None, window_id: int | None = None) -> PresenceMonitor:
