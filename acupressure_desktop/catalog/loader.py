@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
 from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.catalog.pictures import picture_problems
 from acupressure_desktop.domain.models import (
     ADVICE_KINDS,
     RESEARCH_KINDS,
@@ -36,6 +37,7 @@ from acupressure_desktop.domain.models import (
     Term,
     View,
 )
+from acupressure_desktop.domain.pictures import Picture
 from acupressure_desktop.domain.safety import PREGNANCY_LIST
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,6 +74,7 @@ class Catalog:
     sources: dict[str, Source]
     maps: dict[str, BodyMap]
     glossary: dict[str, Term] = field(default_factory=dict)
+    pictures: dict[str, Picture] = field(default_factory=dict)  # data/pictures.json; see catalog/pictures.py
     view_problems: list[Problem] = field(default_factory=list)
 
     def terms_in(self, texts: Iterable[str]) -> list[Term]:
@@ -207,6 +210,9 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     routines = load("routines.json", Routine, lambda r: r.id)
     views = load("views.json", View, lambda v: v.id)
     glossary = load("glossary.json", Term, lambda t: t.id)
+    # Optional for a data folder of its own (--data); when present it must cover everything.
+    has_pictures = (data / "pictures.json").is_file()
+    pictures = load("pictures.json", Picture, lambda p: p.id) if has_pictures else {}
 
     catalog = Catalog(
         points=points,
@@ -218,8 +224,15 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         sources=sources,
         maps={},
         glossary=glossary,
+        pictures=pictures,
     )
     problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
+    if has_pictures:
+        folder = dirs.assets / "pictures"
+        found = picture_problems(
+            pictures, points, techniques, folder, shown("pictures.json"), lambda f: _display(f, dirs.assets.parent)
+        )
+        problems.extend(p for p in found if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)
     catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import Benefit, MassageTechnique, Meridian, Point, Routine, Source, Term, View
+from acupressure_desktop.domain.pictures import Picture
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "points": Point,
@@ -25,6 +26,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "views": View,
     "sources": Source,
     "glossary": Term,
+    "pictures": Picture,
 }
 
 
