@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
-from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.catalog.pictures import picture_problems
+from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
     ADVICE_KINDS,
     RESEARCH_KINDS,

@@ -32,6 +32,7 @@ from acupressure_desktop.session.runner import (
     Snapshot,
 )
 from acupressure_desktop.ui.chime import ChimePlayer
+from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.session_controller import SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
@@ -224,6 +225,8 @@ class SessionDock(QDockWidget):
         layout.addWidget(self.side_label)
         layout.addWidget(self.countdown)
         layout.addWidget(self.step_progress)
+        self.picture = PictureView(catalog, 180)  # the current step's hands at work
+        layout.addWidget(self.picture)
         layout.addWidget(self.instruction)
         layout.addWidget(self.pacer)
         layout.addWidget(self.notice)
@@ -232,7 +235,8 @@ class SessionDock(QDockWidget):
         layout.addLayout(controls)
         layout.addLayout(bottom)
         self.setWidget(body)
-        self._expanded_only = (self.instruction, self.pacer, self.steps, self.routine_progress, self.title)
+        self._expanded_only: tuple[QWidget, ...] = (self.instruction, self.pacer, self.steps, self.routine_progress)
+        self._expanded_only += (self.title, self.picture)
 
         controller.snapshotChanged.connect(self.show_snapshot)
         controller.eventHappened.connect(self._on_event)
@@ -296,6 +300,7 @@ class SessionDock(QDockWidget):
         if self.steps.count() != len(plan.steps):
             self.load_steps()
         step = plan.steps[snap.step_index]
+        self.picture.show_step(step)
         self.step_label.setText(self.catalog.step_title(step.target))
         if step.point:
             text = self.catalog.points[step.point].technique.instruction
