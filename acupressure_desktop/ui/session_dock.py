@@ -66,6 +66,11 @@ class BreathingPacer(QWidget):
         self._colors = colors
         self.update()
 
+    @property
+    def origin(self) -> float:
+        """Monotonic time of a breath in's start (the voice's breathing cues keep time with it)."""
+        return self._origin
+
     def phase(self, now: float) -> tuple[str, float]:
         """('in' | 'out', 0..1 fullness) at monotonic time ``now``."""
         cycle = self.inhale + self.exhale

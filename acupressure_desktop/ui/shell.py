@@ -45,6 +45,7 @@ from acupressure_desktop.ui.session_controller import (
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.tasks import Task, TaskRunner
+from acupressure_desktop.ui.voice import VoiceController, system_engine
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
@@ -109,6 +110,10 @@ class Shell(QObject):
         self.controller = SessionController(parent=self)
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        origin = lambda: self.dock.pacer.origin  # noqa: E731  (the voice's breathing cues follow the pacer)
+        self.voice = VoiceController(
+            self.controller, catalog, system_engine(self), breathing_origin=origin, parent=self
+        )
         self.dock.hide()
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
         self.page_learn = self.window.pages.indexOf(learn)
@@ -299,6 +304,7 @@ class Shell(QObject):
         breathing = settings.breathing
         self.dock.set_pacer(breathing.enabled, breathing.inhale_seconds, breathing.exhale_seconds)
         self.controller.set_display_interval(ANIMATED_INTERVAL_MS if breathing.enabled else DISPLAY_INTERVAL_MS)
+        self.voice.apply(settings, self.dock.chime)
         self.refresh_routines()
 
     def refresh_routines(self) -> None:
