@@ -40,9 +40,10 @@ from acupressure_desktop.session.runner import (
 
 Clock = Callable[[], float]
 
-HALFWAY_MIN_SECONDS = 30.0  # "halfway" only in a pressing time at least this long
+HALFWAY_MIN_SECONDS = 40.0  # "halfway" only in a pressing time at least this long
 TEN_SECONDS_MIN = 25.0  # "ten seconds left" only in a pressing time at least this long
 WAIT_LIMIT_SECONDS = 3.0  # a cue that cannot be said within this long after its time is dropped
+PRESS_WAIT_LIMIT_SECONDS = 15.0  # "press now" waits for the step's introduction to end, however long
 GAP_SECONDS = 0.4  # silence kept between two utterances
 NORMAL_WORDS_PER_SECOND = 2.6  # speech at rate 100 %, pauses between sentences included
 CHIME_SECONDS = 0.5  # the chime's length (session/chime.py: 0.44 s), plus a little
@@ -61,7 +62,7 @@ class Cue(StrEnum):
 
 
 DROPPABLE = frozenset({Cue.HALFWAY, Cue.BREATHE_IN, Cue.BREATHE_OUT})  # never worth waiting for
-INTERRUPTING = frozenset({Cue.STEP, Cue.PRESS, Cue.SWITCH, Cue.END})  # stop what is being said
+INTERRUPTING = frozenset({Cue.STEP, Cue.SWITCH, Cue.END})  # stop what is being said
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class StepScript:
     is_point: bool = True
 
 
-def first_sentence(text: str, max_words: int = 24) -> str:
+def first_sentence(text: str, max_words: int = 16) -> str:
     """The first sentence of ``text``, cut to ``max_words`` words at a comma if it is longer."""
     sentence = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
     words = sentence.split()
@@ -189,8 +190,10 @@ class VoiceGuide:
                 self._pending.clear()
                 intro = self._segment_started(event, snapshot.step_count, switched)
                 switched = False
-                if intro is not None:
+                if intro is not None and intro.cue in INTERRUPTING:
                     actions.append(self._say(intro, interrupt=True))
+                elif intro is not None:  # "press now": after the introduction, if that is still being said
+                    self._pending.insert(0, intro)
             elif isinstance(event, Finished):
                 self._pending.clear()
                 actions.append(
@@ -206,7 +209,8 @@ class VoiceGuide:
             utterance = self._pending.pop(0)
             start = max(now, self._busy_until + GAP_SECONDS)
             if start > now:  # something is still being said
-                if utterance.cue in DROPPABLE or start - utterance.due > WAIT_LIMIT_SECONDS:
+                limit = PRESS_WAIT_LIMIT_SECONDS if utterance.cue is Cue.PRESS else WAIT_LIMIT_SECONDS
+                if utterance.cue in DROPPABLE or start - utterance.due > limit:
                     continue
                 self._pending.insert(0, Utterance(utterance.text, utterance.cue, start))
                 break
