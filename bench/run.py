@@ -31,6 +31,7 @@ MODULES = [
     "bench_soak",
     "bench_history",
     "bench_history_gui",
+    "bench_voice",
 ]
 TARGETS: dict[str, tuple[str, float]] = {
     "startup_ratio": ("<=", 2.0),
@@ -51,6 +52,11 @@ TARGETS: dict[str, tuple[str, float]] = {
     "history_export_csv_s": ("<=", 1.0),
     "history_import_json_s": ("<=", 3.0),
     "gui_stall_worst_ms": ("<=", 50.0),
+    "voice_fake_start_max_ms": ("<=", 300.0),
+    "voice_espeak_start_max_ms": ("<=", 300.0),
+    "voice_cpu_quiet_percent": ("<=", 1.0),
+    "voice_espeak_cpu_quiet_percent": ("<=", 1.0),
+    "voice_recorded_overlaps": ("<=", 0.0),
 }
 
 
