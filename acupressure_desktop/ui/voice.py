@@ -92,8 +92,8 @@ class ProcessEngine(QObject):
         process = QProcess(self)
         process.setProgram(self.spec.program)
         process.setArguments(args)
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
         process.setStandardOutputFile(QProcess.nullDevice())
+        process.setStandardErrorFile(QProcess.nullDevice())  # an engine's complaints (no sound card) are not ours
         process.finished.connect(self._on_finished)
         process.errorOccurred.connect(self._on_error)
         self._process = process
@@ -273,7 +273,8 @@ class VoiceSettingsBox(QGroupBox):
         self.enabled_box = QCheckBox("Spea&k the steps, for practice with your eyes closed")
         self.enabled_box.setAccessibleName("Speak the steps")
         self.status = QLabel(
-            f"Spoken on this computer by {self.engine.name}; nothing is sent anywhere."
+            f"Spoken on this computer by {self.engine.name}; nothing is sent anywhere. "
+            "While the voice is on, it takes the place of the step chime."
             if self.engine is not None
             else no_engine_text()
         )
@@ -308,7 +309,13 @@ class VoiceSettingsBox(QGroupBox):
         volume_label = form.labelForField(volume_row)
         if isinstance(volume_label, QLabel):
             volume_label.setBuddy(self.volume)
-        form.addRow("Speaking spee&d:", self.rate)
+        rate_row = QHBoxLayout()
+        rate_row.addWidget(self.rate)
+        rate_row.addWidget(QLabel("of the engine's normal speed"), 1)
+        form.addRow("Speaking spee&d:", rate_row)
+        rate_label = form.labelForField(rate_row)
+        if isinstance(rate_label, QLabel):
+            rate_label.setBuddy(self.rate)
         form.addRow("&Which voice:", self.voice)
         tests = QHBoxLayout()
         tests.addWidget(self.test_sound)
