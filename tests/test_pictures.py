@@ -170,3 +170,32 @@ def test_session_dock_shows_the_current_steps_picture(qtbot: QtBot, catalog: Cat
     assert dock.picture.picture is not None and dock.picture.picture.id == "thumb-circles-palm"
     dock.set_compact(True)
     assert dock.picture.isHidden()
+
+
+def test_the_dock_shows_a_techniques_moves_in_turn(qtbot: QtBot, catalog: Catalog) -> None:
+    now = [0.0]
+    controller = SessionController(None, clock=lambda: now[0])
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    plan = SessionPlan("t", "T", [Step(technique="neck-shoulder-kneading", seconds=100, side=Side.CENTER)], "Stress")
+    controller.load(plan, prepare_seconds=5)
+    controller.start()
+
+    def shown() -> str:
+        assert dock.picture.picture is not None
+        return dock.picture.picture.id
+
+    assert shown() == "sit-tall"  # getting ready: the posture
+    seen = []
+    for at in (5.0, 26.0, 46.0, 66.0, 86.0, 104.0):  # the five moves start at 0, 20, 40, 60 and 80 s of pressing
+        now[0] = at
+        controller.update()
+        seen.append(shown())
+    assert seen == [
+        "sit-tall",
+        "squeeze-shoulder",
+        "squeeze-shoulder",
+        "squeeze-shoulder",
+        "fingertip-press-neck",
+        "fingertip-press-neck",
+    ]

@@ -21,6 +21,7 @@ from acupressure_desktop.catalog.pictures import PictureIndex
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import Step
 from acupressure_desktop.domain.pictures import Picture
+from acupressure_desktop.session.runner import Phase, Snapshot
 
 ASPECT = 240 / 180  # every drawing's viewBox
 
@@ -109,6 +110,23 @@ class PictureView(QWidget):
 
     def show_step(self, step: Step | None) -> None:
         self.show_picture(picture_for_step(self._catalog, step) if step else None)
+
+    def follow(self, step: Step, snapshot: Snapshot) -> None:
+        """A session's current picture: a technique shows each of its moves in turn, as the voice says them.
+
+        While preparing, the technique's first step (often the posture); while pressing, move k of n
+        from k/n of the pressing time (``session/voice.VoiceGuide`` says move k at the same moment).
+        """
+        technique = self._catalog.techniques.get(step.technique or "")
+        if technique is None:
+            picture = index_for(self._catalog).for_point(step.point) if step.point else None
+        else:
+            count = len(technique.steps)
+            done = 1 - snapshot.segment_remaining / max(snapshot.segment_duration, 1e-6)
+            move = 0 if snapshot.phase is Phase.PREPARE else min(count - 1, int(done * count + 1e-9))
+            picture = index_for(self._catalog).for_technique_step(technique.id, move)
+        if picture is not self.picture:
+            self.show_picture(picture)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.picture is None:

@@ -296,6 +296,7 @@ class SessionDock(QDockWidget):
             self.countdown.setText(clock_text(snap.segment_remaining))
         duration = max(snap.segment_duration, 1e-6)
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
+        self.picture.follow(plan.steps[snap.step_index], snap)
         if self.pacer.running:
             self.pacer.update()
 
@@ -305,7 +306,6 @@ class SessionDock(QDockWidget):
         if self.steps.count() != len(plan.steps):
             self.load_steps()
         step = plan.steps[snap.step_index]
-        self.picture.show_step(step)
         self.step_label.setText(self.catalog.step_title(step.target))
         if step.point:
             text = self.catalog.points[step.point].technique.instruction
