@@ -58,8 +58,12 @@ class PipeEngine(QObject):
             if entry[0] is None:
                 entry[0] = time.monotonic()
             process.readAllStandardOutput()
+        def ended():
+            if self.process is process:
+                self.process = None
+            process.deleteLater()
         process.readyReadStandardOutput.connect(first)
-        process.finished.connect(process.deleteLater)
+        process.finished.connect(ended)
         self.said.append(entry)
         self.process = process
         process.start(self.spec.program, ["--stdout", *args])

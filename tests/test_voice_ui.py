@@ -172,3 +172,19 @@ def test_process_engine_with_a_missing_program_is_silent(qtbot: QtBot, tmp_path:
     engine = ProcessEngine(EngineSpec("espeak-ng", str(tmp_path / "missing")))
     engine.say("Hello.", VoiceOptions())
     qtbot.waitUntil(lambda: not engine.speaking)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for the engine")
+def test_process_engine_shut_down_reaps_a_speaking_engine(qtbot: QtBot, tmp_path: Path) -> None:
+    program = tmp_path / "engine"
+    program.write_text("#!/bin/sh\nexec sleep 30\n")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    engine = ProcessEngine(EngineSpec("espeak-ng", str(program)))
+    engine.say("One.", VoiceOptions())
+    qtbot.waitUntil(lambda: engine.speaking)
+    engine.say("Two.", VoiceOptions())  # the first is killed, the second starts
+    qtbot.waitUntil(lambda: engine.speaking)
+    engine.shut_down()
+    assert not engine.speaking
+    engine.deleteLater()  # no "destroyed while the process is still running" warning (it would fail the test)
+    qtbot.wait(20)

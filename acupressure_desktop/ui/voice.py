@@ -77,6 +77,7 @@ class ProcessEngine(QObject):
         self.spec = spec
         self._clock = clock
         self._process: QProcess | None = None
+        self._ending: set[QProcess] = set()  # killed, not yet reaped
 
     @property
     def name(self) -> str:
@@ -108,9 +109,17 @@ class ProcessEngine(QObject):
         if stop is not None:
             QProcess.startDetached(stop[0], stop[1:])
 
+    def shut_down(self) -> None:
+        """Silence and reap every process before the app ends (a QProcess must not outlive its program)."""
+        self._end_process()
+        for process in list(self._ending):
+            process.waitForFinished(500)
+        self._ending.clear()
+
     def _end_process(self) -> None:
         process, self._process = self._process, None
         if process is not None and process.state() != QProcess.ProcessState.NotRunning:
+            self._ending.add(process)
             process.kill()  # the process object goes when it has ended (_on_finished)
         elif process is not None:
             process.deleteLater()
@@ -118,6 +127,8 @@ class ProcessEngine(QObject):
     @Slot()
     def _on_finished(self) -> None:
         process = self.sender()
+        if isinstance(process, QProcess):
+            self._ending.discard(process)
         if process is self._process:
             self._process = None
             self.finishedSpeaking.emit(self._clock())
@@ -168,6 +179,9 @@ class VoiceController(QObject):
         controller.snapshotChanged.connect(self._on_snapshot)
         if isinstance(engine, ProcessEngine):
             engine.finishedSpeaking.connect(self._on_finished_speaking)
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(engine.shut_down)
 
     @property
     def active(self) -> bool:
