@@ -108,12 +108,11 @@ class Shell(QObject):
         learn.populate(catalog, search)
         self.routines = RoutinesPage(catalog)
         self.controller = SessionController(parent=self)
+        self.voice = VoiceController(  # first to hear the session, so speech never waits for the dock or map
+            self.controller, catalog, system_engine(self), breathing_origin=self._pacer_origin, parent=self
+        )
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        origin = lambda: self.dock.pacer.origin  # noqa: E731  (the voice's breathing cues follow the pacer)
-        self.voice = VoiceController(
-            self.controller, catalog, system_engine(self), breathing_origin=origin, parent=self
-        )
         self.dock.hide()
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
         self.page_learn = self.window.pages.indexOf(learn)
@@ -150,6 +149,9 @@ class Shell(QObject):
         self.window.menu_app.addAction(self.window.quit_action)
         self.set_colors(colors)
         self.apply_settings()
+
+    def _pacer_origin(self) -> float:
+        return self.dock.pacer.origin  # the voice's breathing cues keep time with the pacer
 
     # -- settings ------------------------------------------------------------------------------
 
