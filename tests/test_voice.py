@@ -247,3 +247,14 @@ def test_voice_listings() -> None:
     assert parse_voices("say", "Alex                en_US    # Most people recognize me by my voice.\n") == [
         ("Alex", "Alex (en_US)")
     ]
+
+
+def test_a_single_point_session_is_not_called_a_routine() -> None:
+    clock = FakeClock()
+    runner = SessionRunner([Step(point="LI4", seconds=10, side=Side.LEFT)], title="t", clock=clock)
+    guide = VoiceGuide(SCRIPTS[:1], clock=clock)
+    [intro] = guide.handle(runner.start(), runner.snapshot())
+    assert isinstance(intro, Say) and intro.utterance.text.startswith("Union Valley. Left side first.")
+    clock.now += 10
+    [end] = guide.handle(runner.update(), runner.snapshot())
+    assert isinstance(end, Say) and end.utterance.text == "Done. Well done."

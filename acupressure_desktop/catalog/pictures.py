@@ -15,7 +15,7 @@ from acupressure_desktop.domain.models import MassageTechnique, Point, Step
 from acupressure_desktop.domain.pictures import Picture
 
 if TYPE_CHECKING:
-    from acupressure_desktop.catalog.loader import Catalog, Problem
+    from acupressure_desktop.catalog.loader import Problem
 
 
 class PictureIndex:
@@ -102,7 +102,3 @@ def picture_problems(
             if (technique.id, number) not in step_owner:
                 problems.append(Problem(file, "(technique_steps)", f"no picture for {technique.id} step {number}"))
     return problems
-
-
-def catalog_pictures(catalog: Catalog) -> PictureIndex:
-    return PictureIndex(catalog.pictures)

@@ -196,9 +196,8 @@ class VoiceGuide:
                     self._pending.insert(0, intro)
             elif isinstance(event, Finished):
                 self._pending.clear()
-                actions.append(
-                    self._say(Utterance("That is the end of the routine. Well done.", Cue.END, event.at), True)
-                )
+                words = "That is the end of the routine. Well done." if len(self.scripts) > 1 else "Done. Well done."
+                actions.append(self._say(Utterance(words, Cue.END, event.at), interrupt=True))
         return actions + self.poll()
 
     def poll(self) -> list[Action]:
