@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from acupressure_desktop import APP_ID, APP_NAME, APP_TITLE, __version__
 from acupressure_desktop.paths import AppPaths
@@ -137,7 +136,7 @@ class Gui:
         self.notices.append(f"Your practice history cannot be opened: {exc} Sessions are not recorded this time.")
 
     def _history_opened(self, opened: OpenedHistory) -> None:
-        from acupressure_desktop.storage.recorder import SessionRecorder
+        from acupressure_desktop.ui.storage_status import attach_recorder
 
         assert self.shell is not None
         self.notices.extend(opened.notices)
@@ -145,7 +144,7 @@ class Gui:
             self.notices.append(
                 f"{opened.interrupted} session(s) were interrupted last time; History shows them as interrupted."
             )
-        recorder = SessionRecorder(opened.repository, on_problem=self.shell.show_storage_problem)
+        recorder = attach_recorder(self.shell, opened, self.paths, self.app, ask=self.interactive)  # off the GUI thread
         self.shell.attach_history(opened.repository, recorder)
 
     def shut_down(self) -> None:
@@ -207,19 +206,20 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
 
 def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: T) -> T:
     """A quick look at one setting before the first paint, without validating the file (``Gui.load`` does)."""
-    try:
-        value = json.loads(settings_file.read_text(encoding="utf-8")).get(key)
-    except (OSError, ValueError, AttributeError):
-        return default
-    return value if value in allowed else default
+    from acupressure_desktop.fileio import peek_json
+
+    data = peek_json(settings_file)  # never blocks on a FIFO nor reads /dev/zero
+    value = data.get(key) if isinstance(data, dict) else None
+    return cast(T, value) if value in allowed else default
 
 
 def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
     """The first view's figure for the first paint; any problem is left for the validated load to report."""
     from acupressure_desktop.catalog.bodymaps import BodyMapError, parse_bodymap
+    from acupressure_desktop.fileio import peek_json
 
     try:
-        first = json.loads((dirs.data / "views.json").read_text(encoding="utf-8"))[0]
+        first = peek_json(dirs.data / "views.json")[0]
         body_map = parse_bodymap(dirs.bodymaps / first["file"], None)
         learn.show_preview(first["id"], first["title"], body_map, first["file"])
     except (OSError, ValueError, KeyError, IndexError, TypeError, BodyMapError):
@@ -236,7 +236,12 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 
     from acupressure_desktop.diagnostics import start_diagnostics
     from acupressure_desktop.ui.errors import ErrorReporter, SignalQuit, route_qt_messages
-    from acupressure_desktop.ui.single_instance import InstanceServer, send_to_running, server_name
+    from acupressure_desktop.ui.single_instance import (
+        InstanceNotAnswering,
+        InstanceServer,
+        send_to_running,
+        server_name,
+    )
     from acupressure_desktop.ui.startup import Startup
     from acupressure_desktop.ui.window_state import restore_geometry
 
@@ -245,9 +250,13 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     name = server_name(paths.data)
-    if send_to_running(name, args.routine):
-        print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
-        return 0
+    try:
+        if send_to_running(name, args.routine):
+            print(f"{APP_NAME}: already running; the request went to the open window", file=sys.stderr)
+            return 0
+    except InstanceNotAnswering as exc:  # a stopped or stuck first instance
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 1
     gui = _first_window(args, paths)
     reporter = ErrorReporter(lambda: gui.window, diagnostics.log_file)
     reporter.install()
@@ -287,6 +296,11 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
         shell.learn.open_point(code)
         if args.view is not None:
             shell.learn.show_view(args.view)
+        if args.guide_step is not None and not shell.learn.show_guide(
+            args.guide_step - 1, args.guide_side and args.guide_side[0].upper()
+        ):
+            print(f"{APP_NAME}: --guide-step: {code} has no measuring guide on this view", file=sys.stderr)
+            return 2
     if args.routine is not None:
         if shell.offer_for(args.routine) is None:
             print(f"{APP_NAME}: --routine {args.routine}: no such routine for this safety profile", file=sys.stderr)

@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument(
         "--point", metavar="CODE", help="point to select: a code in any common spelling (LI4, li-4) or its name"
     )
+    shot.add_argument(
+        "--guide-step", type=int, metavar="N", help="with --point: play its measuring guide and show step N (from 1)"
+    )
+    shot.add_argument("--guide-side", choices=("left", "right"), help="with --guide-step: the side of the body")
     shot.add_argument("--theme", choices=("light", "dark"), help="colour theme for the screenshot")
     shot.add_argument("--size", type=_size, default=None, metavar="WxH", help="window size, e.g. 1280x800")
     shot.add_argument(
@@ -66,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     history_commands = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
     export = history_commands.add_parser("export", help="write the history as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), required=True)
-    export.add_argument("--output", type=Path, metavar="FILE", help="file to write (default: standard output)")
+    export.add_argument("--output", metavar="FILE", help="file, device or pipe to write; - or none for standard output")
     imp = history_commands.add_parser("import", help="restore a JSON export (idempotent, all or nothing)")
     imp.add_argument("file", type=Path, metavar="FILE")
     return parser
@@ -76,13 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command and any(
-        getattr(args, name) is not None for name in ("screenshot", "view", "point", "theme", "size", "routine", "page")
+        getattr(args, name) is not None
+        for name in ("screenshot", "view", "point", "theme", "size", "routine", "page", "guide_step", "guide_side")
     ):
         parser.error(f"window options cannot be combined with the {args.command!r} command")
     if args.screenshot is None and any(
-        getattr(args, n) is not None for n in ("view", "point", "theme", "size", "page")
+        getattr(args, n) is not None for n in ("view", "point", "theme", "size", "page", "guide_step", "guide_side")
     ):
-        parser.error("--view, --point, --theme, --size and --page go with --screenshot")
+        parser.error("--view, --point, --theme, --size, --page and --guide-* go with --screenshot")
+    if args.guide_step is not None and (args.point is None or args.guide_step < 1):
+        parser.error("--guide-step N needs --point and N from 1")
 
     if args.command == "catalog":
         return _catalog_json()

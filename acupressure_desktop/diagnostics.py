@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from acupressure_desktop import APP_NAME, __version__
+from acupressure_desktop.fileio import reason
 
 LOG_FILE = f"{APP_NAME}.log"
 CRASH_FILE = "crash.log"
@@ -60,7 +61,7 @@ def start_diagnostics(log_dir: Path, *, level: int = logging.INFO) -> Diagnostic
     except OSError as exc:
         handler = logging.StreamHandler(sys.stderr)
         crash_stream = None
-        problem = f"{log_dir}: cannot write the log: {exc.strerror or exc}"
+        problem = f"{log_dir}: cannot write the log: {reason(exc)}"
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(handler)
     if crash_stream is not None:

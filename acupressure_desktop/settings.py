@@ -9,9 +9,7 @@ copy is; a file from a newer version is left untouched.
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,10 +22,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.domain.models import Code
 from acupressure_desktop.domain.safety import SafetyProfile
-from acupressure_desktop.fileio import write_text_atomically
+from acupressure_desktop.domain.validation import summary
+from acupressure_desktop.fileio import (
+    FileProblem,
+    clean_stale_temporaries,
+    move_aside,
+    read_bounded,
+    real_target,
+    reason,
+    write_text_atomically,
+)
 from acupressure_desktop.reminders import ReminderSchedule
 
 SCHEMA_VERSION = 2
+MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few KiB; anything larger is not one
 
 
 class SettingsError(Exception):
@@ -143,12 +151,13 @@ class LoadResult:
 
 def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> LoadResult:
     """Read settings; never raises for a bad file and never loses one."""
+    clean_stale_temporaries(path)  # a save killed midway left its temporary file
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         return LoadResult(Settings())
-    except OSError as exc:
-        return _set_aside(path, f"cannot be read ({_reason(exc)})", now)
+    except FileProblem as exc:
+        return _set_aside(path, exc.problem, now)
 
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -156,6 +165,11 @@ def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> 
         return _set_aside(path, "is not UTF-8 text", now)
     except json.JSONDecodeError as exc:
         return _set_aside(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", now)
+    except RecursionError:
+        return _set_aside(path, "is not valid JSON (nested too deeply)", now)
+    except ValueError as exc:  # an integer of thousands of digits
+        problem = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        return _set_aside(path, f"is not valid JSON ({problem})", now)
     if not isinstance(data, dict):
         return _set_aside(path, f"top level: expected a JSON object, found {type(data).__name__}", now)
 
@@ -183,7 +197,7 @@ def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> 
     try:
         settings = Settings.model_validate_json(json.dumps(upgraded), strict=True)
     except ValidationError as exc:
-        return _set_aside(path, _describe(exc), now)
+        return _set_aside(path, summary(exc, 3, empty="top level", unknown="unknown setting"), now)
 
     if version == SCHEMA_VERSION:
         return LoadResult(settings)
@@ -193,29 +207,27 @@ def load_settings(path: Path, *, now: Callable[[], datetime] = datetime.now) -> 
             shutil.copy2(path, backup)
         save_settings(path, settings)
     except (OSError, SettingsError) as exc:
-        reason = str(exc) if isinstance(exc, SettingsError) else f"{backup}: {_reason(exc)}"
+        why = str(exc) if isinstance(exc, SettingsError) else f"{backup}: {reason(exc)}"
         return LoadResult(
             settings,
-            notice=f"Your settings were upgraded from version {version} but could not be saved: {reason}",
+            notice=f"Your settings were upgraded from version {version} but could not be saved: {why}",
         )
     return LoadResult(settings)
 
 
 def _set_aside(path: Path, problem: str, now: Callable[[], datetime]) -> LoadResult:
-    stamp = now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.broken-{stamp}")
-    counter = 1
-    while target.exists() or target.is_symlink():  # never overwrite an earlier copy
-        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
-        counter += 1
+    # A symlinked settings file (a dotfiles folder) has its real file set aside, so the link
+    # stays and the next save writes through it; a link to anything else is moved itself.
+    real = real_target(path)
+    victim = real if real != path and real.is_file() else path
     try:
-        os.rename(path, target)
+        target = move_aside(victim, "broken", now())
     except OSError as exc:
         return LoadResult(
             Settings(),
             notice=(
                 f"Your settings file {path} could not be used: {problem}. It could not be moved aside "
-                f"({_reason(exc)}), so it was left as it is; default settings are used and changes "
+                f"({reason(exc)}), so it was left as it is; default settings are used and changes "
                 "made now are not saved."
             ),
             can_save=False,
@@ -230,17 +242,6 @@ def _set_aside(path: Path, problem: str, now: Callable[[], datetime]) -> LoadRes
     )
 
 
-def _describe(exc: ValidationError, limit: int = 3) -> str:
-    """``field.path: problem`` for the first few errors."""
-    parts = []
-    for error in exc.errors()[:limit]:
-        where = ".".join(str(part) for part in error["loc"]) or "top level"
-        problem = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
-        parts.append(f"{where}: {problem}")
-    more = exc.error_count() - limit
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
-
-
 # -- saving ------------------------------------------------------------------------
 
 
@@ -252,23 +253,13 @@ def save_settings(path: Path, settings: Settings) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, settings.model_dump_json(indent=2) + "\n")
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot save settings: {_reason(exc)}") from exc
+        raise SettingsError(f"{path}: cannot save settings: {reason(exc)}") from exc
 
 
 def _version_on_disk(path: Path) -> int:
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(read_bounded(path, MAX_SETTINGS_BYTES))
+    except (OSError, FileProblem, ValueError, RecursionError):
         return 0
     version = data.get("schema_version") if isinstance(data, dict) else None
     return version if isinstance(version, int) else 0
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno == errno.EROFS:
-        return "the disk is read-only"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    return exc.strerror or str(exc)

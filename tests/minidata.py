@@ -49,7 +49,7 @@ def uses(*benefits: str) -> list[dict[str, Any]]:
     return [{"benefit": b, **EVIDENCE} for b in benefits]
 
 
-def point(code: str, *, bilateral: bool = True, views: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+def point(code: str, *, bilateral: bool = True, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": code,
         "aliases": [],
@@ -58,7 +58,6 @@ def point(code: str, *, bilateral: bool = True, views: list[str] | None = None, 
         "english": "Union Valley" if code == "LI4" else f"Point {code}",
         "meridian": code[:2],
         "region": "hand",
-        "views": views or ["hand"],
         "bilateral": bilateral,
         "location": "On the back of the hand.",
         "find_it": ["Find the landmark.", "Press the hollow."],
@@ -76,6 +75,38 @@ def point(code: str, *, bilateral: bool = True, views: list[str] | None = None, 
     data.update(extra)
     data.setdefault("evidence", uses(*data["benefits"]))
     return data
+
+
+GUIDES: list[dict[str, Any]] = [
+    {
+        "point": "LI4",
+        "view": "hand",
+        "steps": [
+            {"text": "Find the knuckle.", "landmarks": ["knuckle"]},
+            {
+                "text": "Measure two fingers down from it.",
+                "from": "knuckle",
+                "to": [40, 50],
+                "cun": 1.5,
+                "scale": "hand",
+                "fingers": ["two-fingers"],
+            },
+        ],
+    },
+    {
+        "point": "PC6",
+        "view": "hand",
+        "steps": [
+            {"text": "Find the wrist crease.", "landmarks": ["wrist"]},
+            {"text": "Go half a thumb up.", "from": "wrist", "to": [40, 80], "cun": 0.5, "scale": "hand"},
+        ],
+    },
+    {
+        "point": "GV20",
+        "view": "hand",
+        "steps": [{"text": "Find the middle line."}, {"text": "The point is on it.", "to": [100, 50]}],
+    },
+]
 
 
 def svg(hotspots: str, regions: str = '<polygon id="region-palm" points="0,0 90,0 90,100 0,100"/>') -> str:
@@ -97,7 +128,7 @@ def write_minidata(root: Path) -> ResourceDirs:
         "points/hand.json": [
             point("LI4", aliases=["LI-4"], benefits=["stress", "headache"], cautions=[PREGNANCY]),
             point("PC6", benefits=["stress"]),
-            point("GV20", bilateral=False, meridian="GV", views=["hand"]),
+            point("GV20", bilateral=False, meridian="GV"),
         ],
         "meridians.json": [
             {"code": c, "name": n, "pinyin": "Pīnyīn", "point_count": k}
@@ -148,8 +179,15 @@ def write_minidata(root: Path) -> ResourceDirs:
                 "file": "hand.svg",
                 "group": "arm",
                 "regions": [{"id": "palm", "title": "Palm"}],
+                "mirror_x": 100,
+                "landmarks": [
+                    {"id": "knuckle", "title": "Knuckle", "x": 40, "y": 5},
+                    {"id": "wrist", "title": "Wrist crease", "x": 40, "y": 95},
+                ],
+                "scales": [{"id": "hand", "from": "knuckle", "to": "wrist", "cun": 3}],
             }
         ],
+        "guides.json": GUIDES,
     }
     for name, content in files.items():
         (data / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")

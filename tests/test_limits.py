@@ -40,3 +40,27 @@ def test_the_settings_dialog_offers_exactly_the_model_ranges(qtbot: QtBot) -> No
         "hold": int_bounds(Settings, "default_hold_seconds"),
         "prepare": int_bounds(Settings, "prepare_seconds"),
     }
+
+
+def test_validation_errors_read_as_short_lines() -> None:
+    from pydantic import ConfigDict, ValidationError, model_validator
+
+    from acupressure_desktop.domain.validation import problems, summary
+
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        count: int = Field(default=3, ge=1, le=9)
+
+        @model_validator(mode="after")
+        def _odd(self) -> Strict:
+            if self.count % 2 == 0:
+                raise ValueError("count must be odd")
+            return self
+
+    with pytest.raises(ValidationError) as many:
+        Strict.model_validate({"count": 20, "colour": "red", "size": 1})
+    assert problems(many.value)[1:] == ["colour: unknown field", "size: unknown field"]
+    assert summary(many.value, 1, unknown="unknown setting").endswith("; and 2 more")
+    with pytest.raises(ValidationError) as whole:
+        Strict.model_validate({"count": 4})
+    assert problems(whole.value, empty="top level") == ["top level: count must be odd"]

@@ -63,7 +63,6 @@ def make_point(code: str = "LI4", *, bilateral: bool = True, hold: int = 60) -> 
         english="Union Valley",
         meridian="LI",
         region="hand",
-        views=["hand-back"],
         bilateral=bilateral,
         location="On the back of the hand.",
         find_it=["Squeeze thumb and finger together.", "Press the top of the bulge."],

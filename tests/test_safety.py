@@ -33,7 +33,6 @@ def point(code: str, *kinds: CautionKind) -> Point:
         english="Point",
         meridian=code[:2] if not code.startswith("EX") else "EX",
         region="hand",
-        views=["hand-back"],
         bilateral=True,
         location="Somewhere.",
         find_it=["Find the landmark.", "Press there."],

@@ -208,14 +208,15 @@ def test_many_errors_are_summarised(path: Path) -> None:
 
 def test_unreadable_file_is_moved_aside(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = write(path, {"schema_version": 2})
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def denied(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real_read(self)
+    def denied(name: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        # As root nothing is unreadable: fail the one open of the settings file like a 0000 file would.
+        if Path(name) == path and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", str(name))
+        return real_open(name, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     result = load_settings(path, now=fixed_now)
     monkeypatch.undo()
     assert_moved_aside(path, raw, result, "cannot be read (permission denied)")
@@ -226,7 +227,7 @@ def test_a_second_broken_file_in_the_same_second_does_not_overwrite_the_first(pa
     load_settings(path, now=fixed_now)
     second = write(path, b"second {")
     result = load_settings(path, now=fixed_now)
-    assert result.moved_to == path.with_name("settings.json.broken-20240304-101500-1")
+    assert result.moved_to == path.with_name("settings.json.broken-20240304-101500-2")
     assert path.with_name("settings.json.broken-20240304-101500").read_bytes() == first
     assert result.moved_to.read_bytes() == second
 

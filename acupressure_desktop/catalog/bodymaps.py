@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from acupressure_desktop.fileio import FileProblem, read_bounded
+
 SVG_NS = "{http://www.w3.org/2000/svg}"
+MAX_SVG_BYTES = 10_000_000  # the largest body map is about 100 KiB
 
 
 class BodyMapError(Exception):
@@ -96,14 +99,18 @@ def _layer_elements(layer: ET.Element, name: str) -> Iterator[ET.Element]:
 
 
 def parse_bodymap(path: Path, known_codes: set[str] | None) -> BodyMap:
-    """Parse one SVG; raise BodyMapError with the problem (and the element id).
+    """Parse one SVG; raise BodyMapError with the problem (and the element id), FileNotFoundError if missing.
 
     ``known_codes`` None accepts any well-formed code: the start-up preview, before the catalog loads.
     """
     try:
-        root = ET.parse(path).getroot()
-    except (ET.ParseError, OSError) as exc:
-        raise BodyMapError(f"not a readable SVG: {exc}") from None
+        raw = read_bounded(path, MAX_SVG_BYTES)  # FileNotFoundError passes: the caller names who wants it
+    except FileProblem as exc:
+        raise BodyMapError(exc.problem) from None
+    try:
+        root = ET.fromstring(raw)
+    except (ET.ParseError, RecursionError) as exc:
+        raise BodyMapError(f"not a readable SVG: {exc or 'nested too deeply'}") from None
     if root.tag != f"{SVG_NS}svg":
         raise BodyMapError("root element is not <svg> in the SVG namespace")
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from acupressure_desktop.catalog.guides import ResolvedGuide, ResolvedStep, copies
 from acupressure_desktop.catalog.loader import Catalog
 
 FORMAT = "acupressure-desktop-catalog"
@@ -19,10 +20,19 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "points": [{**p.model_dump(mode="json"), "self_care": not p.reference_only} for p in catalog.points.values()],
+        "points": [
+            {
+                **p.model_dump(mode="json"),
+                # Derived from the hotspot layers (the one record of where a point is drawn).
+                "views": [v.id for v in catalog.views_of(p.code)],
+                "self_care": not p.reference_only,
+                "guides": _guides(catalog, p.code),
+            }
+            for p in catalog.points.values()
+        ],
         "views": [
             {
-                **v.model_dump(mode="json"),
+                **v.model_dump(mode="json", by_alias=True),
                 "width": catalog.maps[v.id].width,
                 "height": catalog.maps[v.id].height,
                 "hotspots": [
@@ -43,3 +53,49 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
         "glossary": [t.model_dump(mode="json") for t in catalog.glossary.values()],
         "pictures": [p.model_dump(mode="json") for p in catalog.pictures.values()],
     }
+
+
+def _guides(catalog: Catalog, code: str) -> list[dict[str, Any]]:
+    """Per view where the point is drawn: its guide with every place as [x, y] (for the side it was written)."""
+    found = []
+    for view in catalog.views_of(code):
+        guide = catalog.guides.get((code, view.id))
+        if guide is None:
+            continue
+        resolved, _ = next(copies(guide, view, catalog.maps[view.id]))
+        found.append(_guide_document(resolved))
+    return found
+
+
+def _guide_document(guide: ResolvedGuide) -> dict[str, Any]:
+    return {
+        "view": guide.view,
+        "side": {"L": "left", "R": "right"}.get(guide.side or ""),
+        "steps": [_step_document(s) for s in guide.steps],
+    }
+
+
+def _xy(point: tuple[float, float]) -> list[float]:
+    return [round(point[0], 2), round(point[1], 2)]
+
+
+def _step_document(step: ResolvedStep) -> dict[str, Any]:
+    doc: dict[str, Any] = {"text": step.text, "kind": step.kind, "landmarks": [lm.id for lm in step.landmarks]}
+    if step.kind == "measure" and step.start is not None and step.end is not None:
+        doc |= {
+            "from": _xy(step.start),
+            "to": _xy(step.end),
+            "cun": step.cun,
+            "scale": step.scale,
+            "fingers": [f.value for f in step.fingers],
+        }
+    elif step.kind == "divide" and step.between is not None and step.end is not None:
+        doc |= {
+            "between": [_xy(step.between[0]), _xy(step.between[1])],
+            "fraction": step.fraction,
+            "to": _xy(step.end),
+            "scale": step.scale,
+        }
+    elif step.end is not None:
+        doc["to"] = _xy(step.end)
+    return doc

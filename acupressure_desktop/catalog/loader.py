@@ -7,7 +7,6 @@ as ``file: field: problem``. A broken body map only removes that view (the app s
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
+from acupressure_desktop.catalog.guides import check_guide
 from acupressure_desktop.catalog.pictures import picture_problems
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
@@ -27,6 +27,7 @@ from acupressure_desktop.domain.models import (
     Caution,
     CautionKind,
     EvidenceLevel,
+    Guide,
     MassageTechnique,
     Meridian,
     Point,
@@ -39,10 +40,13 @@ from acupressure_desktop.domain.models import (
 )
 from acupressure_desktop.domain.pictures import Picture
 from acupressure_desktop.domain.safety import PREGNANCY_LIST
+from acupressure_desktop.domain.validation import error_message, field_path
+from acupressure_desktop.fileio import FileProblem, read_json
 
 M = TypeVar("M", bound=BaseModel)
 PREGNANCY_SAFE_CHECK = CautionKind.PREGNANCY
 BUILTIN_ROUTINE_SECONDS = (120, 600)
+MAX_DATA_FILE_BYTES = 20_000_000  # the largest data file is a few hundred KiB
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class Catalog:
     glossary: dict[str, Term] = field(default_factory=dict)
     pictures: dict[str, Picture] = field(default_factory=dict)  # data/pictures.json; see catalog/pictures.py
     view_problems: list[Problem] = field(default_factory=list)
+    # Measuring guides by (point code, view id); data/guides.json.
+    guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
 
     def terms_in(self, texts: Iterable[str]) -> list[Term]:
         """Glossary terms that occur in any of ``texts``, in glossary order."""
@@ -83,8 +89,19 @@ class Catalog:
         return [t for t in self.glossary.values() if re.search(rf"(?<![\w-]){re.escape(t.term)}(?![\w-])", joined)]
 
     def views_of(self, code: str) -> list[View]:
-        """Views that show the point and loaded fine, in catalog order."""
+        """Views that show the point and loaded fine, in catalog order.
+
+        A point is on a view when the view's SVG has a hotspot for it: the hotspot layer is the
+        one record of which points a view shows (and where), so no list of views is kept per point.
+        """
         return [v for v in self.views.values() if v.id in self.maps and code in self.hotspot_codes(v.id)]
+
+    def guide(self, code: str, view_id: str) -> Guide | None:
+        """The measuring guide of a point on a view, if the view loaded and has one."""
+        return self.guides.get((code, view_id)) if view_id in self.maps else None
+
+    def guides_of(self, code: str) -> list[Guide]:
+        return [g for v in self.views_of(code) if (g := self.guides.get((code, v.id))) is not None]
 
     def hotspot_codes(self, view_id: str) -> set[str]:
         body_map = self.maps.get(view_id)
@@ -126,21 +143,14 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
-def _field_path(loc: Iterable[Any]) -> str:
-    return ".".join(str(part) for part in loc) or "(file)"
-
-
 def _read_json(path: Path, shown: str, problems: list[Problem]) -> Any:
+    """The parsed file, or None after adding a file-level problem (a root fault: see load_catalog)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path, MAX_DATA_FILE_BYTES, shown=shown)
     except FileNotFoundError:
         problems.append(Problem(shown, "(file)", "missing"))
-    except OSError as exc:
-        problems.append(Problem(shown, "(file)", f"cannot read: {exc.strerror or exc}"))
-    except UnicodeDecodeError:
-        problems.append(Problem(shown, "(file)", "not UTF-8 text"))
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(shown, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"))
+    except FileProblem as exc:
+        problems.append(Problem(shown, exc.where, exc.problem))
     return None
 
 
@@ -156,13 +166,19 @@ def _load_list(
         return {}
     items: dict[str, M] = {}
     for index, entry in enumerate(raw):
-        label = str(entry.get("code") or entry.get("id") or f"[{index}]") if isinstance(entry, dict) else f"[{index}]"
+        label = f"[{index}]"
+        if isinstance(entry, dict):
+            guide_key = f"{entry.get('point')}@{entry.get('view')}" if "point" in entry and "view" in entry else None
+            label = str(entry.get("code") or entry.get("id") or guide_key or label)
         try:
             item = model.model_validate(entry)
+        except RecursionError:
+            problems.append(Problem(shown, label, "nested too deeply"))
+            broken.add(label)
+            continue
         except ValidationError as exc:
             for error in exc.errors():
-                where = _field_path((label, *error["loc"]))
-                problems.append(Problem(shown, where, error["msg"]))
+                problems.append(Problem(shown, field_path((label, *error["loc"])), error_message(error)))
             broken.add(label)  # already reported: references to it are not faults of their own
             continue
         item_key = key(item)
@@ -209,6 +225,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     techniques = load("techniques.json", MassageTechnique, lambda t: t.id)
     routines = load("routines.json", Routine, lambda r: r.id)
     views = load("views.json", View, lambda v: v.id)
+    guide_list = load("guides.json", Guide, lambda g: f"{g.point}@{g.view}")
     glossary = load("glossary.json", Term, lambda t: t.id)
     # Optional for a data folder of its own (--data); when present it must cover everything.
     has_pictures = (data / "pictures.json").is_file()
@@ -223,16 +240,21 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         views=views,
         sources=sources,
         maps={},
+        guides={(g.point, g.view): g for g in guide_list.values()},
         glossary=glossary,
         pictures=pictures,
     )
-    problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
-    if has_pictures:
-        folder = dirs.assets / "pictures"
-        found = picture_problems(
-            pictures, points, techniques, folder, shown("pictures.json"), lambda f: _display(f, dirs.assets.parent)
-        )
-        problems.extend(p for p in found if not _mentions(p, broken))
+    # A file that is missing or unreadable as a whole is a root fault: every reference into it
+    # would fail too and bury it under follow-on lines (some naming other files), so the
+    # cross-checks wait until the root faults are fixed.
+    if not any(p.field in ("(folder)", "(file)") or p.field.startswith(("line ", "byte ")) for p in problems):
+        problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
+        if has_pictures:
+            folder = dirs.assets / "pictures"
+            found = picture_problems(
+                pictures, points, techniques, folder, shown("pictures.json"), lambda f: _display(f, dirs.assets.parent)
+            )
+            problems.extend(p for p in found if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)
     catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)
@@ -275,7 +297,6 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
     points_file = "data/points"
     for point in catalog.points.values():
         need(catalog.benefits, point.benefits, points_file, f"{point.code}.benefits", "benefit")
-        need(catalog.views, point.views, points_file, f"{point.code}.views", "view")
         need(catalog.sources, point.sources, points_file, f"{point.code}.sources", "source")
         for entry in point.evidence:
             check_grade(entry.level, entry.sources, points_file, f"{point.code}.evidence.{entry.benefit}")
@@ -310,6 +331,24 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
         for region in view.regions:
             if region.closeup is not None and region.closeup not in catalog.views:
                 problems.append(Problem(shown("views.json"), f"{view.id}.regions.{region.id}", "unknown close-up view"))
+        landmark_ids = [lm.id for lm in view.landmarks]
+        for duplicate in sorted({i for i in landmark_ids if landmark_ids.count(i) > 1}):
+            problems.append(Problem(shown("views.json"), f"{view.id}.landmarks", f"duplicate landmark {duplicate!r}"))
+        for scale in view.scales:
+            for end in (scale.from_, scale.to):
+                if end not in landmark_ids:
+                    problems.append(
+                        Problem(shown("views.json"), f"{view.id}.scales.{scale.id}", f"unknown landmark {end!r}")
+                    )
+
+    for guide in catalog.guides.values():
+        where = f"{guide.point}@{guide.view}"
+        if guide.point not in catalog.points:
+            problems.append(Problem(shown("guides.json"), where, f"unknown point {guide.point!r}"))
+        elif catalog.points[guide.point].reference_only:
+            problems.append(Problem(shown("guides.json"), where, f"{guide.point} is reference-only: no guide"))
+        if guide.view not in catalog.views:
+            problems.append(Problem(shown("guides.json"), where, f"unknown view {guide.view!r}"))
     return problems
 
 
@@ -370,14 +409,16 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
     maps: dict[str, BodyMap] = {}
     problems: list[Problem] = []
     known = set(catalog.points)
+    views_file = _display(dirs.data / "views.json", dirs.data.parent)
     for view in catalog.views.values():
         path = dirs.bodymaps / view.file
         shown = _display(path, dirs.assets.parent)
-        if not path.is_file():
-            problems.append(Problem(shown, "(file)", "missing"))
-            continue
         try:
             body_map = parse_bodymap(path, known)
+        except FileNotFoundError:
+            # Reported against the file that names it: that is where the fix (or the typo) is.
+            problems.append(Problem(views_file, f"{view.id}.file", f"{shown} is missing"))
+            continue
         except BodyMapError as exc:
             problems.append(Problem(shown, exc.element or "(file)", str(exc)))
             continue
@@ -386,26 +427,30 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
             problems.extend(view_problems)
             continue
         maps[view.id] = body_map
-    for point in catalog.points.values():
-        for view_id in point.views:
-            if view_id in maps and point.code not in {h.code for h in maps[view_id].hotspots}:
-                view = catalog.views[view_id]
-                problems.append(
-                    Problem(
-                        _display(dirs.bodymaps / view.file, dirs.assets.parent),
-                        f"pt-{point.code}",
-                        f"missing hotspot for {point.code}, which lists this view",
-                    )
-                )
+    problems.extend(guide_problems(catalog, maps, _display(dirs.data / "guides.json", dirs.data.parent)))
     return maps, problems
+
+
+def guide_problems(catalog: Catalog, maps: Mapping[str, BodyMap], file: str) -> list[Problem]:
+    """Every self-care point has a guide on every view that draws it, and every guide measures true."""
+    problems: list[Problem] = []
+    for view_id, body_map in maps.items():
+        for code in sorted({h.code for h in body_map.hotspots}):
+            point = catalog.points[code]
+            if not point.reference_only and (code, view_id) not in catalog.guides:
+                problems.append(Problem(file, f"{code}@{view_id}", "no measuring guide for this self-care point"))
+    for (code, view_id), guide in catalog.guides.items():
+        if view_id not in maps or code not in catalog.points:
+            continue
+        for finding in check_guide(guide, catalog.views[view_id], maps[view_id]):
+            problems.append(Problem(file, f"{code}@{view_id}.{finding.where}", finding.message))
+    return problems
 
 
 def _map_problems(view: View, body_map: BodyMap, catalog: Catalog, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     for hotspot in body_map.hotspots:
         point = catalog.points[hotspot.code]
-        if view.id not in point.views:
-            problems.append(Problem(shown, hotspot.element_id, f"{point.code} does not list view {view.id!r}"))
         if point.bilateral != (hotspot.side is not None):
             want = "a -L/-R side" if point.bilateral else "no side (midline point)"
             problems.append(Problem(shown, hotspot.element_id, f"{point.code} hotspot needs {want}"))

@@ -14,7 +14,17 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.domain.models import Benefit, MassageTechnique, Meridian, Point, Routine, Source, Term, View
+from acupressure_desktop.domain.models import (
+    Benefit,
+    Guide,
+    MassageTechnique,
+    Meridian,
+    Point,
+    Routine,
+    Source,
+    Term,
+    View,
+)
 from acupressure_desktop.domain.pictures import Picture
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -24,6 +34,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "routines": Routine,
     "meridians": Meridian,
     "views": View,
+    "guides": Guide,
     "sources": Source,
     "glossary": Term,
     "pictures": Picture,

@@ -154,7 +154,6 @@ class Point(Strict):
     english: Text
     meridian: Annotated[str, StringConstraints(pattern=r"^(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV|EX)$")]
     region: Slug
-    views: list[Slug] = Field(min_length=1)
     bilateral: bool
     location: Text
     find_it: list[Text] = Field(min_length=2)
@@ -281,9 +280,125 @@ class Region(Strict):
     closeup: Slug | None = None
 
 
+class Landmark(Strict):
+    """An anatomical landmark drawn on a view (a crease, a bone prominence, the navel...).
+
+    ``x``/``y`` are in the view's SVG units. A landmark may lie beyond the drawn edge where the
+    figure continues past it (the palm view's elbow crease); the map lights only what it shows.
+    """
+
+    id: Slug
+    title: Text
+    x: float
+    y: float
+
+
+class Scale(Strict):
+    """A proportional bone-cun segment of a view: landmark ``from`` to landmark ``to`` is ``cun`` B-cun."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Slug
+    from_: Slug = Field(alias="from")
+    to: Slug
+    cun: float = Field(gt=0, le=30)
+
+
 class View(Strict):
     id: Slug
     title: Text
     file: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+\.svg$")]
     group: Literal["body", "head", "arm", "torso", "leg"]
     regions: list[Region] = Field(default_factory=list)
+    # The view draws both sides of the body mirrored about this vertical line (SVG x): a guide
+    # written for one side is reflected for the other.
+    mirror_x: float | None = None
+    landmarks: list[Landmark] = Field(default_factory=list)
+    scales: list[Scale] = Field(default_factory=list)
+
+
+class Finger(StrEnum):
+    """Finger measures of the person's own hand (F-cun), as WHO 2008 and patient sheets give them."""
+
+    HALF_THUMB = "half-thumb"  # half a thumb width
+    THUMB = "thumb"  # thumb width at the knuckle
+    TWO_FINGERS = "two-fingers"  # index and middle finger together
+    THREE_FINGERS = "three-fingers"  # index, middle and ring finger together
+    FOUR_FINGERS = "four-fingers"  # index to little finger at the middle finger's middle crease
+
+
+FINGER_CUN: dict[Finger, float] = {
+    Finger.HALF_THUMB: 0.5,
+    Finger.THUMB: 1.0,
+    Finger.TWO_FINGERS: 1.5,
+    Finger.THREE_FINGERS: 2.0,
+    Finger.FOUR_FINGERS: 3.0,
+}
+
+# A place on a view: a landmark id or an [x, y] pair in SVG units.
+Place = Slug | tuple[float, float]
+
+
+class GuideStep(Strict):
+    """One step of a measuring guide.
+
+    Kinds, by the fields present: *measure* (``cun`` with ``scale`` and ``to``; ``from`` defaults
+    to the previous step's end), *divide* (``between`` two places at ``fraction``, ending at
+    ``to``), *mark* (``to`` alone: "the point is here"), or *read* (text, maybe lighting
+    ``landmarks``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    text: Text
+    landmarks: list[Slug] = Field(default_factory=list)
+    from_: Place | None = Field(default=None, alias="from")
+    to: Place | None = None
+    cun: float | None = Field(default=None, gt=0, le=30)
+    scale: Slug | None = None
+    fingers: list[Finger] = Field(default_factory=list)
+    between: tuple[Place, Place] | None = None
+    fraction: float | None = Field(default=None, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> GuideStep:
+        if self.cun is not None:
+            if self.scale is None or self.to is None:
+                raise ValueError("a measuring step needs 'scale' and 'to' with its 'cun'")
+            if self.between is not None:
+                raise ValueError("a step either measures ('cun') or divides ('between'), not both")
+            if self.fingers:
+                total = sum(FINGER_CUN[f] for f in self.fingers)
+                if abs(total - self.cun) > 0.05:
+                    raise ValueError(f"the fingers add up to {total:g} B-cun, not {self.cun:g}")
+        elif self.fingers:
+            raise ValueError("'fingers' goes with a measuring step ('cun')")
+        if (self.between is None) != (self.fraction is None):
+            raise ValueError("'between' and 'fraction' go together")
+        if self.between is not None and self.to is None:
+            raise ValueError("a dividing step needs 'to'")
+        if self.from_ is not None and self.cun is None:
+            raise ValueError("'from' goes with a measuring step ('cun')")
+        return self
+
+    @property
+    def kind(self) -> Literal["measure", "divide", "mark", "read"]:
+        if self.cun is not None:
+            return "measure"
+        if self.between is not None:
+            return "divide"
+        return "mark" if self.to is not None else "read"
+
+
+class Guide(Strict):
+    """How to find one point on one view, step by step; the last step ends on the point."""
+
+    point: Code
+    view: Slug
+    steps: list[GuideStep] = Field(min_length=2, max_length=8)
+
+    @model_validator(mode="after")
+    def _ends_somewhere(self) -> Guide:
+        if self.steps[-1].to is None:
+            raise ValueError("the last step must end on the point ('to')")
+        return self

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import shutil
+import stat
 import struct
 import sys
 import wave
+from pathlib import Path
+
+from acupressure_desktop.fileio import PRIVATE_FILE, write_atomically
 
 RATE = 22_050
 TONES = ((660.0, 0.16), (880.0, 0.28))  # a rising fifth: noticeable, not alarming
@@ -37,6 +42,28 @@ def chime_wav(volume: int) -> bytes:
         wav.setframerate(RATE)
         wav.writeframes(bytes(frames))
     return buffer.getvalue()
+
+
+def write_chime(folder: Path, volume: int) -> Path:
+    """The chime for ``volume`` as a file in ``folder`` (the app's private runtime folder), made if needed.
+
+    A file of another kind, or a symlink, found under that name is replaced, never followed or played.
+    Raises OSError.
+    """
+    path = folder / f"chime-{volume}.wav"
+    data = chime_wav(volume)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None:
+        if stat.S_ISREG(info.st_mode) and info.st_size == len(data) and path.read_bytes() == data:
+            return path
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(f"{path} is a folder")
+        path.unlink()  # a symlink, a FIFO or a file with other bytes: ours to replace
+    write_atomically(path, lambda stream: stream.buffer.write(data), mode=PRIVATE_FILE)
+    return path
 
 
 def player_command(path: str) -> list[str] | None:

@@ -7,7 +7,6 @@ before anything is written.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,16 @@ from pydantic import ValidationError
 
 from acupressure_desktop.catalog.loader import Catalog, routine_problems
 from acupressure_desktop.domain.models import Routine
-from acupressure_desktop.fileio import write_text_atomically
+from acupressure_desktop.domain.validation import summary
+from acupressure_desktop.fileio import (
+    FileProblem,
+    clean_stale_temporaries_in,
+    move_aside,
+    parse_json,
+    read_bounded,
+    reason,
+    write_text_atomically,
+)
 
 MAX_IMPORT_BYTES = 256 * 1024  # a routine is a few hundred bytes; anything huge is not one
 
@@ -28,13 +36,6 @@ class RoutineError(Exception):
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
     return slug or "routine"
-
-
-def _validation_message(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "file"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{where}: {first['msg']}{more}"
 
 
 class RoutineLibrary:
@@ -53,13 +54,15 @@ class RoutineLibrary:
         notices: list[str] = []
         if not self._folder.is_dir():
             return notices
+        clean_stale_temporaries_in(self._folder)  # saves killed midway
         for path in sorted(self._folder.glob("*.json")):
             try:
-                routine = self._parse(path.read_bytes())
-            except (OSError, RoutineError) as exc:
-                kept = path.with_name(f"{path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
+                routine = self._parse(read_bounded(path, MAX_IMPORT_BYTES), name=path.name)
+            except FileNotFoundError:
+                continue  # deleted meanwhile
+            except (FileProblem, RoutineError) as exc:
                 try:
-                    path.rename(kept)
+                    kept = move_aside(path, "broken", datetime.now())
                     notices.append(f"The routine file {path} could not be read ({exc}); it was kept as {kept}.")
                 except OSError:
                     notices.append(f"The routine file {path} could not be read ({exc}).")
@@ -116,12 +119,12 @@ class RoutineLibrary:
     def import_file(self, path: Path) -> Routine:
         """Validate a routine file completely, then save it (under a new id if taken)."""
         try:
-            size = path.stat().st_size
-            if size > MAX_IMPORT_BYTES:
-                raise RoutineError(f"{path.name}: {size // 1024} KiB is far too large for a routine file")
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise RoutineError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
+            raw = read_bounded(path, MAX_IMPORT_BYTES, shown=path.name)
+        except FileNotFoundError as exc:
+            raise RoutineError(f"{path.name}: cannot read: {reason(exc)}") from exc
+        except FileProblem as exc:
+            problem = exc.problem.replace("too large", "far too large for a routine file", 1)
+            raise RoutineError(f"{path.name}: {problem}") from exc
         routine = self._parse(raw, name=path.name)
         if self.get(routine.id) is not None:
             routine = routine.model_copy(update={"id": self.free_id(routine.title)})
@@ -135,16 +138,18 @@ class RoutineLibrary:
 
     def _parse(self, raw: bytes, name: str = "routine") -> Routine:
         try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RoutineError(f"{name}: not a JSON routine file ({exc})") from None
+            data = parse_json(raw, name)
+        except FileProblem as exc:
+            raise RoutineError(f"{name}: not a JSON routine file ({exc.where}: {exc.problem})") from None
         if not isinstance(data, dict):
             raise RoutineError(f"{name}: expected one routine object")
         data["builtin"] = False
         try:
             routine = Routine.model_validate(data)
         except ValidationError as exc:
-            raise RoutineError(f"{name}: {_validation_message(exc)}") from None
+            raise RoutineError(f"{name}: {summary(exc, 1, empty='file')}") from None
+        except RecursionError:
+            raise RoutineError(f"{name}: (file): nested too deeply") from None
         problems = routine_problems(routine, self._catalog, name)
         if problems:
             raise RoutineError("; ".join(f"{p.file}: {p.field}: {p.message}" for p in problems))
@@ -156,4 +161,4 @@ class RoutineLibrary:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomically(path, text)
         except OSError as exc:
-            raise RoutineError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise RoutineError(f"cannot write {path}: {reason(exc)}") from exc

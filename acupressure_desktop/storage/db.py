@@ -9,8 +9,10 @@ started; the returned :class:`Database` carries a notice naming the copy.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -18,12 +20,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from acupressure_desktop import fileio
+from acupressure_desktop.fileio import PRIVATE_FILE, make_private, make_private_dir
 from acupressure_desktop.storage.errors import (
     DatabaseTooNew,
+    StorageUnavailable,
     environment_fault,
     sqlite_code,
+    summarise,
     translate_faults,
 )
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 3000  # long enough to ride out a backup or a CLI export, short enough for a UI thread
 CACHE_KIB = 16_000  # page cache: a heavy user's whole history fits, so imports and scans stay in memory
@@ -112,10 +120,37 @@ def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
 class Database:
     """An open history database: one connection in autocommit mode, explicit transactions."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, notices: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        notices: Sequence[str] = (),
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.connection = connection
         self.path = path
         self.notices: tuple[str, ...] = tuple(notices)
+        self.read_only = read_only  # the folder or the file cannot be written: reading and exports only
+        self.identity = file_identity(path)
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS
+
+    def reconnect(self) -> None:
+        """Open the file now at ``path`` (recreated after it was deleted) in place of the old one.
+
+        Raises StorageUnavailable; the old connection is kept then.
+        """
+        with translate_faults(WRITE_ACTION, self.path):
+            connection = _connect(self.path, self.busy_timeout_ms)
+        old, self.connection = self.connection, connection
+        self.identity = file_identity(self.path)
+        with suppress(sqlite3.Error):
+            old.close()
+
+    def replaced(self) -> bool:
+        """True when the file at ``path`` is no longer the one this connection has open
+        (deleted or swapped while the app ran): writes would go to a file nobody can see."""
+        return self.identity is not None and file_identity(self.path) != self.identity
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -141,6 +176,15 @@ class Database:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``, None when there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def schema_version(connection: sqlite3.Connection) -> int:
@@ -172,7 +216,7 @@ def migrate(connection: sqlite3.Connection, path: Path, migrations: Sequence[Mig
     return applied
 
 
-def _inspect(path: Path, latest: int) -> str | None:
+def _inspect(path: Path, latest: int, migrations: Sequence[Migration] = MIGRATIONS) -> str | None:
     """Why an existing file cannot be used as the history (None: it can), read-only.
 
     Raises DatabaseTooNew, or StorageUnavailable for environment faults.
@@ -182,21 +226,79 @@ def _inspect(path: Path, latest: int) -> str | None:
     except sqlite3.Error as exc:
         _raise_fault_or_bug(exc, path)
     try:
+        return _inspect_connection(check, path, latest, migrations)
+    finally:
+        check.close()
+
+
+def _inspect_connection(
+    check: sqlite3.Connection, path: Path, latest: int, migrations: Sequence[Migration]
+) -> str | None:
+    try:
         version = schema_version(check)
         if version > latest:
             raise DatabaseTooNew(_too_new_message(path, version, latest))
-        if version == 0 and check.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
-            return "it holds tables of another program"
-        result = [row[0] for row in check.execute("PRAGMA quick_check")]
+        foreign = _foreign_schema(check, version, migrations)
+        if foreign is not None:
+            return foreign
+        result = [row[0] for row in check.execute("PRAGMA quick_check(100)")]
         if result != ["ok"]:
-            return f"the integrity check failed: {result[0]}"
+            # quick_check's report starts with a "*** in database main ***" heading: not a problem.
+            lines = [line for row in result for line in str(row).splitlines() if not line.startswith("*** in ")]
+            log.warning("integrity check of %s failed:\n%s", path, "\n".join(lines))
+            return f"the integrity check failed: {summarise(lines)}"
         return None
     except sqlite3.DatabaseError as exc:
         if sqlite_code(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             return str(exc)
         _raise_fault_or_bug(exc, path)
-    finally:
-        check.close()
+
+
+def _tables(connection: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Table name -> column names, SQLite's own tables left out."""
+    names = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    return {name: tuple(row[1] for row in connection.execute(f"PRAGMA table_info({_quote(name)})")) for name in names}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_EXPECTED: dict[tuple[int, tuple[Migration, ...]], dict[str, tuple[str, ...]]] = {}
+
+
+def expected_tables(version: int, migrations: Sequence[Migration] = MIGRATIONS) -> dict[str, tuple[str, ...]]:
+    """The tables and columns our schema has at ``version`` (built once in memory)."""
+    key = (version, tuple(migrations))
+    if key not in _EXPECTED:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            for step in migrations:
+                if step.version > version:
+                    break
+                for statement in step.statements:
+                    memory.execute(statement)
+            _EXPECTED[key] = _tables(memory)
+        finally:
+            memory.close()
+    return _EXPECTED[key]
+
+
+def _foreign_schema(connection: sqlite3.Connection, version: int, migrations: Sequence[Migration]) -> str | None:
+    """Why the file is not an Acupressure Desktop history (None: it is, or it is empty), read-only."""
+    found = _tables(connection)
+    if not found and version == 0:
+        return None  # an empty file: a new history
+    if found == expected_tables(version, migrations):
+        return None
+    names = ", ".join(sorted(found)[:5]) + (", …" if len(found) > 5 else "")
+    what = f"tables {names}" if found else "no tables"
+    return f"it is an SQLite database of another program ({what}; user_version {version}), not a practice history"
 
 
 def _raise_fault_or_bug(exc: sqlite3.Error, path: Path) -> NoReturn:
@@ -212,17 +314,8 @@ def _companions(path: Path) -> list[Path]:
 
 def move_aside(path: Path, now: datetime) -> Path:
     """Rename ``path`` and its companions to ``<name>.corrupt-YYYYmmdd-HHMMSS``; never overwrite."""
-    stem = f"{path.name}.corrupt-{now:%Y%m%d-%H%M%S}"
-    target = path.with_name(stem)
-    counter = 1
-    while any(p.exists() for p in _companions(target)):
-        counter += 1
-        target = path.with_name(f"{stem}-{counter}")
     with translate_faults("Cannot set the damaged practice history aside", path):
-        for source, destination in zip(_companions(path), _companions(target), strict=True):
-            if source.exists():
-                source.rename(destination)
-    return target
+        return fileio.move_aside(path, "corrupt", now, _COMPANIONS)
 
 
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
@@ -241,22 +334,61 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return connection
 
 
+def _check_is_file(path: Path) -> None:
+    """A folder (or a pipe, a device) where the history file should be is named as such."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise StorageUnavailable(
+            f"{READ_ACTION}: {path} is a folder, not the history file. Move or rename that folder."
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise StorageUnavailable(f"{READ_ACTION}: {path} is not a regular file. Move it away.")
+
+
+def writable(folder: Path) -> bool:
+    """Whether the app can create files in ``folder`` (False on a read-only disk or folder)."""
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty history file 0600 before SQLite does (SQLite gives its -wal/-shm the same mode)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 def open_database(
     path: Path,
     *,
     now: Callable[[], datetime] = datetime.now,
     migrations: Sequence[Migration] = MIGRATIONS,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    read_only: bool | None = None,
 ) -> Database:
     """Open (creating or repairing) the history at ``path`` and migrate it to the latest schema.
 
-    Raises DatabaseTooNew (file untouched) or StorageUnavailable (environment fault).
+    Nothing is written to (nor any pragma set on) a file before its schema is recognised as ours.
+    ``read_only`` None: decided by whether the folder can be written; a read-only history can be
+    read and exported, never changed. Raises DatabaseTooNew (file untouched) or
+    StorageUnavailable (environment fault, with the real cause named).
     """
     notices: list[str] = []
+    _check_is_file(path)
+    if read_only is None:
+        read_only = path.parent.is_dir() and not (
+            writable(path.parent) and (not path.exists() or os.access(path, os.W_OK))
+        )
+    if read_only:
+        return _open_read_only(path, migrations, busy_timeout_ms)
     with translate_faults(WRITE_ACTION, path.parent):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
     if path.exists():
-        problem = _inspect(path, migrations[-1].version)
+        problem = _inspect(path, migrations[-1].version, migrations)
         if problem is not None:
             aside = move_aside(path, now())
             notices.append(
@@ -264,13 +396,54 @@ def open_database(
                 f"{aside} and a new, empty history was started."
             )
     with translate_faults(WRITE_ACTION, path):
+        _create_private(path)
+        for companion in _companions(path):
+            make_private(companion)
         connection = _connect(path, busy_timeout_ms)
         try:
             migrate(connection, path, migrations)
         except BaseException:
             connection.close()
             raise
-    return Database(connection, path, notices)
+    db = Database(connection, path, notices)
+    db.busy_timeout_ms = busy_timeout_ms
+    return db
+
+
+def _open_read_only(path: Path, migrations: Sequence[Migration], busy_timeout_ms: int) -> Database:
+    if not path.exists():
+        raise StorageUnavailable(
+            f"{READ_ACTION}: the folder {path.parent} is read-only and holds no history yet "
+            "(the disk is read-only or the folder is not yours to write)."
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    with translate_faults(READ_ACTION, path):
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        try:
+            schema_version(connection)
+            connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL file whose index (-shm) cannot be created here: read the file as it is.
+            connection.close()
+            connection = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
+    try:
+        problem = _inspect_connection(connection, path, migrations[-1].version, migrations)
+        if problem is None and schema_version(connection) != migrations[-1].version:
+            problem = "it needs an upgrade, which a read-only folder does not allow"
+    except BaseException:
+        connection.close()
+        raise
+    if problem is not None:
+        connection.close()
+        raise StorageUnavailable(
+            f"{READ_ACTION}: {problem} ({path}). The folder is read-only, so it was left as it is."
+        )
+    connection.execute("PRAGMA query_only = ON")
+    notice = (
+        f"Your practice history is open read-only: {path.parent} cannot be written (a read-only disk or "
+        "folder). You can look at it and export it; new sessions and changes are not saved."
+    )
+    return Database(connection, path, [notice], read_only=True)
 
 
 def backup_daily(db: Database, backups_dir: Path, today: date, keep: int = BACKUPS_KEPT) -> Path | None:
@@ -283,8 +456,9 @@ def backup_daily(db: Database, backups_dir: Path, today: date, keep: int = BACKU
         return None
     partial = target.with_name(target.name + ".partial")
     with translate_faults("Cannot back up the practice history", backups_dir):
-        backups_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(backups_dir)
         partial.unlink(missing_ok=True)  # our own leftover from an interrupted backup
+        _create_private(partial)
         copy = sqlite3.connect(partial, isolation_level=None)
         try:
             db.connection.backup(copy)

@@ -9,10 +9,13 @@ is. Anything else (a wrong SQL statement, a violated constraint) stays a plain
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from acupressure_desktop import fileio
 
 # Primary SQLite result codes (extended codes carry them in the low byte).
 _SQLITE_REASONS: dict[int, str] = {
@@ -27,16 +30,8 @@ _SQLITE_REASONS: dict[int, str] = {
     sqlite3.SQLITE_NOTADB: "the file is damaged; it will be set aside at the next start",
 }
 
-_OS_REASONS: dict[int, str] = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the disk is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EIO: "the disk reported a read or write error",
-    errno.ENOTDIR: "a file stands where a folder should be",
-    errno.EEXIST: "a file stands where a folder should be",
-}
+# The OS errors that are faults of the environment, not of the app (worded by fileio.reason).
+_OS_FAULTS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOTDIR})
 
 
 class StorageError(Exception):
@@ -61,11 +56,46 @@ def environment_fault(exc: BaseException, action: str, path: Path) -> StorageUna
     reason: str | None = None
     if isinstance(exc, sqlite3.Error):
         reason = _SQLITE_REASONS.get(sqlite_code(exc))
-    elif isinstance(exc, OSError) and exc.errno is not None:
-        reason = _OS_REASONS.get(exc.errno)
+    elif isinstance(exc, OSError) and exc.errno == errno.EEXIST:
+        reason = "a file stands where a folder should be"  # from mkdir, the only place it can come from
+    elif isinstance(exc, OSError) and exc.errno in _OS_FAULTS:
+        reason = fileio.reason(exc)
     if reason is None:
         return None
+    if reason in (_SQLITE_REASONS[sqlite3.SQLITE_IOERR], _SQLITE_REASONS[sqlite3.SQLITE_CANTOPEN]) and disk_full(path):
+        reason = _SQLITE_REASONS[sqlite3.SQLITE_FULL]  # SQLite reports a full disk as an I/O error at times
     return StorageUnavailable(f"{action}: {reason} ({path}).")
+
+
+FULL_BELOW_BYTES = 256 * 1024  # less free space than this: a write of a page and its journal fails
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding ``path`` (or its nearest existing folder) has (almost) no space left."""
+    if not hasattr(os, "statvfs"):
+        return False
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < FULL_BELOW_BYTES
+
+
+def summarise(lines: list[str], limit: int = 160) -> str:
+    """One line for a long diagnostic: the first line (shortened) and how many more there are.
+
+    The full text goes to the log; a notice taller than the screen helps nobody.
+    """
+    if not lines:
+        return "no details"
+    first = " ".join(lines[0].split())
+    if len(first) > limit:
+        first = first[: limit - 1] + "…"
+    more = len(lines) - 1
+    return first + (f" (and {more} more problems; the full report is in the log)" if more else "")
 
 
 @contextmanager

@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from acupressure_desktop import __version__, fileio
+from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.storage.errors import StorageError, translate_faults
 from acupressure_desktop.storage.history import (
     ALL_SESSIONS,
@@ -55,6 +56,10 @@ MAX_IMPORT_ROWS = 1_000_000
 MAX_PROBLEMS_SHOWN = 10
 # Clocks of two machines disagree a little; a session up to this far "ahead" is not refused.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+# Sessions outside this range cannot be real, and dates near year 1 or 9999 cannot even be
+# shown in every time zone: refused at import with the row named.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_EVER = datetime(9000, 1, 1, tzinfo=UTC)  # without a "now" in the context; imports pass one
 
 _COMPACT = (",", ":")  # keeps a 100,000-session export (about 40 MB) under the import limit
 
@@ -159,16 +164,30 @@ def export_json(
     return count
 
 
+class ExportRefused(StorageError):
+    """The named output cannot be written (an empty name, a folder, a block device); nothing was."""
+
+
 def export_to_file(
     repository: HistoryRepository,
-    path: Path,
+    path: Path | str,
     fmt: ExportFormat,
     filter: SessionFilter = ALL_SESSIONS,
     report: Report = no_report,
+    *,
+    stdout: TextIO | None = None,
 ) -> int:
-    """Export into ``path`` atomically (a half-written file never replaces an older one)."""
+    """Export into ``path``: a regular or new file atomically (a half-written file never replaces an
+    older one), a character device or pipe straight, ``-`` to standard output; returns the count."""
     writer = export_csv if fmt is ExportFormat.CSV else export_json
-    return write_atomically(path, lambda stream: writer(repository, stream, filter, report))
+    name = str(path)
+    with translate_faults("Cannot write the export", Path(name or ".")):
+        try:
+            return fileio.write_output(
+                name, lambda stream: writer(repository, stream, filter, report), newline="", stdout=stdout
+            )
+        except fileio.OutputRefused as exc:
+            raise ExportRefused(f"Cannot write the export: {exc}") from None
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
@@ -227,6 +246,13 @@ class SessionRecord(BaseModel):
             raise ValueError(f"steps_done {self.steps_done} is more than steps_total {self.steps_total}")
         if self.local_date is not None and abs((self.local_date - self.started_at.date()).days) > 1:
             raise ValueError(f"local_date {self.local_date} is not the day started_at falls on anywhere")
+        latest: datetime = (info.context or {}).get("latest", LATEST_EVER)
+        for name in ("started_at", "ended_at"):
+            moment: datetime = getattr(self, name)
+            if not EARLIEST <= moment <= latest:
+                raise ValueError(f"{name} {moment.isoformat()} is outside 1970 to tomorrow")
+        if self.local_date is not None and not EARLIEST.date() <= self.local_date <= latest.date():
+            raise ValueError(f"local_date {self.local_date} is outside 1970 to tomorrow")
         return self
 
 
@@ -236,21 +262,15 @@ _RECORDS = TypeAdapter(list[SessionRecord])
 def _problem(error: Any, rows: list[Any], offset: int = 0) -> str:
     """'session 3 (id …): started_at: Input should …' from one pydantic error in ``rows[offset:]``."""
     location = list(error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = error_message(error)
     where = "session"
     if location and isinstance(location[0], int):
         index = offset + location.pop(0)
         row = rows[index]
         ident = row.get("id") if isinstance(row, dict) else None
         where = f"session {index + 1}" + (f" (id {ident})" if isinstance(ident, str) else "")
-    field = ".".join(str(part) for part in location)
+    field = field_path(location, empty="")
     return f"{where}: {field}: {message}" if field else f"{where}: {message}"
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # A hook written in Python: between two objects the parser lets other threads run, so a
-    # 40 MB import in a worker does not freeze the window for the whole parse.
-    return dict(pairs)
 
 
 def read_export(
@@ -265,19 +285,25 @@ def read_export(
 
     ``report`` hears of the validation, row by row; the parse before it is not counted.
     """
-    with translate_faults("Cannot read the import file", path):
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ImportRefused(
-                path, [f"the file is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB can be imported"]
-            )
-        raw = path.read_bytes()
     try:
-        document = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_object)
-    except UnicodeDecodeError:
-        raise ImportRefused(path, ["not a JSON file (it is not UTF-8 text)"]) from None
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(path, [f"not a JSON file: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+        raw = fileio.read_bounded(path, max_bytes)  # FileNotFoundError passes: the caller names it
+    except fileio.FileProblem as exc:
+        problem = exc.problem
+        if "too large" in problem:
+            size = path.stat().st_size
+            problem = f"the file is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB can be imported"
+        raise ImportRefused(path, [problem]) from None
+    try:
+        document = fileio.parse_json(raw, path, share_lock=True)
+    except fileio.FileProblem as exc:
+        cause = exc.__cause__
+        if isinstance(cause, UnicodeDecodeError):
+            problem = "not a JSON file (it is not UTF-8 text)"
+        elif isinstance(cause, json.JSONDecodeError):
+            problem = f"not a JSON file: {cause.msg} at line {cause.lineno}, column {cause.colno}"
+        else:
+            problem = f"not a JSON file: {exc.problem.removeprefix('invalid JSON: ')}"
+        raise ImportRefused(path, [problem]) from None
 
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ImportRefused(path, [f'not an Acupressure Desktop history export (no "format": "{FORMAT_NAME}")'])
@@ -304,7 +330,11 @@ def read_export(
     for start in range(0, len(rows), REPORT_EVERY):
         report(start, len(rows))
         try:
-            records.extend(_RECORDS.validate_python(rows[start : start + REPORT_EVERY], context={"now": now}))
+            records.extend(
+                _RECORDS.validate_python(
+                    rows[start : start + REPORT_EVERY], context={"now": now, "latest": now + timedelta(days=1)}
+                )
+            )
         except ValidationError as exc:
             problems.extend(_problem(error, rows, start) for error in exc.errors())
             if len(problems) >= MAX_PROBLEMS_SHOWN:

@@ -639,6 +639,15 @@ class OpenedHistory:
     notices: tuple[str, ...] = ()
     interrupted: int = 0  # sessions a crash had left running
     backup: Path | None = None  # today's new backup, if one was made
+    # The history file was missing (deleted?) and a new one started: this backup can be offered.
+    restorable: Path | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.repository.db.read_only
+
+
+GUI_BUSY_TIMEOUT_MS = 250  # the window's own connection gives up fast; the writer thread waits longer
 
 
 def open_history(
@@ -646,22 +655,41 @@ def open_history(
     *,
     clock: Callable[[], datetime] = utc_now,
     tz: tzinfo | None = None,
+    busy_timeout_ms: int = GUI_BUSY_TIMEOUT_MS,
 ) -> OpenedHistory:
-    """Open the history for the app: repair or create, back up once a day, close crashed sessions.
+    """Open the history for the app: repair or create, back up once a day, close crashed sessions,
+    bring back sessions kept in a recovery file at the last quit.
 
     Raises DatabaseTooNew or StorageUnavailable when the history cannot be opened at all;
     a failed backup or clean-up only adds a notice.
     """
-    db = open_database(paths.history_db, now=lambda: clock().astimezone(tz))
+    from acupressure_desktop.storage.recovery import import_recovered
+
+    path = paths.history_db
+    was_missing = not path.exists() and not path.is_symlink()
+    try:
+        db = open_database(path, now=lambda: clock().astimezone(tz), busy_timeout_ms=busy_timeout_ms)
+    except sqlite3.DatabaseError as exc:  # not a known environment fault, but no reason to lose the window
+        raise StorageUnavailable(f"Cannot open the practice history: SQLite reports “{exc}” ({path}).") from exc
     notices = list(db.notices)
-    if notices and list_backups(paths.backups_dir):
+    backups = list_backups(paths.backups_dir)
+    restorable: Path | None = None
+    if was_missing and backups and not db.read_only:
+        restorable = backups[-1]
+        notices.append(
+            f"No practice history was found at {path}, so a new, empty one was started. "
+            f"The latest daily backup is {restorable.name} in {paths.backups_dir}; it can be restored."
+        )
+    elif notices and backups:
         notices.append(f"Daily backups of your history are in {paths.backups_dir}.")
     repository = HistoryRepository(db, clock=clock, tz=tz)
     backup: Path | None = None
     interrupted = 0
+    if db.read_only:
+        return OpenedHistory(repository, tuple(notices))
     # Not on the day a damaged file was set aside: a backup of the new, empty history
     # would push the oldest good backup out.
-    if not db.notices:
+    if not db.notices and restorable is None:
         try:
             backup = backup_daily(db, paths.backups_dir, repository.today())
         except StorageUnavailable as exc:
@@ -670,4 +698,5 @@ def open_history(
         interrupted = repository.mark_crashed_running_as_interrupted()
     except StorageUnavailable as exc:
         notices.append(str(exc))
-    return OpenedHistory(repository, tuple(notices), interrupted, backup)
+    notices.extend(import_recovered(repository, paths))
+    return OpenedHistory(repository, tuple(notices), interrupted, backup, restorable)

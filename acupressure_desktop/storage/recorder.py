@@ -5,6 +5,10 @@ every step boundary, pause and stop (``force=True``) and otherwise at most every
 :data:`SAVE_INTERVAL` seconds. A full or read-only disk never stops the session: the
 latest state is kept in memory, :attr:`SessionRecorder.problem` says what is wrong,
 and each later call tries again until the write goes through.
+
+With a :class:`~acupressure_desktop.storage.writer.SessionWriter` (the app's case) the
+writes and their retries happen on the writer's thread, so a locked or slow database
+never blocks the caller; without one (tools, tests) they happen in the call.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from enum import Enum
 
 from acupressure_desktop.storage.errors import StorageUnavailable
 from acupressure_desktop.storage.history import HistoryRepository, Session, Status
+from acupressure_desktop.storage.writer import SessionWriter
 
 SAVE_INTERVAL = 5.0  # seconds: the most a crash or kill -9 can lose
 
@@ -37,8 +42,10 @@ class SessionRecorder:
         monotonic: Callable[[], float] = time.monotonic,
         interval: float = SAVE_INTERVAL,
         on_problem: Callable[[str | None], None] | None = None,
+        writer: SessionWriter | None = None,
     ) -> None:
         self._repository = repository
+        self._writer = writer
         self._monotonic = monotonic
         self._interval = interval
         self._on_problem = on_problem
@@ -59,11 +66,28 @@ class SessionRecorder:
     @property
     def problem(self) -> str | None:
         """Why the history cannot be saved right now, for a warning in the UI; None when all is saved."""
-        return self._problem
+        return self._writer.problem if self._writer is not None else self._problem
 
     @property
     def unsaved(self) -> bool:
-        return bool(self._unsaved)
+        return bool(self._unsaved) or (self._writer is not None and bool(self._writer.pending()))
+
+    @property
+    def writer(self) -> SessionWriter | None:
+        return self._writer
+
+    def unsaved_sessions(self) -> list[Session]:
+        """The latest state of every session not written yet."""
+        merged = {s.id: s for s in self._writer.pending()} if self._writer is not None else {}
+        merged.update(self._unsaved)
+        return list(merged.values())
+
+    def close(self, timeout: float = 2.0) -> list[Session]:
+        """Hand over what is unsaved, make a last attempt (at most ``timeout`` s) and return what is still unsaved."""
+        self._flush()
+        if self._writer is None:
+            return list(self._unsaved.values())
+        return self._writer.close(timeout)
 
     def begin(
         self,
@@ -140,9 +164,11 @@ class SessionRecorder:
         self._record(session, force=True)
 
     def retry(self) -> bool:
-        """Try the unsaved writes again now; True when everything is saved."""
+        """Try the unsaved writes again now; True when everything is saved (with a writer: already)."""
         self._flush()
-        return not self._unsaved
+        if self._writer is not None:
+            self._writer.retry_now()
+        return not self.unsaved
 
     def _require_running(self) -> Session:
         if self._session is None or self._session.status is not Status.RUNNING:
@@ -157,6 +183,11 @@ class SessionRecorder:
 
     def _flush(self) -> None:
         self._last_attempt = self._monotonic()
+        if self._writer is not None:  # the writer's thread writes and retries
+            for session in self._unsaved.values():
+                self._writer.submit(session)
+            self._unsaved.clear()
+            return
         for session_id, session in list(self._unsaved.items()):
             try:
                 self._repository.save(session)

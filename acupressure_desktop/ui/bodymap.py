@@ -8,8 +8,10 @@ keep a minimum on-screen radius while zooming; their shape is exactly what is dr
 from __future__ import annotations
 
 import math
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
@@ -39,10 +41,17 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.bodymaps import BodyMap, Hotspot
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
+if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the first paint
+    from acupressure_desktop.catalog.guides import ResolvedGuide
+    from acupressure_desktop.ui.guide_overlay import GuideOverlay
+
 MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and whole-body views stay legible
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
+GUIDE_FRAME_MIN = 110.0  # SVG units: the smallest area a guide is framed in
+GUIDE_MAX_ZOOM = 3.0
+GUIDE_LABEL_ROOM_PX = 240.0  # landmark titles are drawn beside their landmark: keep room for them
 
 
 @dataclass
@@ -75,7 +84,18 @@ class HotspotItem(QGraphicsEllipseItem):
 
     def relayout(self, view_scale: float) -> None:
         """Resize for the view's scale so the marker never gets too small to hit (skipped when unchanged)."""
-        look = (view_scale, astuple(self.state), self.colors)
+        st = self.state
+        look = (
+            view_scale,
+            st.selected,
+            st.current,
+            st.matched,
+            st.dimmed,
+            st.focused,
+            st.hovered,
+            st.flagged,
+            self.colors,
+        )
         if look == self._applied:
             return
         self._applied = look
@@ -134,6 +154,7 @@ class _ViewScene:
     renderer: QSvgRenderer
     body_map: BodyMap
     markers: list[HotspotItem] = field(default_factory=list)
+    overlay: GuideOverlay | None = None  # made the first time a guide plays on this view
 
 
 class BodyMapView(QGraphicsView):
@@ -158,6 +179,8 @@ class BodyMapView(QGraphicsView):
         self._current: tuple[str, str | None] | None = None
         self._matches: set[str] | None = None
         self._flagged: set[str] = set()
+        self._framed: ResolvedGuide | None = None  # the guide the map is zoomed to, kept through resizes
+        self._guided: tuple[str, bool] | None = None  # the guided point, and whether the guide reached it
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -191,6 +214,8 @@ class BodyMapView(QGraphicsView):
     # -- building ---------------------------------------------------------------------------
 
     def add_view(self, view_id: str, svg_path: str, body_map: BodyMap) -> None:
+        if not shiboken6.isValid(self):  # a late idle-time build for a map already deleted: nothing to do
+            return
         self._scenes[view_id] = self._build(svg_path, body_map)
 
     def _build(self, svg_path: str, body_map: BodyMap) -> _ViewScene:
@@ -252,14 +277,110 @@ class BodyMapView(QGraphicsView):
         self._zoom = 1.0
         self._fit()
         self._restyle_all()
+        self._apply_frame()
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
         for built in self._scenes.values():
             for marker in built.markers:
                 marker.colors = colors
+            if built.overlay is not None:
+                built.overlay.set_colors(colors)
         self.setBackgroundBrush(QBrush(QColor(colors.canvas)))
         self._restyle_all()
+
+    # -- measuring guide ------------------------------------------------------------------------
+
+    @property
+    def guide_overlay(self) -> GuideOverlay | None:
+        built = self._scenes.get(self._view_id)
+        return built.overlay if built else None
+
+    def set_guide(self, guide: ResolvedGuide | None, index: int = 0, progress: float = 1.0) -> None:
+        """Draw one step of a guide on its view (None hides every guide)."""
+        for view_id, built in self._scenes.items():
+            if built.overlay is not None and (guide is None or view_id != guide.view):
+                built.overlay.set_step(None, 0)
+        if guide is None:
+            if self._framed is not None:
+                self._framed = None
+                self.zoom_reset()
+            if self._guided is not None:
+                self._guided = None
+                self._restyle_all()
+        if guide is None or guide.view not in self._scenes:
+            return
+        built = self._scenes[guide.view]
+        if built.overlay is None:
+            from acupressure_desktop.ui.guide_overlay import GuideOverlay
+
+            built.overlay = GuideOverlay(built.scene.sceneRect(), self._colors)
+            built.scene.addItem(built.overlay)
+        before = built.overlay.guide
+        was = (before, built.overlay.index)
+        built.overlay.set_step(guide, index, progress, pixel=1.0 / self._scale())
+        step = guide.steps[index]
+        reached = step.end is not None and step.end == guide.end and progress >= 1.0
+        guided = (guide.point, reached or index == len(guide.steps) - 1)
+        if guided != self._guided:
+            self._guided = guided
+            self._restyle_all()
+        if guide.view != self._view_id:
+            return
+        # The first step shows the whole figure with its landmark lit (where on the body); the first
+        # step that measures zooms in on the guide, and later steps keep the current step in sight.
+        new_guide = before is None or (before.point, before.side) != (guide.point, guide.side)
+        if new_guide:
+            self._framed = None
+        measuring = any(s.kind in ("measure", "divide") for s in guide.steps[: index + 1])
+        if measuring and (self._framed is None or new_guide) and self._zoom <= 1.0:
+            self.frame_guide(guide)
+        elif was != (guide, index) and self._zoom > 1.0:
+            self._keep_in_sight(guide, index)
+        built.overlay.set_pixel(1.0 / self._scale())  # after any zoom: labels keep their room
+
+    def frame_guide(self, guide: ResolvedGuide) -> None:
+        """Zoom in (never out) so the whole guide fills the map: a 3 B-cun line is big enough to read.
+
+        The framing is kept through resizes until the person zooms or the guide stops.
+        """
+        self._framed = guide
+        self._apply_frame()
+
+    def _apply_frame(self) -> None:
+        guide = self._framed
+        if guide is None or guide.view != self._view_id:
+            return
+        # The measured segments and the point frame the zoom; landmarks only when nothing is measured.
+        places = [p for step in guide.steps for p in (step.start, step.end) if p is not None]
+        places += [p for step in guide.steps if step.between for p in step.between]
+        if len(places) < 2:
+            places += [(lm.x, lm.y) for step in guide.steps for lm in step.landmarks]
+        xs, ys = [p[0] for p in places], [p[1] for p in places]
+        centre = QPointF((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+        width = max(max(xs) - min(xs), GUIDE_FRAME_MIN) * 1.7
+        height = max(max(ys) - min(ys), GUIDE_FRAME_MIN) * 1.7
+        fit_scale = self._scale() / self._zoom
+        viewport = self.viewport().rect()
+        room = max(viewport.width() - GUIDE_LABEL_ROOM_PX, viewport.width() / 2)
+        wanted = min(room / width, viewport.height() / height) / max(fit_scale, 1e-6)
+        zoom = min(GUIDE_MAX_ZOOM, max(MIN_ZOOM, wanted))
+        if not math.isclose(zoom, self._zoom):
+            self.scale(zoom / self._zoom, zoom / self._zoom)
+            self._zoom = zoom
+            self._restyle_all()
+            self.zoomChanged.emit(zoom)
+        self.centerOn(centre)
+        overlay = self.guide_overlay
+        if overlay is not None and overlay.guide is guide:
+            self._keep_in_sight(guide, overlay.index)
+
+    def _keep_in_sight(self, guide: ResolvedGuide, index: int) -> None:
+        step = guide.steps[index]
+        places = [p for p in (step.start, step.end) if p is not None] + [(lm.x, lm.y) for lm in step.landmarks]
+        if places:
+            xs, ys = [p[0] for p in places], [p[1] for p in places]
+            self.ensureVisible(QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)), 40, 40)
 
     def set_selected(self, code: str | None) -> None:
         self._selected = code
@@ -292,9 +413,16 @@ class BodyMapView(QGraphicsView):
             )
             state.matched = self._matches is not None and code in self._matches
             state.dimmed = self._matches is not None and code not in self._matches
+            if self._guided is not None:  # a guide plays: its point appears when the guide reaches it
+                marker.setVisible(code != self._guided[0] or self._guided[1])
+            elif not marker.isVisible():
+                marker.setVisible(True)
             state.focused = index == self._focus_index and self.hasFocus()
             state.flagged = code in self._flagged
             marker.relayout(scale)
+        overlay = self.guide_overlay
+        if overlay is not None and overlay.guide is not None:
+            overlay.set_pixel(1.0 / scale)
 
     # -- geometry -----------------------------------------------------------------------------
 
@@ -315,6 +443,7 @@ class BodyMapView(QGraphicsView):
         super().resizeEvent(event)
         self.zoom_bar.move(self.viewport().width() - self.zoom_bar.width() - 8, 8)
         self._fit()
+        self._apply_frame()
 
     @Slot()
     def zoom_in(self) -> None:
@@ -329,6 +458,8 @@ class BodyMapView(QGraphicsView):
         self.set_zoom(1.0)
 
     def set_zoom(self, zoom: float) -> None:
+        """The person's zoom (buttons, keys, wheel, pinch): it ends any framing of a guide."""
+        self._framed = None
         zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         if math.isclose(zoom, self._zoom):
             return

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QProcess
 
-from acupressure_desktop.session.chime import chime_wav, player_command
+from acupressure_desktop.paths import AppPaths, PathsError, runtime_dir
+from acupressure_desktop.session.chime import player_command, write_chime
 
 
 class ChimePlayer:
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        self._folder = folder  # None: this user's private runtime folder, found when first needed
         self._path = Path()
         self._volume = 0
         self.enabled = True
 
     def set_volume(self, volume: int) -> None:
-        """Write the chime for this volume once (a few KB in the temporary folder, per user)."""
+        """Write the chime for this volume once (a few KB in the app's private runtime folder)."""
         self._volume = volume
-        self._path = Path(tempfile.gettempdir()) / f"acupressure-desktop-chime-{_user()}-{volume}.wav"
-        if volume > 0 and not self._path.is_file():
-            try:
-                self._path.write_bytes(chime_wav(volume))
-            except OSError:
-                self._volume = 0  # no chime rather than an error: the cue is a nicety
+        if volume <= 0:
+            return
+        try:
+            folder = self._folder if self._folder is not None else runtime_dir(AppPaths.resolve().state)
+            self._path = write_chime(folder, volume)
+        except (OSError, PathsError):
+            self._volume = 0  # no chime rather than an error: the cue is a nicety
 
     def play(self) -> bool:
         """Start the chime without waiting for it; False when nothing could play it."""
@@ -42,11 +43,3 @@ class ChimePlayer:
             return False
         started, _pid = QProcess.startDetached(command[0], command[1:])
         return bool(started)
-
-
-def _user() -> str:
-    """Who runs the app, to keep each person's chime file apart in a shared temporary folder."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError, ImportError):  # no login name in the environment or the user database
-        return "anyone"

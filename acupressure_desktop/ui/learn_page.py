@@ -28,6 +28,7 @@ from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import Colors
 
 if TYPE_CHECKING:  # the catalog needs pydantic, which loads after the first paint
+    from acupressure_desktop.catalog.guides import ResolvedGuide
     from acupressure_desktop.catalog.loader import Catalog
     from acupressure_desktop.catalog.search import PointSearch
     from acupressure_desktop.domain.models import CautionKind
@@ -181,6 +182,7 @@ class LearnPage(QWidget):
         self.panel.practiseRequested.connect(self.practiseRequested)
         self.panel.addToRoutineRequested.connect(self.addToRoutineRequested)
         self.panel.favouriteToggled.connect(self._on_favourite)
+        self._wire_guide()
         self.search_box.textChanged.connect(self._refresh_results)
         self.search_box.returnPressed.connect(self.open_best_match)
         self.benefit_filter.currentIndexChanged.connect(self._refresh_results)
@@ -244,6 +246,7 @@ class LearnPage(QWidget):
             self.map.setAccessibleName(f"Body map: {view.title}")
             self.region_bar.hide()
         self._apply_matches(self.matching_codes())
+        self._follow_guide()
 
     def _fill_tabs(self, group: str, current: str) -> None:
         self.view_tabs.blockSignals(True)
@@ -279,11 +282,12 @@ class LearnPage(QWidget):
             return
         self.panel.show_point(code)
         self.map.set_selected(code)
-        if self.map.view_id not in self.catalog.points[code].views:
+        if code not in self.catalog.hotspot_codes(self.map.view_id):
             views = self.catalog.views_of(code)
             if views:
                 self.show_view(views[0].id)
                 self.map.set_selected(code)
+        self._follow_guide()
 
     @Slot(str, str)
     def _on_region(self, view_id: str, region_id: str) -> None:
@@ -390,7 +394,145 @@ class LearnPage(QWidget):
         self.benefit_filter.setCurrentIndex(0)
         self.map.set_selected(None)
         self.panel.show_point(None)
+        self.player.stop()
         self._refresh_results()
+
+    # -- measuring guide ---------------------------------------------------------------------------
+
+    def _wire_guide(self) -> None:
+        from acupressure_desktop.ui.guide_player import GuidePlayer
+        from acupressure_desktop.ui.motion import prefers_reduced_motion
+
+        self.player = GuidePlayer(self, reduced_motion=prefers_reduced_motion())
+        self._guide_filled: object = None  # the playing guide the panel lists
+        self._guide_listed: tuple[str, str] | None = None  # (point, view) the panel lists
+        self._guide_current = -1
+        self._resolved: dict[tuple[str, str, str | None], ResolvedGuide | None] = {}
+        self._finger_dialog: QWidget | None = None
+        steps = self.panel.guide
+        steps.startRequested.connect(self.toggle_guide)
+        steps.stepRequested.connect(self.player.go_to)
+        steps.stepHovered.connect(lambda index: self.player.preview(index if index >= 0 else None))
+        steps.backRequested.connect(self.player.back)
+        steps.nextRequested.connect(self.player.next)
+        steps.otherSideRequested.connect(self.other_side)
+        steps.fingerGuideRequested.connect(self.show_finger_guide)
+        self.panel.fingerGuideRequested.connect(self.show_finger_guide)
+        self.player.changed.connect(self._on_guide_changed)
+        shortcut = QShortcut(QKeySequence("Ctrl+G"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.toggle_guide)
+
+    def _resolved_guide(self, code: str, side: str | None) -> ResolvedGuide | None:
+        """The point's guide on the shown view for ``side`` (resolved once, then kept: data do not change)."""
+        from acupressure_desktop.catalog.guides import guide_for
+
+        view_id = self.map.view_id
+        key = (code, view_id, side)
+        if key not in self._resolved:
+            guide = self.catalog.guide(code, view_id)
+            self._resolved[key] = (
+                None
+                if guide is None
+                else guide_for(guide, self.catalog.views[view_id], self.catalog.maps[view_id], side)
+            )
+        return self._resolved[key]
+
+    def _sides_here(self, code: str) -> set[str]:
+        body_map = self.catalog.maps.get(self.map.view_id)
+        return {h.side for h in body_map.hotspots if h.code == code and h.side} if body_map else set()
+
+    def show_guide(self, step: int = 0, side: str | None = None) -> bool:
+        """Play the open point's guide on the shown view from ``step``; False when there is none."""
+        point = self.panel.point
+        resolved = self._resolved_guide(point.code, side) if point is not None else None
+        if resolved is None:
+            return False
+        self.player.play(resolved)
+        if step > 0:
+            self.player.jump(min(step, len(resolved.steps) - 1))
+        return True
+
+    @Slot(str)
+    def show_guide_for(self, code: str) -> None:
+        """The session dock's *How to find it*: open the point and play its guide."""
+        self.open_point(code)
+        self.show_guide()
+
+    @Slot()
+    def toggle_guide(self) -> None:
+        if self.player.playing:
+            self.player.stop()
+        else:
+            self.show_guide()
+
+    @Slot()
+    def other_side(self) -> None:
+        guide = self.player.guide
+        if guide is None or guide.side is None:
+            return
+        other = self._resolved_guide(guide.point, "R" if guide.side == "L" else "L")
+        if other is not None and other.side != guide.side:
+            self.player.replace(other)
+
+    def _follow_guide(self) -> None:
+        """After a point or view change: list its guide here, keep a playing guide on the point or stop it."""
+        point = self.panel.point
+        available = point is not None and self.catalog.guide(point.code, self.map.view_id) is not None
+        self.panel.guide.set_available(
+            available, "" if available else "This view shows no measuring guide for this point."
+        )
+        guide = self.player.guide
+        if guide is not None:
+            if point is None or guide.point != point.code or not available:
+                self.player.stop()  # lists the point's steps again (_on_guide_changed)
+                return
+            if guide.view != self.map.view_id:
+                resolved = self._resolved_guide(point.code, guide.side)
+                if resolved is not None:
+                    self.player.replace(resolved)
+            return
+        self._list_steps()
+
+    def _list_steps(self) -> None:
+        """The open point's guide on this view as text, before (or after) it plays."""
+        point = self.panel.point
+        listed = self._resolved_guide(point.code, None) if point is not None else None
+        key = (listed.point, listed.view) if listed else None
+        if key == self._guide_listed:
+            return
+        self._guide_listed = key
+        self._guide_filled = None
+        title = self.catalog.views[listed.view].title if listed else ""
+        self.panel.guide.set_guide(listed, view_title=title)
+
+    @Slot()
+    def _on_guide_changed(self) -> None:
+        player = self.player
+        guide = player.guide
+        self.map.set_guide(guide, player.index, player.progress)
+        if guide is not self._guide_filled:
+            self._guide_filled = guide
+            self._guide_current = -1
+            if guide is None:
+                self._guide_listed = None
+                self._list_steps()
+                return
+            title = self.catalog.views[guide.view].title
+            both = len(self._sides_here(guide.point)) > 1
+            self._guide_listed = (guide.point, guide.view)
+            self.panel.guide.set_guide(guide, view_title=title, both_sides=both, playing=True)
+        if guide is not None and player.current != self._guide_current:
+            self._guide_current = player.current
+            self.panel.guide.set_current(player.current, len(guide.steps))
+
+    @Slot()
+    def show_finger_guide(self) -> None:
+        from acupressure_desktop.ui.finger_cun import FingerCunDialog
+
+        if self._finger_dialog is None:
+            self._finger_dialog = FingerCunDialog(self.catalog, self)
+        self._finger_dialog.show()
+        self._finger_dialog.raise_()
 
     # -- settings-driven state ------------------------------------------------------------------------
 

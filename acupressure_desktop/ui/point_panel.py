@@ -40,6 +40,7 @@ class PointPanel(QWidget):
     addToRoutineRequested = Signal(str)
     viewRequested = Signal(str)
     benefitRequested = Signal(str)
+    fingerGuideRequested = Signal()  # a "B-cun" link
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +85,11 @@ class PointPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.placeholder, 1)
         layout.addWidget(self.browser, 1)
+        # Measuring guide (issue 15): its own widget; the Learn page fills it and plays it on the map.
+        from acupressure_desktop.ui.guide_steps import GuideSteps
+
+        self.guide = GuideSteps(self)
+        layout.addWidget(self.guide)
         self.picture = PictureView(catalog, 150)  # how to press: the hands at work
         layout.addWidget(self.picture)
         layout.addLayout(actions)
@@ -98,6 +104,7 @@ class PointPanel(QWidget):
         self.browser.setVisible(not empty)
         for button in (self.practise_button, self.favourite_button, self.add_button):
             button.setVisible(not empty)
+        self.guide.setVisible(not empty)
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
@@ -126,7 +133,8 @@ class PointPanel(QWidget):
         self.picture.show_point(point.code if point is not None else None)
         if point is None:
             return
-        self.browser.setHtml(point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories))
+        html = point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories)
+        self.browser.setHtml(link_cun(html))
         self.practise_button.setEnabled(not point.reference_only)
         self.practise_button.setToolTip(
             "This point is shown for learning only and is never practised." if point.reference_only else ""
@@ -165,6 +173,8 @@ class PointPanel(QWidget):
             self.viewRequested.emit(value)
         elif kind == "benefit":
             self.benefitRequested.emit(value)
+        elif kind == "cun":
+            self.fingerGuideRequested.emit()
 
 
 def point_html(
@@ -235,6 +245,11 @@ def point_html(
         "causes sharp or severe pain, and see a health professional for anything serious or persistent.</p>"
     )
     return "".join(parts)
+
+
+def link_cun(html: str) -> str:
+    """Every "B-cun" in the text links to the finger-measure guide (what a B-cun is, and how to measure it)."""
+    return html.replace("B-cun", "<a href='cun:'>B-cun</a>")
 
 
 def _cited(point: Point) -> list[str]:

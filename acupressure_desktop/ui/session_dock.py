@@ -136,6 +136,7 @@ class ThinProgress(QWidget):
 
 class SessionDock(QDockWidget):
     closeRequested = Signal()
+    guideRequested = Signal(str)  # point code: show how to find it on the map
 
     def __init__(self, controller: SessionController, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__("Session", parent)
@@ -146,6 +147,7 @@ class SessionDock(QDockWidget):
         self._compact = False
         self._pacer_enabled = True
         self._shown: tuple[object, ...] = ()
+        self._guide_point: str | None = None
         self.chime = ChimePlayer()
 
         self.title = QLabel()
@@ -175,6 +177,10 @@ class SessionDock(QDockWidget):
         self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.setWordWrap(True)
+        self.guide_button = QToolButton()
+        self.guide_button.setText("How to find it")
+        self.guide_button.setAccessibleName("Show on the map how to find this step's point")
+        self.guide_button.clicked.connect(self._on_guide)
         self.notice = QLabel()
         self.notice.setObjectName("danger")
         self.notice.setWordWrap(True)
@@ -233,6 +239,7 @@ class SessionDock(QDockWidget):
         self.picture = PictureView(catalog, 180)  # the current step's hands at work
         layout.addWidget(self.picture)
         layout.addWidget(self.instruction)
+        layout.addWidget(self.guide_button)
         layout.addWidget(self.pacer)
         layout.addWidget(self.notice)
         layout.addWidget(self.routine_progress)
@@ -261,6 +268,7 @@ class SessionDock(QDockWidget):
         self._compact = compact
         for widget in self._expanded_only:
             widget.setVisible(not compact)
+        self.guide_button.setVisible(not compact and self._guide_point is not None)
         if not compact:
             self.pacer.setVisible(self._pacer_enabled)
         self.setMinimumWidth(220 if compact else 260)
@@ -316,6 +324,8 @@ class SessionDock(QDockWidget):
         preparing = snap.phase is Phase.PREPARE
         ready = "Get ready: find the point. " if step.point else "Get ready. "
         self.instruction.setText((ready if preparing else "") + text)
+        self._guide_point = step.point if step.point and self.catalog.guides_of(step.point) else None
+        self.guide_button.setVisible(self._guide_point is not None and not self._compact)
         side = "Switch sides: now the right side" if snap.switching_sides else SIDE_WORDS.get(snap.side, "")
         self.side_label.setText(side)
         self.side_label.setVisible(bool(side))
@@ -329,6 +339,11 @@ class SessionDock(QDockWidget):
         self.play.setEnabled(not finished)
         self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
+
+    @Slot()
+    def _on_guide(self) -> None:
+        if self._guide_point is not None:
+            self.guideRequested.emit(self._guide_point)
 
     @Slot(object)
     def _on_event(self, event: RunnerEvent) -> None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop.domain.limits import bounds, int_bounds
 from acupressure_desktop.domain.safety import CONDITIONS, SafetyProfile
+from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.reminders import ReminderSchedule
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
 from acupressure_desktop.ui.voice import VoiceSettingsBox
@@ -512,8 +513,8 @@ class SettingsDialog(QDialog):
             new = self._read()
         except ValidationError as exc:
             problem = exc.errors()[0]
-            message = str(problem["msg"]).removeprefix("Value error, ")
-            where = ".".join(str(part) for part in problem["loc"])
+            message = error_message(problem)
+            where = field_path(problem["loc"], empty="")
             self._show_problems(
                 f"{where}: {message}" if where else f"{message} Until then, the last valid ones stay in use."
             )

@@ -116,6 +116,7 @@ class Shell(QObject):
         self.dock.hide()
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
         self.page_learn = self.window.pages.indexOf(learn)
+        self.dock.guideRequested.connect(lambda code: (window.show_page(self.page_learn), learn.show_guide_for(code)))
         self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
 
         self.learn.practiseRequested.connect(self.practise_point)

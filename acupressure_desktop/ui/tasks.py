@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
@@ -27,6 +28,12 @@ PROGRESS_DELAY_MS = 1000  # a progress dialog for work that takes longer than th
 
 class Cancelled(Exception):
     """The person cancelled the task; raised inside the job by ``Progress``."""
+
+
+class _Outcome(Enum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class Progress:
@@ -65,7 +72,7 @@ class Task(QObject, Generic[T]):
 
     # Emitted from the worker thread; queued to the GUI thread because this object lives there.
     _progress = Signal(int, int)
-    _outcome = Signal(str, object)
+    _outcome = Signal(object, object)  # _Outcome, the result or the exception
 
     def __init__(self, job: Callable[[Progress], T], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,23 +89,23 @@ class Task(QObject, Generic[T]):
         try:
             result: Any = self._job(self.progress)
         except Cancelled:
-            self._outcome.emit("cancelled", None)
+            self._outcome.emit(_Outcome.CANCELLED, None)
         except Exception as exc:  # handed to the GUI thread, which decides what to say
-            self._outcome.emit("failed", exc)
+            self._outcome.emit(_Outcome.FAILED, exc)
         else:
-            self._outcome.emit("succeeded", result)
+            self._outcome.emit(_Outcome.SUCCEEDED, result)
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
         if self.running:
             self.progressed.emit(done, total)
 
-    @Slot(str, object)
-    def _on_outcome(self, outcome: str, value: object) -> None:
+    @Slot(object, object)
+    def _on_outcome(self, outcome: _Outcome, value: object) -> None:
         self.running = False
-        if outcome == "succeeded":
+        if outcome is _Outcome.SUCCEEDED:
             self.succeeded.emit(value)
-        elif outcome == "failed":
+        elif outcome is _Outcome.FAILED:
             log.info("task failed: %r", value)
             self.failed.emit(value)
         else:

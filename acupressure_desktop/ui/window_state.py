@@ -15,7 +15,7 @@ from PySide6.QtCore import QByteArray, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
-from acupressure_desktop.fileio import write_text_atomically
+from acupressure_desktop.fileio import reason, write_text_atomically
 
 log = logging.getLogger(__name__)
 STATE_FILE = "window.json"
@@ -87,4 +87,4 @@ def save_window_state(window: QMainWindow, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, json.dumps(document, indent=1))
     except OSError as exc:
-        log.warning("%s: window state not saved: %s", path, exc.strerror or exc)
+        log.warning("%s: window state not saved: %s", path, reason(exc))
