@@ -202,5 +202,5 @@ def test_a_broken_guide_entry_is_named_by_point_and_view(tmp_path: Path) -> None
     with pytest.raises(CatalogError) as caught:
         load_catalog(dirs)
     assert [str(p) for p in caught.value.problems] == [
-        "data/guides.json: LI4@hand.steps.1: Value error, the fingers add up to 3 B-cun, not 1.5"
+        "data/guides.json: LI4@hand.steps.1: the fingers add up to 3 B-cun, not 1.5"
     ]
