@@ -33,8 +33,9 @@ from acupressure_desktop.fileio import (
     write_text_atomically,
 )
 from acupressure_desktop.reminders import ReminderSchedule
+from acupressure_desktop.streaks import PracticeDays
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few KiB; anything larger is not one
 
 
@@ -75,6 +76,7 @@ class Settings(_Frozen):
     breathing: BreathingPacer = Field(default_factory=BreathingPacer)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     reminders: ReminderSchedule = Field(default_factory=ReminderSchedule)
+    practice: PracticeDays = Field(default_factory=PracticeDays)  # rest days, for fair streaks
     safety: SafetyProfile = Field(default_factory=SafetyProfile)
     start_minimised: bool = False
     disclaimer_accepted_version: int = Field(default=0, ge=0)  # 0: never accepted
@@ -114,7 +116,7 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(minutes, int) or isinstance(minutes, bool):
             raise UpgradeError(f"reminder_minutes: expected whole minutes, found {minutes!r}")
         # Version 1 allowed 5-480 minutes; keep the closest interval we support.
-        reminders["interval_minutes"] = min(240, max(15, minutes))
+        reminders["interval_minutes"] = min(240, max(5, minutes))
     if "reminders_enabled" in data:
         reminders["enabled"] = data.pop("reminders_enabled")
     if reminders:
@@ -123,8 +125,15 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 added reminder fields (break length, fixed times, quiet moments, start at login)
+    and rest days (``practice``), all with defaults: nothing to convert. The number changes so
+    that an older version leaves a version-3 file alone instead of setting it aside."""
+    return {**data, "schema_version": 3}
+
+
 # UPGRADES[n] turns a version-n dict into a version n+1 dict.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:

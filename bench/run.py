@@ -32,6 +32,7 @@ MODULES = [
     "bench_soak",
     "bench_history",
     "bench_history_gui",
+    "bench_reminders",
     "bench_voice",
 ]
 TARGETS: dict[str, tuple[str, float]] = {
@@ -55,6 +56,10 @@ TARGETS: dict[str, tuple[str, float]] = {
     "history_export_csv_s": ("<=", 1.0),
     "history_import_json_s": ("<=", 3.0),
     "gui_stall_worst_ms": ("<=", 50.0),
+    "reminder_idle_wakeups_per_min": ("<=", 0.1),
+    "reminder_evening_wakeups_per_min": ("<=", 0.1),
+    "reminder_polled_reads_per_min": ("<=", 1.0),
+    "reminder_idle_cpu_percent": ("<=", 0.5),
     "voice_fake_start_max_ms": ("<=", 300.0),
     "voice_espeak_start_max_ms": ("<=", 300.0),
     "voice_cpu_quiet_percent": ("<=", 1.0),

@@ -7,6 +7,7 @@ routes requests between widgets and those services and asks the person when need
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -26,6 +27,7 @@ from acupressure_desktop.domain.safety import (
     flagged_points,
     routines_for_profile,
 )
+from acupressure_desktop.platform.clock import awake_clock
 from acupressure_desktop.reminders import ReminderScheduler
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
@@ -34,6 +36,7 @@ from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.dialogs import ask, modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
+from acupressure_desktop.ui.presence import desktop_monitor
 from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routines_page import RoutinesPage
 from acupressure_desktop.ui.session_controller import (
@@ -132,7 +135,17 @@ class Shell(QObject):
         self._followed: tuple[object, ...] = ()
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
-        self.reminders = ReminderController(ReminderScheduler(settings.reminders), self._routine_title, icon)
+        self.reminders = ReminderController(
+            ReminderScheduler(settings.reminders, monotonic=awake_clock()),
+            self._routine_title,
+            icon,
+            routine_seconds=self._routine_seconds,
+            monitor=desktop_monitor(self, int(self.window.winId()) if sys.platform == "win32" else None),
+        )
+        self.reminders.keep_running_on_close(self.window)
+        self.window.header_right.addWidget(self.reminders.status_label())
+        self.reminders.scheduleEdited.connect(lambda s: self.update_settings(self.settings.updated(reminders=s)))
+        self.reminders.problem.connect(self.window.statusBar().showMessage)
         self.reminders.startRoutine.connect(self.start_routine)
         self.reminders.openRequested.connect(lambda: self.handle_launch_request(None))
         self.reminders.quitRequested.connect(self.window.close)
@@ -165,6 +178,8 @@ class Shell(QObject):
         self.settings = settings
         self.apply_settings()
         self.reminders.set_schedule(settings.reminders)
+        if self.history_view is not None:
+            self.history_view.set_plan(settings.reminders.weekdays, settings.practice.rest_days)
         self._save_soon()
 
     def _save_soon(self) -> None:
@@ -196,7 +211,9 @@ class Shell(QObject):
     @Slot()
     def open_settings(self) -> None:
         """The settings dialog: each change applies and is saved at once; a theme change re-themes."""
-        dialog = SettingsDialog(self.settings, [(r.id, r.title) for r in self.library.all()], self.window)
+        dialog = SettingsDialog(
+            self.settings, [(r.id, r.title) for r in self.library.all()], self.window, self.reminders.platform_note()
+        )
 
         def apply(new: Settings) -> None:
             theme_changed = new.theme != self.settings.theme
@@ -230,7 +247,17 @@ class Shell(QObject):
         self.recorder = recorder
         self.controller.set_recorder(recorder)
         self.history_view = HistoryView(repository, self._routine_title, tasks=self.tasks)
+        self.history_view.set_plan(self.settings.reminders.weekdays, self.settings.practice.rest_days)
+        self.history_view.restDayToggled.connect(
+            lambda day, rest: self.update_settings(
+                self.settings.updated(practice=self.settings.practice.with_rest_day(day, rest))
+            )
+        )
         self.page_history = self.window.add_page("History", self.history_view, "Ctrl+3")
+
+    def _routine_seconds(self, routine_id: str) -> int | None:
+        routine = self.library.get(routine_id)
+        return routine.total_seconds if routine is not None else None
 
     def _routine_title(self, routine_id: str) -> str | None:
         routine = self.library.get(routine_id)

@@ -50,6 +50,7 @@ from acupressure_desktop.storage.history import (
     Status,
     week_start,
 )
+from acupressure_desktop.streaks import EVERY_DAY
 from acupressure_desktop.ui.dialogs import modal, warn
 from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
@@ -254,6 +255,7 @@ class HistoryView(QWidget):
     """The History page; ``refresh()`` after a session ends."""
 
     historyChanged = Signal()  # after an edit, a delete, an undo or an import
+    restDayToggled = Signal(object, bool)  # date, rest: the person marked (or unmarked) a rest day
 
     def __init__(
         self,
@@ -267,6 +269,8 @@ class HistoryView(QWidget):
         self.repository = repository
         self._titles = routine_title
         self._deleted: list[Session] = []  # newest last: what Undo brings back
+        self._weekdays: tuple[int, ...] = EVERY_DAY  # the planned practice days, for fair streaks
+        self._rest_days: tuple[date, ...] = ()
 
         title = QLabel("Practice history")
         title.setObjectName("title")
@@ -279,9 +283,15 @@ class HistoryView(QWidget):
         export_menu.addAction("As CSV (spreadsheets)…", lambda: self.export_history(ExportFormat.CSV))
         export_menu.addAction("As JSON (can be imported)…", lambda: self.export_history(ExportFormat.JSON))
         self.export_button.setMenu(export_menu)
+        self.rest_button = QPushButton("Rest day today")
+        self.rest_button.setCheckable(True)
+        self.rest_button.setAccessibleName("Mark today as a rest day")
+        self.rest_button.setToolTip("A rest day never ends a streak")
+        self.rest_button.toggled.connect(self._on_rest_toggled)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
+        top.addWidget(self.rest_button)
         top.addWidget(self.import_button)
         top.addWidget(self.export_button)
 
@@ -293,10 +303,11 @@ class HistoryView(QWidget):
         self.week_card = StatCard("This week")
         self.current_card = StatCard("Current streak")
         self.longest_card = StatCard("Longest streak")
+        self.consistency_card = StatCard("Last 4 weeks")
         self.sessions_card = StatCard("Sessions")
         cards = QHBoxLayout()
         cards.setSpacing(12)
-        for card in (self.week_card, self.current_card, self.longest_card, self.sessions_card):
+        for card in (self.week_card, self.current_card, self.consistency_card, self.longest_card, self.sessions_card):
             cards.addWidget(card)
 
         self.heat_map = HeatMap()
@@ -454,12 +465,29 @@ class HistoryView(QWidget):
             self._refresh_stats()
         self._update_count()
 
+    def set_plan(self, weekdays: tuple[int, ...], rest_days: tuple[date, ...]) -> None:
+        """The planned practice days and the rest days the streaks count with."""
+        if (weekdays or EVERY_DAY, rest_days) != (self._weekdays, self._rest_days):
+            self._weekdays, self._rest_days = weekdays or EVERY_DAY, rest_days
+            with self._storage("The history could not be read"):
+                self._refresh_stats()
+
+    @Slot(bool)
+    def _on_rest_toggled(self, rest: bool) -> None:
+        self.restDayToggled.emit(self.repository.today(), rest)
+
     def _refresh_stats(self) -> None:
         repo = self.repository
         today = repo.today()
-        summary = repo.summary(today)
+        summary = repo.summary(today, self._weekdays, self._rest_days)
         self.week_card.set_value(minutes_text(summary.week_seconds / 60))
-        self.current_card.set_value(_plural(summary.streaks.current, "day"))
+        planned = "planned days" if self._weekdays != EVERY_DAY or self._rest_days else ""
+        self.current_card.set_value(_plural(summary.streaks.current, "day"), planned)
+        kept = repo.consistency(today, self._weekdays, self._rest_days)
+        self.consistency_card.set_value("–" if kept.ratio is None else f"{kept.ratio:.0%}", kept.describe())
+        self.rest_button.blockSignals(True)
+        self.rest_button.setChecked(today in self._rest_days)
+        self.rest_button.blockSignals(False)
         longest = summary.streaks.longest_end
         self.longest_card.set_value(
             _plural(summary.streaks.longest, "day"),
