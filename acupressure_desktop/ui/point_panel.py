@@ -90,7 +90,7 @@ class PointPanel(QWidget):
 
         self.guide = GuideSteps(self)
         layout.addWidget(self.guide)
-        self.picture = PictureView(catalog, 150)  # how to press: the hands at work
+        self.picture = PictureView(catalog, 120)  # how to press: the hands at work
         layout.addWidget(self.picture)
         layout.addLayout(actions)
         self._show_placeholder(True)
