@@ -52,6 +52,15 @@ class SoundSettings(_Frozen):
     volume: int = Field(default=70, ge=0, le=100)
 
 
+class VoiceSettings(_Frozen):
+    """Spoken guidance during a session (session/voice.py); off until the person turns it on."""
+
+    enabled: bool = False
+    volume: int = Field(default=80, ge=0, le=100)
+    rate: int = Field(default=100, ge=50, le=200)  # percent of the engine's normal speed
+    voice: str = Field(default="", max_length=200)  # the engine's voice name; "" for its default
+
+
 class BreathingPacer(_Frozen):
     enabled: bool = False
     inhale_seconds: float = Field(default=4, ge=1, le=15)
@@ -65,6 +74,7 @@ class Settings(_Frozen):
     # None: each point's own recommended hold time, so the timer matches the instructions.
     default_hold_seconds: int | None = Field(default=None, ge=5, le=1800)
     breathing: BreathingPacer = Field(default_factory=BreathingPacer)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
     reminders: ReminderSchedule = Field(default_factory=ReminderSchedule)
     practice: PracticeDays = Field(default_factory=PracticeDays)  # rest days, for fair streaks
     safety: SafetyProfile = Field(default_factory=SafetyProfile)

@@ -33,6 +33,7 @@ MODULES = [
     "bench_history",
     "bench_history_gui",
     "bench_reminders",
+    "bench_voice",
 ]
 TARGETS: dict[str, tuple[str, float]] = {
     "startup_ratio": ("<=", 2.0),
@@ -59,6 +60,11 @@ TARGETS: dict[str, tuple[str, float]] = {
     "reminder_evening_wakeups_per_min": ("<=", 0.1),
     "reminder_polled_reads_per_min": ("<=", 1.0),
     "reminder_idle_cpu_percent": ("<=", 0.5),
+    "voice_fake_start_max_ms": ("<=", 300.0),
+    "voice_espeak_start_max_ms": ("<=", 300.0),
+    "voice_cpu_quiet_percent": ("<=", 1.0),
+    "voice_espeak_cpu_quiet_percent": ("<=", 1.0),
+    "voice_recorded_overlaps": ("<=", 0.0),
 }
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
 from acupressure_desktop.catalog.guides import check_guide
+from acupressure_desktop.catalog.pictures import picture_problems
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
     ADVICE_KINDS,
@@ -37,6 +38,7 @@ from acupressure_desktop.domain.models import (
     Term,
     View,
 )
+from acupressure_desktop.domain.pictures import Picture
 from acupressure_desktop.domain.safety import PREGNANCY_LIST
 from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.fileio import FileProblem, read_json
@@ -76,6 +78,7 @@ class Catalog:
     sources: dict[str, Source]
     maps: dict[str, BodyMap]
     glossary: dict[str, Term] = field(default_factory=dict)
+    pictures: dict[str, Picture] = field(default_factory=dict)  # data/pictures.json; see catalog/pictures.py
     view_problems: list[Problem] = field(default_factory=list)
     # Measuring guides by (point code, view id); data/guides.json.
     guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
@@ -224,6 +227,9 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     views = load("views.json", View, lambda v: v.id)
     guide_list = load("guides.json", Guide, lambda g: f"{g.point}@{g.view}")
     glossary = load("glossary.json", Term, lambda t: t.id)
+    # Optional for a data folder of its own (--data); when present it must cover everything.
+    has_pictures = (data / "pictures.json").is_file()
+    pictures = load("pictures.json", Picture, lambda p: p.id) if has_pictures else {}
 
     catalog = Catalog(
         points=points,
@@ -236,12 +242,19 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         maps={},
         guides={(g.point, g.view): g for g in guide_list.values()},
         glossary=glossary,
+        pictures=pictures,
     )
     # A file that is missing or unreadable as a whole is a root fault: every reference into it
     # would fail too and bury it under follow-on lines (some naming other files), so the
     # cross-checks wait until the root faults are fixed.
     if not any(p.field in ("(folder)", "(file)") or p.field.startswith(("line ", "byte ")) for p in problems):
         problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
+        if has_pictures:
+            folder = dirs.assets / "pictures"
+            found = picture_problems(
+                pictures, points, techniques, folder, shown("pictures.json"), lambda f: _display(f, dirs.assets.parent)
+            )
+            problems.extend(p for p in found if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)
     catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)

@@ -25,6 +25,7 @@ from acupressure_desktop.domain.models import (
     Term,
     View,
 )
+from acupressure_desktop.domain.pictures import Picture
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "points": Point,
@@ -36,6 +37,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "guides": Guide,
     "sources": Source,
     "glossary": Term,
+    "pictures": Picture,
 }
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QV
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, Point
 from acupressure_desktop.domain.safety import ordered_cautions
+from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
@@ -89,6 +90,8 @@ class PointPanel(QWidget):
 
         self.guide = GuideSteps(self)
         layout.addWidget(self.guide)
+        self.picture = PictureView(catalog, 120)  # how to press: the hands at work
+        layout.addWidget(self.picture)
         layout.addLayout(actions)
         self._show_placeholder(True)
 
@@ -127,6 +130,7 @@ class PointPanel(QWidget):
     def _render(self) -> None:
         point = self._point
         self._show_placeholder(point is None)
+        self.picture.show_point(point.code if point is not None else None)
         if point is None:
             return
         html = point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories)

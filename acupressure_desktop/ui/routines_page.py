@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import Routine, Side
 from acupressure_desktop.domain.safety import RoutineOffer
+from acupressure_desktop.ui.pictures import picture_for_step, thumbnail_tag
 from acupressure_desktop.ui.session_dock import clock_text
 
 
@@ -184,8 +185,10 @@ class RoutinesPage(QWidget):
                 name = f"{name} <span>· {english}</span>"
             sides = " (left, then right)" if step.side is Side.BOTH else ""
             note = f"<br><i>{escape(step.note)}</i>" if step.note else ""
+            picture = picture_for_step(self.catalog, step)
+            thumb = thumbnail_tag(self.details.document(), picture, 48, self.devicePixelRatioF())
             rows.append(
-                f"<tr><td valign='top' width='24'>{index}.</td><td>{name}{note}</td>"
+                f"<tr><td valign='top' width='24'>{index}.</td><td valign='top'>{thumb}</td><td>{name}{note}</td>"
                 f"<td valign='top' align='right'>{clock_text(step.seconds)}{sides}</td></tr>"
             )
         parts.append(f"<table cellpadding='5' width='100%'>{''.join(rows)}</table>")

@@ -32,6 +32,7 @@ from acupressure_desktop.session.runner import (
     Snapshot,
 )
 from acupressure_desktop.ui.chime import ChimePlayer
+from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.session_controller import SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
@@ -64,6 +65,11 @@ class BreathingPacer(QWidget):
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
         self.update()
+
+    @property
+    def origin(self) -> float:
+        """Monotonic time of a breath in's start (the voice's breathing cues keep time with it)."""
+        return self._origin
 
     def phase(self, now: float) -> tuple[str, float]:
         """('in' | 'out', 0..1 fullness) at monotonic time ``now``."""
@@ -230,6 +236,8 @@ class SessionDock(QDockWidget):
         layout.addWidget(self.side_label)
         layout.addWidget(self.countdown)
         layout.addWidget(self.step_progress)
+        self.picture = PictureView(catalog, 180)  # the current step's hands at work
+        layout.addWidget(self.picture)
         layout.addWidget(self.instruction)
         layout.addWidget(self.guide_button)
         layout.addWidget(self.pacer)
@@ -239,7 +247,8 @@ class SessionDock(QDockWidget):
         layout.addLayout(controls)
         layout.addLayout(bottom)
         self.setWidget(body)
-        self._expanded_only = (self.instruction, self.pacer, self.steps, self.routine_progress, self.title)
+        self._expanded_only: tuple[QWidget, ...] = (self.instruction, self.pacer, self.steps, self.routine_progress)
+        self._expanded_only += (self.title, self.picture)
 
         controller.snapshotChanged.connect(self.show_snapshot)
         controller.eventHappened.connect(self._on_event)
@@ -295,6 +304,7 @@ class SessionDock(QDockWidget):
             self.countdown.setText(clock_text(snap.segment_remaining))
         duration = max(snap.segment_duration, 1e-6)
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
+        self.picture.follow(plan.steps[snap.step_index], snap)
         if self.pacer.running:
             self.pacer.update()
 

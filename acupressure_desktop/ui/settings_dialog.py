@@ -41,6 +41,7 @@ from acupressure_desktop.domain.safety import CONDITIONS, SafetyProfile
 from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.reminders import FixedReminder, ReminderSchedule, describe_days
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
+from acupressure_desktop.ui.voice import VoiceSettingsBox
 
 THEMES = ("system", "light", "dark")  # button ids in the theme group
 HOLD_FALLBACK = 60  # shown for "the same for every point" while each point keeps its own time
@@ -261,6 +262,8 @@ class SettingsDialog(QDialog):
         self._pacer_rows = self._row_widgets(pacer_form, self.inhale_seconds, self.exhale_seconds)
         pacer_form.addRow(_muted("A longer breath out than in helps most people relax."))
         layout.addWidget(pacer)
+        self.voice_box = VoiceSettingsBox(self._settings.voice, self.volume.value)
+        layout.addWidget(self.voice_box)
         layout.addStretch(1)
         return page
 
@@ -543,6 +546,7 @@ class SettingsDialog(QDialog):
             self._fill_routines(self.fixed_routine, fixed.routine_id, "None")
             self.safety.set_profile(settings.safety)
             self.start_minimised.setChecked(settings.start_minimised)
+            self.voice_box.set_value(settings.voice)
         finally:
             self._loading = False
         self._settings = settings
@@ -586,6 +590,7 @@ class SettingsDialog(QDialog):
             edit.timeChanged.connect(self._changed)
         self.default_routine.currentIndexChanged.connect(self._changed)
         self.safety.profileChanged.connect(self._changed)
+        self.voice_box.changed.connect(self._changed)
 
     def settings(self) -> Settings:
         """The settings the dialog last emitted (or was given)."""
@@ -638,6 +643,7 @@ class SettingsDialog(QDialog):
             reminders=schedule,
             safety=self.safety.profile(),
             start_minimised=self.start_minimised.isChecked(),
+            voice=self.voice_box.value(),
         )
 
     @Slot(int, bool)

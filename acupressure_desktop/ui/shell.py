@@ -48,6 +48,7 @@ from acupressure_desktop.ui.session_controller import (
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.tasks import Task, TaskRunner
+from acupressure_desktop.ui.voice import VoiceController, system_engine
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
@@ -110,6 +111,9 @@ class Shell(QObject):
         learn.populate(catalog, search)
         self.routines = RoutinesPage(catalog)
         self.controller = SessionController(parent=self)
+        self.voice = VoiceController(  # first to hear the session, so speech never waits for the dock or map
+            self.controller, catalog, system_engine(self), breathing_origin=self._pacer_origin, parent=self
+        )
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -159,6 +163,9 @@ class Shell(QObject):
         self.window.menu_app.addAction(self.window.quit_action)
         self.set_colors(colors)
         self.apply_settings()
+
+    def _pacer_origin(self) -> float:
+        return self.dock.pacer.origin  # the voice's breathing cues keep time with the pacer
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -327,6 +334,7 @@ class Shell(QObject):
         breathing = settings.breathing
         self.dock.set_pacer(breathing.enabled, breathing.inhale_seconds, breathing.exhale_seconds)
         self.controller.set_display_interval(ANIMATED_INTERVAL_MS if breathing.enabled else DISPLAY_INTERVAL_MS)
+        self.voice.apply(settings, self.dock.chime)
         self.refresh_routines()
 
     def refresh_routines(self) -> None:
