@@ -41,8 +41,18 @@ class FakeRecorder:
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
 
-    def begin(self, routine_id: str, title: str, planned: int, steps: int, *, rating_label: str | None) -> str:
+    def begin(
+        self,
+        routine_id: str,
+        title: str,
+        planned: int,
+        steps: int,
+        *,
+        rating_label: str | None,
+        before_rating: int | None = None,
+    ) -> str:
         self.calls.append(("begin", routine_id, planned, steps))
+        self.before_rating = before_rating
         return "session-1"
 
     def progress(self, practised_seconds: int, steps_done: int, *, force: bool = False) -> None:
@@ -71,9 +81,12 @@ def test_controller_records_and_finishes(qtbot: QtBot) -> None:
     controller.load(PLAN)
     assert controller.timers_active() == 0  # nothing ticks before the start
     controller.start()
-    assert recorder.calls[0] == ("begin", "test", 90, 2)
+    assert recorder.calls == []  # written once a second has been pressed, not before
     assert controller.timers_active() == 2
-    clock.now += 30.2
+    clock.now += 1.0
+    controller.update()
+    assert recorder.calls[0] == ("begin", "test", 90, 2)
+    clock.now += 29.2
     controller.update()
     clock.now += 30.0
     controller.update()
@@ -96,11 +109,29 @@ def test_pause_halts_timers_and_pain_is_recorded(qtbot: QtBot) -> None:
     assert controller.runner is not None and controller.runner.state is RunnerState.PAUSED
     assert controller.timers_active() == 0
     controller.toggle()
-    controller.report_pain()
+    clock.now += 4
     with qtbot.waitSignal(controller.sessionEnded) as ended:
-        controller.stop()
+        controller.report_pain()  # stops the session: nothing goes on to the next point
     assert ended.args[1] is Status.PAIN
-    assert recorder.calls[-1][:2] == ("end", Status.PAIN)
+    assert recorder.calls[-1] == ("end", Status.PAIN, 4, 0)
+    assert not controller.active and controller.timers_active() == 0
+
+
+def test_a_session_stopped_before_a_second_is_pressed_is_never_recorded(qtbot: QtBot) -> None:
+    clock, recorder = FakeClock(), FakeRecorder()
+    controller = SessionController(recorder, clock=clock)
+    controller.load(PLAN, prepare_seconds=5, before_rating=6)
+    controller.start()
+    clock.now += 4  # still finding the point
+    controller.update()
+    controller.stop()
+    assert recorder.calls == [] and not controller.recorded
+    controller.load(PLAN, before_rating=6)
+    controller.start()
+    clock.now += 7
+    controller.stop()  # no refresh in between: begun and ended at once, with the before rating
+    assert [c[0] for c in recorder.calls] == ["begin", "end"] and recorder.calls[-1][2] == 7
+    assert recorder.before_rating == 6 and controller.recorded
 
 
 def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) -> None:
@@ -123,10 +154,9 @@ def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) ->
     assert dock.side_label.text() == "Right side"
     dock.show()
     controller.report_pain()
-    assert dock.notice.isVisible()
-    assert "Stopped this step" in dock.notice.text()
-    dock.set_compact(True)
-    assert dock.steps.isHidden() and not dock.countdown.isHidden()
+    assert dock.end_box.isVisible() and not dock.running_controls.isVisible()
+    assert "Stopped because it hurt" in dock.summary.text() and "Sharp or severe pain" in dock.summary.text()
+    assert dock.side_label.isHidden()  # no stale "Right side" under the summary
 
 
 def test_clock_text() -> None:
@@ -140,7 +170,9 @@ def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> Iterator[Shell]:
     library = RoutineLibrary(catalog, tmp_path / "routines")
     library.load()
     window, learn = learn_window(ResourceDirs.locate())
-    built = Shell(catalog, PointSearch(catalog), window, learn, library, Settings(), theme.LIGHT)
+    clock = FakeClock()
+    built = Shell(catalog, PointSearch(catalog), window, learn, library, Settings(), theme.LIGHT, clock=clock)
+    built.clock = clock  # type: ignore[attr-defined]  # the tests advance it
     yield built
     built.window.deleteLater()
     built.deleteLater()  # as when the app ends: a deleted shell no longer follows the system scheme
@@ -210,6 +242,7 @@ def test_history_page_and_check_ins_record_the_session(
     shell.attach_history(opened.repository, SessionRecorder(opened.repository))
     assert shell.window.page_tabs.tabText(shell.page_history) == "History"
     assert shell.start_routine("quick-reset")
+    shell.clock.now += 20  # type: ignore[attr-defined]
     shell.controller.stop()
     (session,) = opened.repository.list_sessions()
     assert (session.routine_id, session.status.value) == ("quick-reset", "stopped")
@@ -264,6 +297,8 @@ def test_quitting_mid_routine_records_it_as_stopped_and_closes_the_history(
     repository = _history_shell(shell, app_paths)
     shell.ask_checkins = False
     assert shell.start_routine("quick-reset")
+    shell.clock.now += 20  # type: ignore[attr-defined]
+    shell.controller.update()
     shell.ask_checkins = True
     shell.shut_down()
     assert not shell.controller.active
@@ -297,3 +332,206 @@ def test_closing_the_window_during_a_routine_asks_first(shell: Shell, monkeypatc
     assert shell.window.close()
     assert len(asked) == 2
     shell.controller.stop()
+
+
+# -- the session behaves as a person expects (issue 12) ------------------------------------------
+
+
+def _activate(qtbot: QtBot, window: Any) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def _answer(monkeypatch: pytest.MonkeyPatch, *answers: QMessageBox.StandardButton) -> list[str]:
+    """Answer the next message boxes (exec) in turn; returns their texts."""
+    asked: list[str] = []
+    queue = iter(answers)
+
+    def exec_(self: QMessageBox) -> int:
+        asked.append(self.text())
+        return int(next(queue).value)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return asked
+
+
+def test_starting_something_new_asks_first_and_never_chains_check_ins(
+    shell: Shell, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acupressure_desktop.ui.history.checkin import CheckIn, CheckInDialog
+
+    checkins: list[str] = []
+    monkeypatch.setattr(CheckInDialog, "exec", lambda self: checkins.append(self.windowTitle()) or 1)
+    monkeypatch.setattr(CheckInDialog, "result_checkin", lambda self: CheckIn(5, ""))
+    repository = _history_shell(shell, app_paths)
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+    assert shell.start_routine("quick-reset")
+    assert len(checkins) == 1  # the "before" question
+    shell.clock.now += 20  # type: ignore[attr-defined]
+    shell.controller.update()
+    assert not shell.start_routine("headache-relief")  # kept: nothing changes
+    assert asked == ["Stop “Quick reset” and start “Headache relief”?"]
+    assert shell.controller.plan is not None and shell.controller.plan.routine_id == "quick-reset"
+    assert shell.controller.active and len(checkins) == 1
+    shell.practise_point("PC6")  # yes: the first is stopped and recorded, then one "before" question only
+    assert len(asked) == 2 and "start “PC6" in asked[1]
+    assert shell.controller.plan is not None and shell.controller.plan.routine_id == "point:PC6"
+    assert len(checkins) == 1  # a point practised has no before question; the stopped one no after question
+    (session,) = repository.list_sessions()
+    assert (session.routine_id, session.status) == ("quick-reset", Status.STOPPED)
+    shell.controller.stop()  # stopped during the preparation: 0 seconds pressed, never recorded
+    assert len(repository.list_sessions()) == 1
+    assert len(checkins) == 1  # and nothing to ask about
+
+
+def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
+    shell: Shell, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acupressure_desktop.ui.history.checkin import CheckInDialog
+
+    checkins: list[str] = []
+    monkeypatch.setattr(CheckInDialog, "exec", lambda self: checkins.append("asked") or 0)
+    repository = _history_shell(shell, app_paths)
+    shell.ask_checkins = False
+    shell.window.show()
+    assert shell.start_routine("quick-reset")
+    shell.ask_checkins = True
+    shell.clock.now += 5 + 12  # type: ignore[attr-defined]  # preparation, then 12 s pressed
+    shell.controller.update()
+    shell.dock.pain.click()
+    assert not shell.controller.active
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.STOPPED
+    (session,) = repository.list_sessions()
+    assert (session.status, session.practised_seconds) == (Status.PAIN, 12)
+    assert checkins == []  # no "how do you feel now" after pain
+    assert shell.dock.end_box.isVisible() and "Sharp or severe pain" in shell.dock.summary.text()
+    assert shell.controller.timers_active() == 0
+
+
+def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) -> None:
+    shell.window.show()
+    shell.ask_checkins = False
+    clock = shell.clock  # type: ignore[attr-defined]
+    assert shell.start_routine("quick-reset")  # 3 steps: 30 s, 30 s, 60 s both sides; 5 s to get ready each
+    dock = shell.dock
+    assert dock.progress_label.text() == "Step 1 of 3 · Get ready"
+    clock.now += 6
+    shell.controller.update()
+    assert dock.progress_label.text() == "Step 1 of 3"
+    dock.play.click()
+    assert dock.progress_label.text() == "Step 1 of 3 · Paused" and dock.play.text() == "Resume"
+    dock.play.click()
+    shell.controller.next_step()
+    shell.controller.next_step()
+    assert dock.progress_label.text().startswith("Step 3 of 3")
+    clock.now += 5 + 60
+    shell.controller.update()
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
+    assert dock.end_box.isVisible() and not dock.running_controls.isVisible()
+    assert dock.summary.text().startswith("Well done")
+    assert dock.side_label.isHidden()  # no stale "Right side"
+    assert dock.repeat_button.isVisible() and dock.close_button.isVisible()
+    dock.repeat_button.click()
+    assert shell.controller.active and dock.progress_label.text() == "Step 1 of 3 · Get ready"
+    shell.controller.stop()
+    dock.close_button.click()
+    assert not dock.isVisible()
+    assert not any(m.state.current for m in shell.learn.map.markers)
+
+
+def test_the_point_panel_follows_every_step_also_a_massage_step(shell: Shell) -> None:
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")  # a massage first, then EX-HN3, then PC6
+    assert "Shoulder" in shell.learn.panel.browser.toPlainText()
+    assert shell.learn.panel.point is None and not shell.learn.panel.practise_button.isVisibleTo(shell.learn.panel)
+    shell.controller.next_step()
+    assert shell.learn.panel.point is not None and shell.learn.panel.point.code == "EX-HN3"
+    shell.controller.stop()
+
+
+def test_session_keys_work_from_the_search_box_and_never_type_into_it(shell: Shell, qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    _activate(qtbot, shell.window)
+    box = shell.learn.search_box
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # no session: Space is an ordinary key
+    assert shell.controller.runner is None
+    box.clear()
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    assert not box.hasFocus()  # the keys are the session's now
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert box.text() == ""
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.PAUSED
+    qtbot.keyClicks(box, "neck")
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # inside a search, a space is text
+    assert box.text() == "neck " and shell.controller.runner.state is RunnerState.PAUSED
+    qtbot.keyClick(box, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert shell.controller.runner.snapshot().step_index == 1
+    shell.controller.stop()
+
+
+def test_compact_mode_is_a_small_window_on_top_that_outlives_minimising(shell: Shell, qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    _activate(qtbot, shell.window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    dock = shell.dock
+    dock.compact_button.click()
+    timer = dock.compact
+    assert timer.isVisible() and not dock.isVisible()
+    assert timer.parent() is None and timer.isWindow()  # not hidden with the main window
+    assert timer.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert timer.sizeHint().height() < 160 and timer.width() <= 300
+    assert "Step 1 of 3" in timer.step.text()
+    shell.window.showMinimized()
+    assert timer.isVisible()
+    shell.clock.now += 3  # type: ignore[attr-defined]
+    shell.controller.update()
+    assert timer.countdown.text() == "0:02"
+    timer.play.click()
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.PAUSED
+    assert timer.play.text() == "Resume"
+    timer.expand.click()
+    assert not timer.isVisible() and dock.isVisibleTo(shell.window)
+    dock.set_compact(True)
+    timer.stop.click()  # the end brings the summary back in the full panel
+    assert not timer.isVisible() and dock.end_box.isVisibleTo(dock)
+    shell.window.close()
+
+
+def test_ctrl_q_during_a_session_asks_first(shell: Shell, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+
+    asked: list[str] = []
+
+    def question(_parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    _activate(qtbot, shell.window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    shell.dock.set_compact(True)  # from the compact timer too
+    _activate(qtbot, shell.dock.compact)
+    qtbot.keyClick(shell.dock.compact, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert asked and "Quick reset" in asked[0]
+    assert shell.window.isVisible() and shell.controller.active
+    shell.controller.stop()
+    shell.dock.set_compact(False)
+
+
+def test_a_reference_only_point_shows_no_pressing_and_cannot_be_added(shell: Shell) -> None:
+    for code in ("ST9", "BL1"):
+        shell.learn.open_point(code)
+        panel = shell.learn.panel
+        text = panel.browser.toPlainText()
+        assert "Pressure" not in text and "Motion" not in text and "shown for learning only" in text
+        assert not panel.add_button.isEnabled() and not panel.practise_button.isEnabled()
+    shell.learn.open_point("LI4")
+    assert shell.learn.panel.add_button.isEnabled()

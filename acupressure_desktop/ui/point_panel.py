@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, Point
+from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, MassageTechnique, Point
 from acupressure_desktop.domain.safety import ordered_cautions
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import LIGHT, Colors
@@ -117,16 +117,26 @@ class PointPanel(QWidget):
         self._point = self._catalog.points.get(code) if code else None
         self._render()
 
+    def show_technique(self, technique: MassageTechnique) -> None:
+        """A massage step of a running routine: its own steps and cautions (no point buttons)."""
+        self._point = None
+        self.placeholder.setVisible(False)
+        self.browser.setVisible(True)
+        for button in (self.practise_button, self.favourite_button, self.add_button):
+            button.setVisible(False)
+        self.browser.setHtml(technique_html(technique, self._colors))
+
     def _render(self) -> None:
         point = self._point
         self._show_placeholder(point is None)
         if point is None:
             return
         self.browser.setHtml(point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories))
-        self.practise_button.setEnabled(not point.reference_only)
-        self.practise_button.setToolTip(
-            "This point is shown for learning only and is never practised." if point.reference_only else ""
-        )
+        for button in (self.practise_button, self.add_button):
+            button.setEnabled(not point.reference_only)
+            button.setToolTip(
+                "This point is shown for learning only and is never practised." if point.reference_only else ""
+            )
         self._sync_favourite()
 
     def _sync_favourite(self) -> None:
@@ -199,16 +209,19 @@ def point_html(
     parts.append(_section("How to find it", f"<ol>{steps}</ol>"))
     t = point.technique
     sides = " on each side" if point.bilateral else ""
-    parts.append(
-        _section(
-            "How to press",
-            f"<p>{escape(t.instruction)}</p>"
-            f"<table cellpadding='3'><tr><td style='color:{c.muted}'>Pressure</td><td>{t.pressure}</td></tr>"
-            f"<tr><td style='color:{c.muted}'>Motion</td><td>{t.motion}</td></tr>"
-            f"<tr><td style='color:{c.muted}'>Time</td><td>{_duration(t.hold_seconds)}{sides}</td></tr>"
-            f"<tr><td style='color:{c.muted}'>Breathing</td><td>{escape(t.breathing)}</td></tr></table>",
+    if point.reference_only:  # never pressed: no pressure, motion or time to follow
+        parts.append(_section("How to press", "<p>Not pressed: this point is shown for learning only.</p>"))
+    else:
+        parts.append(
+            _section(
+                "How to press",
+                f"<p>{escape(t.instruction)}</p>"
+                f"<table cellpadding='3'><tr><td style='color:{c.muted}'>Pressure</td><td>{t.pressure}</td></tr>"
+                f"<tr><td style='color:{c.muted}'>Motion</td><td>{t.motion}</td></tr>"
+                f"<tr><td style='color:{c.muted}'>Time</td><td>{_duration(t.hold_seconds)}{sides}</td></tr>"
+                f"<tr><td style='color:{c.muted}'>Breathing</td><td>{escape(t.breathing)}</td></tr></table>",
+            )
         )
-    )
     uses = "".join(
         f"<tr><td style='padding-top:6px'><a href='benefit:{e.benefit}'>{escape(catalog.benefits[e.benefit].title)}</a>"
         f" — <b>{EVIDENCE_LABELS[e.level]}</b><br>{escape(e.note)}{_citations(e.sources, catalog)}</td></tr>"
@@ -231,6 +244,21 @@ def point_html(
         "causes sharp or severe pain, and see a health professional for anything serious or persistent.</p>"
     )
     return "".join(parts)
+
+
+def technique_html(technique: MassageTechnique, c: Colors) -> str:
+    """A massage technique during a routine: what it is, its steps, its cautions."""
+    steps = "".join(f"<li>{escape(step)}</li>" for step in technique.steps)
+    cautions = "".join(
+        f"<table width='100%' cellpadding='8' style='margin-top:8px; background:{c.warning_bg}'><tr>"
+        f"<td style='color:{c.warning_text}'><b>⚠ {escape(CAUTION_TITLES[caution.kind])}</b><br>"
+        f"{escape(caution.text)}</td></tr></table>"
+        for caution in technique.cautions
+    )
+    return (
+        f"<div style='font-size:18pt; font-weight:600'>{escape(technique.title)}</div>"
+        f"<p>{escape(technique.summary)}</p>{cautions}{_section('How to do it', f'<ol>{steps}</ol>')}"
+    )
 
 
 def _cited(point: Point) -> list[str]:

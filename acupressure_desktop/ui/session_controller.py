@@ -42,7 +42,14 @@ class Recorder(Protocol):
     """What the controller needs from the history (storage.recorder.SessionRecorder)."""
 
     def begin(
-        self, routine_id: str, routine_title: str, planned_seconds: int, steps_total: int, *, rating_label: str | None
+        self,
+        routine_id: str,
+        routine_title: str,
+        planned_seconds: int,
+        steps_total: int,
+        *,
+        rating_label: str | None,
+        before_rating: int | None = None,
     ) -> str: ...
 
     def progress(self, practised_seconds: int, steps_done: int, *, force: bool = False) -> None: ...
@@ -79,6 +86,8 @@ class SessionController(QObject):
         self.runner: SessionRunner | None = None
         self.plan: SessionPlan | None = None
         self.session_id: str | None = None
+        self.recorded = False  # whether the last session was written to the history (it lasted a second or more)
+        self._before_rating: int | None = None
         self._deadline_timer = QTimer(self)
         self._deadline_timer.setSingleShot(True)
         self._deadline_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -100,26 +109,23 @@ class SessionController(QObject):
     def timers_active(self) -> int:
         return int(self._deadline_timer.isActive()) + int(self._display_timer.isActive())
 
-    def load(self, plan: SessionPlan, prepare_seconds: float = 0) -> None:
-        """Load a plan without starting it (the dock shows it ready to go)."""
+    def load(self, plan: SessionPlan, prepare_seconds: float = 0, before_rating: int | None = None) -> None:
+        """Load a plan without starting it (the dock shows it ready to go); ``before_rating`` is the
+        check-in answer given before it, kept with the session when it is recorded."""
+        if self.active:
+            raise RuntimeError("a session is running: stop it before loading another")
         self._halt_timers()
         self.plan = plan
         self.runner = SessionRunner(plan.steps, title=plan.title, prepare_seconds=prepare_seconds, clock=self._clock)
         self.session_id = None
+        self.recorded = False
+        self._before_rating = before_rating
         self.snapshotChanged.emit(self.runner.snapshot())
 
     @Slot()
     def start(self) -> None:
         if self.runner is None or self.plan is None or self.runner.state is not RunnerState.READY:
             return
-        if self._recorder is not None:
-            self.session_id = self._recorder.begin(
-                self.plan.routine_id,
-                self.plan.title,
-                int(sum(s.seconds for s in self.plan.steps)),
-                len(self.plan.steps),
-                rating_label=self.plan.rating_label,
-            )
         self.sessionStarted.emit(self.plan)
         self._handle(self.runner.start())
 
@@ -182,9 +188,23 @@ class SessionController(QObject):
         return Status(outcome.value)
 
     def _record(self, snapshot: Snapshot, events: list[RunnerEvent], force: bool) -> None:
-        if self._recorder is None or self.session_id is None:
+        """The history gets a session once a second has been pressed: one stopped during the
+        preparation, or replaced at once by another, is not practice and is never recorded."""
+        if self._recorder is None or self.plan is None:
             return
         practised = round(snapshot.practised_seconds)
+        if self.session_id is None:
+            if practised < 1 or self.recorded:
+                return
+            self.session_id = self._recorder.begin(
+                self.plan.routine_id,
+                self.plan.title,
+                int(sum(s.seconds for s in self.plan.steps)),
+                len(self.plan.steps),
+                rating_label=self.plan.rating_label,
+                before_rating=self._before_rating,
+            )
+            self.recorded = True
         ending = self._ending(events)
         if ending is not None:
             self._recorder.end(ending, practised, snapshot.steps_done)

@@ -7,6 +7,7 @@ routes requests between widgets and those services and asks the person when need
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -69,6 +70,7 @@ SHORTCUTS = (
     ("Ctrl+.", "Stop the session"),
     ("Ctrl+H", "Stop, this hurts"),
     ("Ctrl+M", "Compact session timer"),
+    ("Ctrl+Q", "Quit (asks first while a session runs)"),
 )
 
 
@@ -84,6 +86,7 @@ class Shell(QObject):
         colors: theme.Colors,
         persist: Callable[[Settings], None] | None = None,
         icon: QIcon | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.history: HistoryRepository | None = None
@@ -106,10 +109,14 @@ class Shell(QObject):
         self.learn = learn
         learn.populate(catalog, search)
         self.routines = RoutinesPage(catalog)
-        self.controller = SessionController(parent=self)
+        self.controller = SessionController(clock=clock, parent=self)
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.guard_text_field(self.learn.search_box)
+        self.dock.repeatRequested.connect(self.repeat_session)
+        self.dock.closeRequested.connect(self.close_session)
+        self._replacing = False  # a session stopped to start another: no after check-in for it
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
         self.page_learn = self.window.pages.indexOf(learn)
         self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
@@ -135,6 +142,7 @@ class Shell(QObject):
         self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
         self.controller.sessionEnded.connect(self._after_session)
         self.window.closing.connect(self.reminders.prompt.hide)
+        self.window.closing.connect(self.dock.compact.hide)  # else the app would not quit
         self.window.close_guard = self.confirm_close
         self._add_help_menu()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
@@ -143,6 +151,8 @@ class Shell(QObject):
         self.settings_action.triggered.connect(self.open_settings)
         self.window.menu_app.addSeparator()
         self.window.menu_app.addAction(self.window.quit_action)
+        # Ctrl+Q from the compact timer or a floating dock too; it goes through close_guard.
+        self.window.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.set_colors(colors)
         self.apply_settings()
 
@@ -414,8 +424,7 @@ class Shell(QObject):
             rating_label=self._rating_label(routine.benefits),
             benefits=tuple(routine.benefits),
         )
-        self.run_plan(plan, ask_before=True)
-        return True
+        return self.run_plan(plan, ask_before=True)
 
     def offer_for(self, routine_id: str) -> RoutineOffer | None:
         """What starting ``routine_id`` runs under the profile: itself, its safe variant, or nothing."""
@@ -428,19 +437,60 @@ class Shell(QObject):
         technique_cautions = {t.id: t.cautions for t in self.catalog.techniques.values()}
         return routines_for_profile(self.library.all(), self.catalog.points, technique_cautions, self.settings.safety)
 
-    def run_plan(self, plan: SessionPlan, ask_before: bool = False) -> None:
+    def run_plan(self, plan: SessionPlan, ask_before: bool = False) -> bool:
+        """Run ``plan``; while another session runs, ask first. False when the person keeps the
+        running one."""
         if self.controller.active:
-            self.controller.stop()
+            current = self.controller.plan
+            if current is not None and not self._confirm_replace(current, plan):
+                return False
+            self._replacing = True  # one question at a time: no "how do you feel now" for this one
+            try:
+                self.controller.stop()
+            finally:
+                self._replacing = False
         before = self._check_in("before", plan) if ask_before else None
-        self.controller.load(plan, prepare_seconds=self.settings.prepare_seconds)
+        rating = before.rating if before is not None else None
+        self.controller.load(plan, prepare_seconds=self.settings.prepare_seconds, before_rating=rating)
         self.dock.load_steps()
-        self.dock.show()
-        self.dock.raise_()
-        self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        if not self.dock.is_compact:
+            self.dock.show()
+            self.dock.raise_()
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.window.show_page(self.page_learn)
         self.controller.start()
-        if before is not None and before.rating is not None and self.recorder is not None:
-            self.recorder.checkin(before_rating=before.rating)
+        # The keys are the session's now: Space must not type into the search box it came from.
+        if self.dock.isVisible():
+            self.dock.play.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _confirm_replace(self, current: SessionPlan, new: SessionPlan) -> bool:
+        with modal(QMessageBox(self.window)) as box:
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Start another session?")
+            box.setText(f"Stop “{current.title}” and start “{new.title}”?")
+            box.setInformativeText("The time you have practised so far is kept in your history.")
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            box.button(QMessageBox.StandardButton.Yes).setText(f"Start “{new.title}”")
+            box.button(QMessageBox.StandardButton.Cancel).setText(f"Keep “{current.title}”")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            return box.exec() == QMessageBox.StandardButton.Yes
+
+    @Slot()
+    def repeat_session(self) -> None:
+        """The summary's *Repeat*: the same plan once more, from the start."""
+        plan = self.controller.plan
+        if plan is not None and not self.controller.active:
+            self.run_plan(plan, ask_before=plan.routine_id.startswith("point:") is False)
+
+    @Slot()
+    def close_session(self) -> None:
+        """The summary's *Close* (or the dock closed): the panel goes, the map forgets the step."""
+        if self.controller.active:
+            return
+        self.dock.set_compact(False)
+        self.dock.hide()
+        self.learn.map.set_current(None)
 
     def _check_in(self, moment: Literal["before", "after"], plan: SessionPlan) -> CheckIn | None:
         """The optional rating; None when skipped, or when there is no history to keep it."""
@@ -456,7 +506,8 @@ class Shell(QObject):
     def _after_session(self, plan: SessionPlan, status: Status) -> None:
         from acupressure_desktop.storage.history import Status
 
-        after = self._check_in("after", plan) if status is not Status.PAIN else None
+        asked = status is not Status.PAIN and not self._replacing and self.controller.recorded
+        after = self._check_in("after", plan) if asked else None
         if after is not None and self.recorder is not None:
             self.recorder.checkin(after_rating=after.rating, note=after.note)
         if self.history_view is not None:
@@ -496,6 +547,8 @@ class Shell(QObject):
                 step = plan.steps[event.step_index]
                 if step.point:
                     self.learn.panel.show_point(step.point)
+                else:  # a massage step: its own text, not the last step's point
+                    self.learn.panel.show_technique(self.catalog.techniques[step.target])
 
     # -- custom routines ---------------------------------------------------------------------------
 
