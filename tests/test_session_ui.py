@@ -535,3 +535,71 @@ def test_a_reference_only_point_shows_no_pressing_and_cannot_be_added(shell: She
         assert not panel.add_button.isEnabled() and not panel.practise_button.isEnabled()
     shell.learn.open_point("LI4")
     assert shell.learn.panel.add_button.isEnabled()
+
+
+# -- the safety profile keeps its word (issue 12) -------------------------------------------------
+
+
+def test_the_profile_says_what_it_does_flagged_points_are_marked_not_hidden(shell: Shell) -> None:
+    from acupressure_desktop.domain.safety import CONDITIONS, FLAGGED_MEANS
+
+    for condition in CONDITIONS:  # nothing is hidden from the list or the map: the words must not say so
+        assert "hidden" not in condition.explanation and "hides" not in condition.explanation
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile(pregnant_or_trying=True)}))
+    learn = shell.learn
+    assert learn.flag_legend.isVisibleTo(learn) and "ring" in learn.flag_legend.text()
+    learn.search_box.setText("SP6")
+    item = learn.results.item(0)
+    assert item.text().startswith("⚠ SP6")
+    assert item.toolTip().startswith("Flagged by your safety profile:") and "pregnan" in item.toolTip().lower()
+    learn.search_box.setText("PC6")
+    assert not learn.results.item(0).text().startswith("⚠")
+    for view in shell.catalog.maps:  # the reason is in the tooltip on every view, built now or later
+        learn.show_view(view)
+        for marker in learn.map.markers:
+            if marker.hotspot.code == "SP6":
+                assert "Flagged by your safety profile" in marker.toolTip()
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile()}))
+    assert not learn.flag_legend.isVisibleTo(learn)
+    assert "marked" in FLAGGED_MEANS and "confirm" in FLAGGED_MEANS
+
+
+def test_every_routine_shows_its_benefits_and_their_warning_signs(shell: Shell) -> None:
+    page = shell.routines
+    for row in range(page.list.count()):
+        page.list.setCurrentRow(row)
+        routine = shell.library.get(page.current_id() or "")
+        assert routine is not None
+        text = page.details.toPlainText()
+        assert routine.id in text  # the id for --routine and the desktop actions, to copy
+        for benefit_id in routine.benefits:
+            benefit = shell.catalog.benefits[benefit_id]
+            assert benefit.description[:40] in text
+            assert "See a professional if" in text and benefit.red_flags[0][:40] in text
+
+
+def test_a_benefit_filter_shows_the_benefit_and_its_warning_signs(shell: Shell) -> None:
+    learn = shell.learn
+    assert learn.benefit_card.isHidden()
+    learn.filter_benefit("headache")
+    benefit = shell.catalog.benefits["headache"]
+    text = learn.benefit_card.toPlainText()
+    assert not learn.benefit_card.isHidden()
+    assert benefit.description[:40] in text and benefit.red_flags[-1][:40] in text
+    learn.clear()
+    assert learn.benefit_card.isHidden()
+
+
+def test_a_swapped_routine_names_the_profile_not_always_pregnancy(shell: Shell) -> None:
+    shell.update_settings(
+        shell.settings.model_copy(update={"safety": SafetyProfile(eye_surgery_glaucoma_or_inflamed_eye=True)})
+    )
+    page = shell.routines
+    swapped = 0
+    for row in range(page.list.count()):
+        page.list.setCurrentRow(row)
+        text = page.details.toPlainText()
+        if "Shown instead of" in text:
+            swapped += 1
+            assert "which uses points your safety profile flags" in text
+    assert swapped

@@ -158,6 +158,7 @@ class BodyMapView(QGraphicsView):
         self._current: tuple[str, str | None] | None = None
         self._matches: set[str] | None = None
         self._flagged: set[str] = set()
+        self._flag_reasons: dict[str, str] = {}
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -215,7 +216,9 @@ class BodyMapView(QGraphicsView):
 
     def _title(self, hotspot: Hotspot) -> str:
         title = self._titles.get(hotspot.code, hotspot.code)
-        return f"{title} ({hotspot.side_label} side)" if hotspot.side else title
+        title = f"{title} ({hotspot.side_label} side)" if hotspot.side else title
+        why = self._flag_reasons.get(hotspot.code)
+        return f"{title}\n⚠ Flagged by your safety profile: {why}" if why else title
 
     def set_titles(self, titles: dict[str, str]) -> None:
         """Point names for tooltips and accessible descriptions, once the catalog has loaded."""
@@ -275,8 +278,12 @@ class BodyMapView(QGraphicsView):
         self._matches = codes
         self._restyle_all()
 
-    def set_flagged(self, codes: set[str]) -> None:
+    def set_flagged(self, codes: set[str], reasons: dict[str, str] | None = None) -> None:
+        """Ring these points; ``reasons`` (code -> why) goes into their tooltips on every view."""
         self._flagged = codes
+        if reasons is not None:
+            self._flag_reasons = reasons
+            self.set_titles(self._titles)
         self._restyle_all()
 
     def _restyle_all(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabBar,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +60,7 @@ class LearnPage(QWidget):
         """
         super().__init__(parent)
         self._favourites: set[str] = set()
+        self._flag_reasons: dict[str, str] = {}  # flagged point -> why, for the list's mark and tooltip
         self._region_codes: list[str] | None = None
 
         # Sidebar: search, filter, results.
@@ -86,6 +88,11 @@ class LearnPage(QWidget):
         side_layout.addWidget(self.search_box)
         side_layout.addWidget(self.benefit_filter)
         side_layout.addWidget(self.results_label)
+        self.benefit_card = QTextBrowser()  # the chosen benefit: what it is, when to see a professional
+        self.benefit_card.setAccessibleName("About this benefit")
+        self.benefit_card.setMaximumHeight(220)
+        self.benefit_card.hide()
+        side_layout.addWidget(self.benefit_card)
         side_layout.addWidget(self.results, 1)
 
         # Centre: view navigation, region bar, map.
@@ -129,6 +136,12 @@ class LearnPage(QWidget):
         centre_layout.addWidget(self.view_tabs)
         centre_layout.addWidget(self.region_bar)
         centre_layout.addWidget(self.map, 1)
+        self.flag_legend = QLabel("◯  A ring marks a point your safety profile flags: read why before you press it.")
+        self.flag_legend.setObjectName("muted")
+        self.flag_legend.setWordWrap(True)
+        self.flag_legend.setAccessibleName("Map legend")
+        self.flag_legend.hide()
+        centre_layout.addWidget(self.flag_legend)
 
         panel_box = QWidget()
         panel_box.setMinimumWidth(300)
@@ -347,6 +360,7 @@ class LearnPage(QWidget):
 
         codes = self.matching_codes()
         wanted = self.benefit_filter.currentData()
+        self._show_benefit_card(wanted if isinstance(wanted, str) and wanted in self.catalog.benefits else None)
         shown = codes if codes is not None else list(self.catalog.points)
         self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
         self.results.clear()
@@ -355,9 +369,11 @@ class LearnPage(QWidget):
             reference = "  (reference only)" if point.reference_only else ""
             graded = point.evidence_for(wanted) if isinstance(wanted, str) else None
             grade = f"  ·  {EVIDENCE_LABELS[graded.level]}" if graded else ""
-            item = QListWidgetItem(f"{point.code}  {point.pinyin}{reference}\n{point.english}{grade}")
+            why = self._flag_reasons.get(code)
+            mark = "⚠ " if why else ""
+            item = QListWidgetItem(f"{mark}{point.code}  {point.pinyin}{reference}\n{point.english}{grade}")
             item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setToolTip(point.location)
+            item.setToolTip(f"Flagged by your safety profile: {why}" if why else point.location)
             self.results.addItem(item)
         self.results.setUpdatesEnabled(True)
         if region_title:
@@ -367,6 +383,15 @@ class LearnPage(QWidget):
         else:
             self.results_label.setText(f"{len(shown)} matching points" if shown else "No matching points")
         self._apply_matches(codes)
+
+    def _show_benefit_card(self, benefit_id: str | None) -> None:
+        if benefit_id is None:
+            self.benefit_card.hide()
+            return
+        from acupressure_desktop.ui.routines_page import benefit_html  # loaded with the catalog
+
+        self.benefit_card.setHtml(benefit_html(self.catalog, benefit_id))
+        self.benefit_card.show()
 
     def _apply_matches(self, codes: list[str] | None) -> None:
         self.map.set_matches(set(codes) if codes is not None else None)
@@ -404,9 +429,13 @@ class LearnPage(QWidget):
         if self.benefit_filter.currentData() == FAVOURITES:
             self._refresh_results()
 
-    def set_flagged(self, codes: set[str], kinds: set[CautionKind]) -> None:
-        self.map.set_flagged(codes)
+    def set_flagged(self, codes: set[str], kinds: set[CautionKind], reasons: dict[str, str] | None = None) -> None:
+        self.map.set_flagged(codes, reasons)
         self.panel.set_flagged_kinds(kinds)
+        self._flag_reasons = dict(reasons or {})
+        self.flag_legend.setVisible(bool(codes))
+        if hasattr(self, "catalog"):
+            self._refresh_results()
 
     @Slot(str, bool)
     def _on_favourite(self, code: str, on: bool) -> None:

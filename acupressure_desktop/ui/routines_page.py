@@ -173,10 +173,11 @@ class RoutinesPage(QWidget):
         ]
         if offer is not None and offer.instead_of is not None:
             name = escape(offer.instead_of.title)
-            parts.append(
-                f"<p><i>Shown instead of “{name}”, which uses points traditionally avoided in pregnancy.</i></p>"
-            )
+            parts.append(f"<p><i>Shown instead of “{name}”, which uses points your safety profile flags.</i></p>")
         rows = []
+        parts.append(
+            f"<p style='color:gray'>Routine id for <code>--routine</code>: <code>{escape(routine.id)}</code></p>"
+        )
         for index, step in enumerate(routine.steps, start=1):
             name = escape(self.catalog.step_title(step.target))
             if step.point:
@@ -189,4 +190,16 @@ class RoutinesPage(QWidget):
                 f"<td valign='top' align='right'>{clock_text(step.seconds)}{sides}</td></tr>"
             )
         parts.append(f"<table cellpadding='5' width='100%'>{''.join(rows)}</table>")
+        parts.extend(benefit_html(self.catalog, b) for b in routine.benefits if b in self.catalog.benefits)
         return "".join(parts)
+
+
+def benefit_html(catalog: Catalog, benefit_id: str) -> str:
+    """What a benefit is, and when to see a professional instead ("see a professional if…")."""
+    benefit = catalog.benefits[benefit_id]
+    flags = "".join(f"<li>{escape(flag)}</li>" for flag in benefit.red_flags)
+    return (
+        f"<h3 style='margin-top:14px; margin-bottom:4px'>{escape(benefit.title)}</h3>"
+        f"<p>{escape(benefit.description)}</p>"
+        f"<p><b>See a professional if…</b></p><ul>{flags}</ul>"
+    )

@@ -23,6 +23,7 @@ from acupressure_desktop.domain.safety import (
     RoutineOffer,
     advisories,
     assess_point,
+    flag_reasons,
     flagged_kinds,
     flagged_points,
     routines_for_profile,
@@ -304,7 +305,8 @@ class Shell(QObject):
     def apply_settings(self) -> None:
         settings = self.settings
         flagged = flagged_points(self.catalog.points.values(), settings.safety)
-        self.learn.set_flagged(flagged, set(flagged_kinds(settings.safety)))
+        reasons = flag_reasons(self.catalog.points.values(), settings.safety)
+        self.learn.set_flagged(flagged, set(flagged_kinds(settings.safety)), reasons)
         self.learn.panel.set_advisories(advisories(settings.safety))
         self.learn.set_favourites(set(settings.favourites))
         self.dock.chime.enabled = settings.sounds.enabled
