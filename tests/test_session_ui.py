@@ -603,3 +603,23 @@ def test_a_swapped_routine_names_the_profile_not_always_pregnancy(shell: Shell) 
             swapped += 1
             assert "which uses points your safety profile flags" in text
     assert swapped
+
+
+def test_the_learn_search_understands_complaints_and_says_when_nothing_matches(shell: Shell) -> None:
+    learn = shell.learn
+    learn.search_box.setText("period pain")
+    assert learn.results_label.text().endswith("matching points")
+    assert not learn.routine_links.isHidden() and "Menstrual cramp relief" in learn.routine_links.text()
+    learn.routine_links.linkActivated.emit("routine:menstrual-cramp-relief")
+    assert shell.window.pages.currentIndex() == shell.page_routines
+    assert shell.routines.current_id() == "menstrual-cramp-relief"
+    learn.search_box.setText("insomia")
+    assert learn.results_label.text() == "Nothing matches “insomia”. Try:"
+    assert learn.results.item(0).text() == "🔍 insomnia"
+    learn.results.itemActivated.emit(learn.results.item(0))
+    assert learn.search_box.text() == "insomnia" and learn.results.count() > 3
+    learn.search_box.setText("GV20")
+    assert learn.results_label.text() == "1 matching point"
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile(pregnant_or_trying=True)}))
+    learn.search_box.setText("period pain")  # the profile offers no routine for it
+    assert learn.routine_links.isHidden()

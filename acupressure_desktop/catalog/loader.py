@@ -33,6 +33,7 @@ from acupressure_desktop.domain.models import (
     Side,
     Source,
     SourceKind,
+    Synonym,
     Term,
     View,
 )
@@ -72,6 +73,7 @@ class Catalog:
     sources: dict[str, Source]
     maps: dict[str, BodyMap]
     glossary: dict[str, Term] = field(default_factory=dict)
+    synonyms: dict[str, Synonym] = field(default_factory=dict)  # everyday words search understands
     view_problems: list[Problem] = field(default_factory=list)
 
     def terms_in(self, texts: Iterable[str]) -> list[Term]:
@@ -207,6 +209,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     routines = load("routines.json", Routine, lambda r: r.id)
     views = load("views.json", View, lambda v: v.id)
     glossary = load("glossary.json", Term, lambda t: t.id)
+    synonyms = load("synonyms.json", Synonym, lambda s: s.id)
 
     catalog = Catalog(
         points=points,
@@ -218,6 +221,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         sources=sources,
         maps={},
         glossary=glossary,
+        synonyms=synonyms,
     )
     problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
     if problems:
@@ -293,10 +297,40 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
     for routine in catalog.routines.values():
         problems.extend(routine_problems(routine, catalog, shown("routines.json")))
 
+    problems.extend(synonym_problems(catalog, shown("synonyms.json")))
+
     for view in catalog.views.values():
         for region in view.regions:
             if region.closeup is not None and region.closeup not in catalog.views:
                 problems.append(Problem(shown("views.json"), f"{view.id}.regions.{region.id}", "unknown close-up view"))
+    return problems
+
+
+def synonym_problems(catalog: Catalog, file: str) -> list[Problem]:
+    """Every benefit and region a synonym leads to exists; a phrase is given once (as search folds
+    it), and never shadows a point's own code or name."""
+    from acupressure_desktop.catalog.search import fold  # the one folding rule search uses
+
+    problems: list[Problem] = []
+    regions = {p.region for p in catalog.points.values()} | {t.region for t in catalog.techniques.values()}
+    names = {fold(n) for p in catalog.points.values() for n in (p.code, p.pinyin, p.english)}
+    seen: dict[str, str] = {}
+    for synonym in catalog.synonyms.values():
+        for benefit in synonym.benefits:
+            if benefit not in catalog.benefits:
+                problems.append(Problem(file, f"{synonym.id}.benefits", f"unknown benefit {benefit!r}"))
+        for region in synonym.regions:
+            if region not in regions:
+                problems.append(Problem(file, f"{synonym.id}.regions", f"unknown region {region!r}"))
+        for phrase in [*synonym.phrases, *synonym.misspellings]:
+            folded = fold(phrase)
+            if not folded:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} has no letters"))
+            elif folded in seen:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} is also in {seen[folded]!r}"))
+            elif folded in names:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} is a point's own name"))
+            seen.setdefault(folded, synonym.id)
     return problems
 
 

@@ -14,7 +14,17 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.domain.models import Benefit, MassageTechnique, Meridian, Point, Routine, Source, Term, View
+from acupressure_desktop.domain.models import (
+    Benefit,
+    MassageTechnique,
+    Meridian,
+    Point,
+    Routine,
+    Source,
+    Synonym,
+    Term,
+    View,
+)
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "points": Point,
@@ -25,6 +35,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "views": View,
     "sources": Source,
     "glossary": Term,
+    "synonyms": Synonym,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -31,7 +32,7 @@ from acupressure_desktop.ui.theme import Colors
 if TYPE_CHECKING:  # the catalog needs pydantic, which loads after the first paint
     from acupressure_desktop.catalog.loader import Catalog
     from acupressure_desktop.catalog.search import PointSearch
-    from acupressure_desktop.domain.models import CautionKind
+    from acupressure_desktop.domain.models import CautionKind, Routine
 
 GROUPS = (  # "&&" shows one "&": tab text takes "&" as a keyboard mnemonic
     ("body", "Whole body"),
@@ -51,6 +52,7 @@ class LearnPage(QWidget):
     addToRoutineRequested = Signal(str)
     favouriteToggled = Signal(str, bool)
     statusMessage = Signal(str)
+    routineRequested = Signal(str)  # a routine the search found: show it on the Routines page
 
     def __init__(self, dirs: ResourceDirs, parent: QWidget | None = None) -> None:
         """The page's widgets, empty; ``populate`` fills them and connects them once the catalog is loaded.
@@ -88,6 +90,14 @@ class LearnPage(QWidget):
         side_layout.addWidget(self.search_box)
         side_layout.addWidget(self.benefit_filter)
         side_layout.addWidget(self.results_label)
+        self.routine_links = QLabel()  # routines for a complaint typed in the search
+        self.routine_links.setWordWrap(True)
+        self.routine_links.setTextFormat(Qt.TextFormat.RichText)
+        self.routine_links.setAccessibleName("Routines for this search")
+        self.routine_links.linkActivated.connect(lambda link: self.routineRequested.emit(link.removeprefix("routine:")))
+        self.routine_links.hide()
+        self.offered_routines: list[Routine] | None = None  # on offer under the profile (None: the built-in)
+        side_layout.addWidget(self.routine_links)
         self.benefit_card = QTextBrowser()  # the chosen benefit: what it is, when to see a professional
         self.benefit_card.setAccessibleName("About this benefit")
         self.benefit_card.setMaximumHeight(220)
@@ -376,13 +386,38 @@ class LearnPage(QWidget):
             item.setToolTip(f"Flagged by your safety profile: {why}" if why else point.location)
             self.results.addItem(item)
         self.results.setUpdatesEnabled(True)
+        query = self.search_box.text().strip()
+        plural = "point" if len(shown) == 1 else "points"
         if region_title:
-            self.results_label.setText(f"{len(shown)} points in {region_title}")
+            self.results_label.setText(f"{len(shown)} {plural} in {region_title}")
         elif codes is None:
             self.results_label.setText(f"All {len(shown)} points")
+        elif shown:
+            self.results_label.setText(f"{len(shown)} matching {plural}")
+        elif query:
+            self._show_suggestions(query)
         else:
-            self.results_label.setText(f"{len(shown)} matching points" if shown else "No matching points")
+            self.results_label.setText("No matching points")
+        self._show_routine_links(query)
         self._apply_matches(codes)
+
+    def _show_suggestions(self, query: str) -> None:
+        """Nothing matches: say so, and offer words that would (each one a row to activate)."""
+        tries = self.search.suggest(query)
+        self.results_label.setText(f"Nothing matches “{query}”." + (" Try:" if tries else ""))
+        for word in tries:
+            item = QListWidgetItem(f"🔍 {word}")
+            item.setData(Qt.ItemDataRole.UserRole + 1, word)
+            item.setToolTip(f"Search for “{word}”")
+            self.results.addItem(item)
+
+    def _show_routine_links(self, query: str) -> None:
+        offered = self.offered_routines if self.offered_routines is not None else self.catalog.routines.values()
+        found = self.search.routines(query, offered, limit=3) if query else []
+        self.routine_links.setVisible(bool(found))
+        if found:
+            links = ", ".join(f"<a href='routine:{escape(r.id)}'>{escape(r.title)}</a>" for r in found)
+            self.routine_links.setText(f"Routines for this: {links}")
 
     def _show_benefit_card(self, benefit_id: str | None) -> None:
         if benefit_id is None:
@@ -404,6 +439,10 @@ class LearnPage(QWidget):
 
     @Slot(QListWidgetItem)
     def _on_result_activated(self, item: QListWidgetItem) -> None:
+        suggestion = item.data(Qt.ItemDataRole.UserRole + 1)
+        if suggestion:
+            self.search_box.setText(suggestion)
+            return
         self.open_point(item.data(Qt.ItemDataRole.UserRole))
 
     @Slot()

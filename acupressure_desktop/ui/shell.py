@@ -123,6 +123,7 @@ class Shell(QObject):
         self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
 
         self.learn.practiseRequested.connect(self.practise_point)
+        self.learn.routineRequested.connect(self.show_routine)
         self.learn.addToRoutineRequested.connect(self.add_point_to_routine)
         self.learn.favouriteToggled.connect(self._on_favourite)
         self.routines.startRequested.connect(self.start_routine)
@@ -319,7 +320,15 @@ class Shell(QObject):
     def refresh_routines(self) -> None:
         routines = self.library.all()
         custom = {r.id for r in self.library.custom()}
-        self.routines.set_routines(self._offers(), {r.id: r for r in routines}, custom)
+        offers = self._offers()
+        self.routines.set_routines(offers, {r.id: r for r in routines}, custom)
+        self.learn.offered_routines = [offer.routine for offer in offers]
+
+    @Slot(str)
+    def show_routine(self, routine_id: str) -> None:
+        """A routine found from the Learn search: show it on the Routines page, ready to start."""
+        self.window.show_page(self.page_routines)
+        self.routines.select(routine_id)
 
     @Slot(str, bool)
     def _on_favourite(self, code: str, on: bool) -> None:
