@@ -623,3 +623,26 @@ def test_the_learn_search_understands_complaints_and_says_when_nothing_matches(s
     shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile(pregnant_or_trying=True)}))
     learn.search_box.setText("period pain")  # the profile offers no routine for it
     assert learn.routine_links.isHidden()
+
+
+def test_dialog_buttons_carry_no_stock_icons_over_their_text(qapp: Any) -> None:
+    from PySide6.QtWidgets import QStyle
+
+    theme.apply(qapp, theme.LIGHT)
+    assert qapp.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
+    box = QMessageBox(
+        QMessageBox.Icon.Question, "t", "x", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+    )
+    try:
+        assert all(button.icon().isNull() for button in box.buttons())
+    finally:
+        box.deleteLater()
+
+
+def test_the_compact_timer_fits_its_title_and_both_button_words(shell: Shell) -> None:
+    from acupressure_desktop import APP_TITLE
+
+    timer = shell.dock.compact
+    assert timer.windowTitle() == APP_TITLE
+    width = timer.play.fontMetrics().horizontalAdvance("Resume")
+    assert timer.play.minimumWidth() > width

@@ -7,7 +7,17 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -22,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acupressure_desktop import APP_TITLE
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import Side
 from acupressure_desktop.session.runner import (
@@ -196,8 +207,9 @@ class CompactTimer(QWidget):
     def __init__(self, controller: SessionController) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("compact-timer")
-        self.setWindowTitle("Session")
+        self.setWindowTitle(APP_TITLE)  # a longer title would be cut in a window this narrow
         self.setAccessibleName("Compact session timer")
+        self._placed = False
         self.step = QLabel()
         self.step.setObjectName("subtitle")
         self.step.setWordWrap(True)
@@ -206,7 +218,8 @@ class CompactTimer(QWidget):
         font = self.countdown.font()
         font.setPointSize(22)
         self.countdown.setFont(font)
-        self.play = QPushButton("Pause")
+        self.play = QPushButton("Resume")
+        self.play.setMinimumWidth(self.play.sizeHint().width())  # "Pause" and "Resume" both fit
         self.play.setAccessibleName("Start or pause")
         self.stop = QPushButton("Stop")
         self.stop.setAccessibleName("Stop the session")
@@ -226,6 +239,14 @@ class CompactTimer(QWidget):
         layout.addWidget(self.step)
         layout.addLayout(row)
         self.setFixedWidth(300)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time: the top-right corner of the screen, out of the way of work."""
+        super().showEvent(event)
+        if not self._placed:
+            self._placed = True
+            screen = self.screen().availableGeometry()
+            self.move(screen.right() - self.frameGeometry().width() - 16, screen.top() + 16)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the small window brings the full panel back (the session goes on)."""
@@ -273,6 +294,7 @@ class SessionDock(QDockWidget):
         self.routine_progress.setAccessibleName("Steps done")
         self.routine_progress.setTextVisible(False)
         self.routine_progress.setFixedHeight(8)
+        self.routine_progress.hide()  # "Step 2 of 3" says it; an empty bar looked like a text field
         self.pacer = BreathingPacer()
         self.steps = QListWidget()
         self.steps.setAccessibleName("Steps of this routine")

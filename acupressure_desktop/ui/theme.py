@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,25 @@ def resolve(theme: str) -> Colors:
     return DARK if system_prefers_dark() else LIGHT
 
 
+class _Style(QProxyStyle):
+    """Fusion without the platform's stock icons on dialog buttons (they crowded the text of *Save*,
+    *Cancel* and *OK*)."""
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        return_data: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint is QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, return_data)
+
+
 def apply(app: QApplication, colors: Colors) -> None:
-    app.setStyle("Fusion")
+    if not isinstance(app.style(), _Style):
+        app.setStyle(_Style(QStyleFactory.create("Fusion")))
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: colors.window,
