@@ -646,3 +646,16 @@ def test_the_compact_timer_fits_its_title_and_both_button_words(shell: Shell) ->
     assert timer.windowTitle() == APP_TITLE
     width = timer.play.fontMetrics().horizontalAdvance("Resume")
     assert timer.play.minimumWidth() > width
+
+
+def test_a_point_opened_during_a_step_stays_open_until_the_next_step(shell: Shell) -> None:
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")  # 5 s to get ready, then the massage
+    shell.learn.open_point("LI4")  # the person reads another point meanwhile
+    shell.clock.now += 6  # type: ignore[attr-defined]  # the preparation ends: same step
+    shell.controller.update()
+    assert shell.learn.panel.point is not None and shell.learn.panel.point.code == "LI4"
+    shell.clock.now += 30  # type: ignore[attr-defined]  # the next step begins: the panel follows
+    shell.controller.update()
+    assert shell.learn.panel.point is not None and shell.learn.panel.point.code == "EX-HN3"
+    shell.controller.stop()

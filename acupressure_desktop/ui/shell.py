@@ -134,6 +134,7 @@ class Shell(QObject):
         self.routines.importRequested.connect(self._import)
         self.routines.exportRequested.connect(self._export)
         self._followed: tuple[object, ...] = ()
+        self._panel_step: tuple[int, int] | None = None  # (plan, step) the panel last followed
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
         self.reminders = ReminderController(ReminderScheduler(settings.reminders), self._routine_title, icon)
@@ -463,6 +464,7 @@ class Shell(QObject):
         before = self._check_in("before", plan) if ask_before else None
         rating = before.rating if before is not None else None
         self.controller.load(plan, prepare_seconds=self.settings.prepare_seconds, before_rating=rating)
+        self._panel_step = None
         self.dock.load_steps()
         if not self.dock.is_compact:
             self.dock.show()
@@ -552,9 +554,13 @@ class Shell(QObject):
 
     @Slot(object)
     def _on_event(self, event: object) -> None:
+        """A new step shows its point (or massage) in the panel; the preparation ending or the second
+        side starting does not, so a point the person opened meanwhile stays open."""
         if isinstance(event, SegmentStarted):
             plan = self.controller.plan
-            if plan is not None:
+            where = (id(plan), event.step_index)
+            if plan is not None and where != self._panel_step:
+                self._panel_step = where
                 step = plan.steps[event.step_index]
                 if step.point:
                     self.learn.panel.show_point(step.point)
