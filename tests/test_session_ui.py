@@ -659,3 +659,26 @@ def test_a_point_opened_during_a_step_stays_open_until_the_next_step(shell: Shel
     shell.controller.update()
     assert shell.learn.panel.point is not None and shell.learn.panel.point.code == "EX-HN3"
     shell.controller.stop()
+
+
+@pytest.mark.slow
+def test_dialog_titles_get_no_app_name_appended(tmp_path: Path) -> None:
+    """Qt appends the application display name to every window title when one is set; dialog titles
+    then no longer fit their title bars. The main window names the app itself."""
+    import subprocess
+    import sys
+
+    script = f"""
+import os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtGui import QGuiApplication
+from acupressure_desktop import APP_TITLE
+from acupressure_desktop.app import build_gui
+gui = build_gui(["--home", {str(tmp_path / "home")!r}])
+assert QGuiApplication.applicationDisplayName() == QGuiApplication.applicationName(), "a display name is set"
+assert gui.window.windowTitle() == APP_TITLE
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
