@@ -406,6 +406,7 @@ def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
     assert (session.status, session.practised_seconds) == (Status.PAIN, 12)
     assert checkins == []  # no "how do you feel now" after pain
     assert shell.dock.end_box.isVisible() and "Sharp or severe pain" in shell.dock.summary.text()
+    assert shell.dock.summary.objectName() == "danger"  # the advice stands out
     assert shell.controller.timers_active() == 0
 
 

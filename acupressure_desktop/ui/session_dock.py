@@ -170,7 +170,7 @@ def step_text(snap: Snapshot) -> str:
 def summary_text(snap: Snapshot, outcome: Outcome | None) -> str:
     """The end of a session in one short paragraph."""
     pressed = clock_text(snap.practised_seconds)
-    steps = f"{snap.steps_done} of {snap.step_count} steps"
+    steps = f"{snap.steps_done} of {snap.step_count} {'step' if snap.step_count == 1 else 'steps'}"
     if outcome is Outcome.COMPLETED:
         return f"Well done: all {snap.step_count} steps, {pressed} of pressing."
     if outcome is Outcome.PAIN:
@@ -549,6 +549,9 @@ class SessionDock(QDockWidget):
         if finished:
             outcome = self.controller.runner.outcome if self.controller.runner is not None else None
             self.summary.setText(summary_text(snap, outcome))
+            self.summary.setObjectName("danger" if outcome is Outcome.PAIN else "")  # the advice stands out
+            self.summary.style().unpolish(self.summary)
+            self.summary.style().polish(self.summary)
             self.progress_label.setText(f"{snap.steps_done} of {snap.step_count} steps done")
             self.notice.hide()  # the pain advice is in the summary
             self.set_compact(False)
