@@ -683,3 +683,27 @@ print("ok")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_reading_width_is_capped_on_a_wide_screen_and_wraps_on_a_narrow_one(shell: Shell, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QTextBrowser
+
+    from acupressure_desktop.ui.point_panel import READING_CHARACTERS
+
+    shell.learn.open_point("LI4")
+    browser = shell.learn.panel.browser
+    shell.window.resize(2560, 1400)
+    shell.window.show()
+    qtbot.waitExposed(shell.window)
+    cap = browser.fontMetrics().averageCharWidth() * READING_CHARACTERS
+    qtbot.waitUntil(lambda: browser.lineWrapMode() is QTextBrowser.LineWrapMode.FixedPixelWidth)
+    assert browser.lineWrapColumnOrWidth() == cap and browser.width() > cap
+    sidebar = shell.learn.results.width()
+    shell.window.resize(1024, 700)
+    qtbot.waitUntil(lambda: browser.lineWrapMode() is QTextBrowser.LineWrapMode.WidgetWidth)
+    assert not browser.horizontalScrollBar().isVisible()  # it wraps, never scrolls sideways
+    assert shell.learn.results.width() < sidebar  # the list grew with the screen
+    routines = shell.routines.details
+    shell.window.show_page(shell.page_routines)
+    shell.window.resize(2560, 1400)
+    qtbot.waitUntil(lambda: routines.lineWrapMode() is QTextBrowser.LineWrapMode.FixedPixelWidth)

@@ -168,8 +168,8 @@ class LearnPage(QWidget):
         splitter.addWidget(sidebar)
         splitter.addWidget(centre)
         splitter.addWidget(panel_box)
-        # The map takes most of any change of width; the details panel shares it, the list keeps its width.
-        splitter.setStretchFactor(0, 0)
+        # The map takes most of any change of width; the details panel and the list share it.
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
         splitter.setSizes([220, 640, 420])

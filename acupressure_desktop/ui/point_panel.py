@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal, SignalInstance, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QTextBrowser, QVBoxLayout, QWidget
 
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, MassageTechnique, Point
@@ -53,6 +53,7 @@ class PointPanel(QWidget):
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setAccessibleName("Point details")
+        cap_reading_width(self.browser)
 
         self.practise_button = QPushButton("Practise now")
         self.practise_button.setProperty("primary", True)
@@ -171,6 +172,31 @@ class PointPanel(QWidget):
             self.viewRequested.emit(value)
         elif kind == "benefit":
             self.benefitRequested.emit(value)
+
+
+READING_CHARACTERS = 90  # the longest comfortable line
+
+
+class _ReadingWidth(QObject):
+    """Wraps at the widget's width, but never wider than about READING_CHARACTERS."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() is QEvent.Type.Resize and isinstance(watched, QTextBrowser):
+            cap = watched.fontMetrics().averageCharWidth() * READING_CHARACTERS
+            # The viewport is resized after this event: measure the widget itself (less frame and a scroll bar).
+            scroll_bar = watched.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            wide = watched.width() - 2 * watched.frameWidth() - scroll_bar - 8 > cap
+            mode = QTextBrowser.LineWrapMode.FixedPixelWidth if wide else QTextBrowser.LineWrapMode.WidgetWidth
+            if watched.lineWrapMode() is not mode:
+                watched.setLineWrapMode(mode)
+            if wide and watched.lineWrapColumnOrWidth() != cap:
+                watched.setLineWrapColumnOrWidth(cap)
+        return False
+
+
+def cap_reading_width(browser: QTextBrowser) -> None:
+    """Lines no longer than about READING_CHARACTERS, however wide the window (2560 px screens)."""
+    browser.installEventFilter(_ReadingWidth(browser))
 
 
 def point_html(

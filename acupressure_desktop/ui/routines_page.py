@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import Routine, Side
 from acupressure_desktop.domain.safety import RoutineOffer
+from acupressure_desktop.ui.point_panel import cap_reading_width
 from acupressure_desktop.ui.session_dock import clock_text
 
 
@@ -65,6 +66,7 @@ class RoutinesPage(QWidget):
         self.details = QTextBrowser()
         self.details.setAccessibleName("Routine details")
         self.details.setOpenLinks(False)
+        cap_reading_width(self.details)
         self.start_button = QPushButton("Start routine")
         self.start_button.setProperty("primary", True)
         self.start_button.clicked.connect(self._emit_with_id(self.startRequested))
