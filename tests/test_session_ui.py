@@ -707,3 +707,25 @@ def test_reading_width_is_capped_on_a_wide_screen_and_wraps_on_a_narrow_one(shel
     shell.window.show_page(shell.page_routines)
     shell.window.resize(2560, 1400)
     qtbot.waitUntil(lambda: routines.lineWrapMode() is QTextBrowser.LineWrapMode.FixedPixelWidth)
+
+
+def test_two_character_chinese_names_never_break_across_lines(qtbot: QtBot, catalog: Catalog) -> None:
+    from PySide6.QtWidgets import QTextBrowser
+
+    from acupressure_desktop.ui.point_panel import point_html
+
+    browser = QTextBrowser()
+    qtbot.addWidget(browser)
+    browser.show()
+    for width in range(240, 420, 6):
+        browser.resize(width, 600)
+        for code in ("PC6", "GB20", "EX-HN3"):
+            chinese = catalog.points[code].chinese
+            browser.setHtml(point_html(catalog.points[code], catalog, theme.LIGHT, set()))
+            QApplication.processEvents()
+            block = browser.document().firstBlock()
+            layout, text = block.layout(), block.text()
+            for index in range(layout.lineCount()):
+                line = layout.lineAt(index)
+                shown = text[line.textStart() : line.textStart() + line.textLength()]
+                assert (chinese[0] in shown) == (chinese[-1] in shown), (width, code, shown)

@@ -199,6 +199,11 @@ def cap_reading_width(browser: QTextBrowser) -> None:
     browser.installEventFilter(_ReadingWidth(browser))
 
 
+def chinese_unbroken(name: str) -> str:
+    """A Chinese name kept on one line: a word joiner between its characters (内关, never 内 / 关)."""
+    return "\u2060".join(name)
+
+
 def point_html(
     point: Point, catalog: Catalog, c: Colors, flagged: set[CautionKind], advisories: list[str] | None = None
 ) -> str:
@@ -208,7 +213,7 @@ def point_html(
     side_text = "both sides of the body" if point.bilateral else "on the midline"
     parts = [
         f"<div style='font-size:18pt; font-weight:600'>{escape(point.code)} · {escape(point.pinyin)} "
-        f"<span style='font-weight:400'>{escape(point.chinese)}</span></div>",
+        f"<span style='font-weight:400; white-space:nowrap'>{escape(chinese_unbroken(point.chinese))}</span></div>",
         f"<div style='font-size:12pt; color:{c.muted}'>{escape(point.english)} — {escape(meridian_text)}, "
         f"{side_text}</div>",
     ]
