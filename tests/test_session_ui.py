@@ -729,3 +729,27 @@ def test_two_character_chinese_names_never_break_across_lines(qtbot: QtBot, cata
                 line = layout.lineAt(index)
                 shown = text[line.textStart() : line.textStart() + line.textLength()]
                 assert (chinese[0] in shown) == (chinese[-1] in shown), (width, code, shown)
+
+
+def test_radio_and_check_box_edges_show_in_the_dark_theme(qapp: Any, qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
+
+    theme.apply(qapp, theme.DARK)
+    try:
+        window = QColor(theme.DARK.window).lightness()
+        for kind, element in (
+            (QRadioButton, QStyle.SubElement.SE_RadioButtonIndicator),
+            (QCheckBox, QStyle.SubElement.SE_CheckBoxIndicator),
+        ):
+            button = kind("Unticked")
+            qtbot.addWidget(button)
+            button.resize(button.sizeHint())
+            image = button.grab().toImage()
+            option = QStyleOptionButton()
+            option.initFrom(button)
+            box = button.style().subElementRect(element, option, button)
+            edge = max(image.pixelColor(x, box.center().y()).lightness() for x in range(box.left(), box.right()))
+            assert edge - window > 60, kind.__name__  # a clear edge, not a near-invisible one
+    finally:
+        theme.apply(qapp, theme.LIGHT)

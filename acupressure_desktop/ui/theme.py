@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QProxyStyle,
@@ -115,6 +115,37 @@ class _Style(QProxyStyle):
         if hint is QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 0
         return super().styleHint(hint, option, widget, return_data)
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        """Fusion's radio and check box edges and focus rectangles all but vanish in the dark theme:
+        draw a clear edge in the muted text colour, and the keyboard focus as an accent ring."""
+        if element is QStyle.PrimitiveElement.PE_FrameFocusRect:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(option.rect).adjusted(1, 1, -1, -1), 3, 3)
+            painter.restore()
+            return
+        super().drawPrimitive(element, option, painter, widget)
+        radio = element is QStyle.PrimitiveElement.PE_IndicatorRadioButton
+        if radio or element is QStyle.PrimitiveElement.PE_IndicatorCheckBox:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.PlaceholderText), 1.2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            box = QRectF(option.rect).adjusted(0.6, 0.6, -0.6, -0.6)
+            if radio:
+                painter.drawEllipse(box)
+            else:
+                painter.drawRoundedRect(box, 2, 2)
+            painter.restore()
 
 
 def apply(app: QApplication, colors: Colors) -> None:
