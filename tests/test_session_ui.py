@@ -753,3 +753,45 @@ def test_radio_and_check_box_edges_show_in_the_dark_theme(qapp: Any, qtbot: QtBo
             assert edge - window > 60, kind.__name__  # a clear edge, not a near-invisible one
     finally:
         theme.apply(qapp, theme.LIGHT)
+
+
+def test_the_display_refreshes_once_a_second_just_after_the_countdown_turns(qtbot: QtBot) -> None:
+    from acupressure_desktop.ui.session_controller import DISPLAY_LAG_MS
+
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    controller.load(PLAN)
+    controller.start()  # 30 s on the left side
+    assert controller.next_refresh_ms() == 1000  # a whole second to the next change
+    clock.now += 0.3
+    controller.update()
+    assert controller.next_refresh_ms() == 700 + DISPLAY_LAG_MS
+    clock.now += 0.75  # 28.95 s left: "0:29" turns to "0:28" in 0.95 s
+    controller.update()
+    assert controller.next_refresh_ms() == 950 + DISPLAY_LAG_MS
+    controller.stop()
+
+
+def test_the_pacer_animates_on_its_own_only_while_running_and_shown(qtbot: QtBot, catalog: Catalog) -> None:
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    dock.set_pacer(True, 4, 6)
+    dock.show()
+    controller.load(PLAN)
+    pacer = dock.pacer
+    assert not pacer._frames.isActive()  # ready: nothing moves
+    controller.start()
+    assert pacer._frames.isActive()
+    described = pacer.accessibleDescription()
+    pacer.repaint()
+    assert pacer.accessibleDescription() == described  # painting never re-describes it
+    controller.toggle()  # paused
+    assert not pacer._frames.isActive()
+    controller.toggle()
+    dock.set_compact(True)  # the panel gives way to the compact timer: the hidden pacer stops
+    assert not pacer._frames.isActive()
+    dock.set_compact(False)
+    controller.stop()
+    assert not pacer._frames.isActive()

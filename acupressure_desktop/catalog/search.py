@@ -237,6 +237,12 @@ class PointSearch:
         found.sort(key=lambda c: -len(c.phrase))
         return found
 
+    def warm(self) -> None:
+        """Build every index now (an idle turn after start-up), so the first keystroke is as quick as the rest."""
+        for index in (self._codes, self._named_codes, self._rank, self._keys, self._phrases, self._by_benefit):
+            assert index is not None
+        self.suggest("warm up")  # difflib's tables for the vocabulary
+
     def resolve_code(self, text: str) -> str | None:
         """The point a code or alias names, in any common spelling."""
         canonical = normalise_code(text)

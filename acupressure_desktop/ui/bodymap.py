@@ -8,7 +8,7 @@ keep a minimum on-screen radius while zooming; their shape is exactly what is dr
 from __future__ import annotations
 
 import math
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
@@ -75,7 +75,7 @@ class HotspotItem(QGraphicsEllipseItem):
 
     def relayout(self, view_scale: float) -> None:
         """Resize for the view's scale so the marker never gets too small to hit (skipped when unchanged)."""
-        look = (view_scale, astuple(self.state), self.colors)
+        look = (view_scale, tuple(vars(self.state).values()), self.colors)  # astuple deep-copies: slow
         if look == self._applied:
             return
         self._applied = look
@@ -275,6 +275,8 @@ class BodyMapView(QGraphicsView):
 
     def set_matches(self, codes: set[str] | None) -> None:
         """Codes that match the search or filter; None clears the filter."""
+        if codes == self._matches:
+            return  # a keystroke that matches the same points restyles nothing
         self._matches = codes
         self._restyle_all()
 

@@ -62,7 +62,10 @@ class LearnPage(QWidget):
         """
         super().__init__(parent)
         self._favourites: set[str] = set()
-        self._flag_reasons: dict[str, str] = {}  # flagged point -> why, for the list's mark and tooltip
+        self._flag_reasons: dict[str, str] = {}
+        self._rows: list[
+            tuple[str, str, str]
+        ] = []  # what the list shows: (text, code, tooltip)  # flagged point -> why, for the list's mark and tooltip
         self._region_codes: list[str] | None = None
 
         # Sidebar: search, filter, results.
@@ -372,8 +375,7 @@ class LearnPage(QWidget):
         wanted = self.benefit_filter.currentData()
         self._show_benefit_card(wanted if isinstance(wanted, str) and wanted in self.catalog.benefits else None)
         shown = codes if codes is not None else list(self.catalog.points)
-        self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
-        self.results.clear()
+        rows = []
         for code in shown:
             point = self.catalog.points[code]
             reference = "  (reference only)" if point.reference_only else ""
@@ -381,11 +383,18 @@ class LearnPage(QWidget):
             grade = f"  ·  {EVIDENCE_LABELS[graded.level]}" if graded else ""
             why = self._flag_reasons.get(code)
             mark = "⚠ " if why else ""
-            item = QListWidgetItem(f"{mark}{point.code}  {point.pinyin}{reference}\n{point.english}{grade}")
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setToolTip(f"Flagged by your safety profile: {why}" if why else point.location)
-            self.results.addItem(item)
-        self.results.setUpdatesEnabled(True)
+            tip = f"Flagged by your safety profile: {why}" if why else point.location
+            rows.append((f"{mark}{point.code}  {point.pinyin}{reference}\n{point.english}{grade}", code, tip))
+        if rows != self._rows or self.results.count() != len(rows):  # a keystroke that changes nothing paints nothing
+            self._rows = rows
+            self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
+            self.results.clear()
+            for text, code, tip in rows:
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, code)
+                item.setToolTip(tip)
+                self.results.addItem(item)
+            self.results.setUpdatesEnabled(True)
         query = self.search_box.text().strip()
         plural = "point" if len(shown) == 1 else "points"
         if region_title:
@@ -404,6 +413,7 @@ class LearnPage(QWidget):
     def _show_suggestions(self, query: str) -> None:
         """Nothing matches: say so, and offer words that would (each one a row to activate)."""
         tries = self.search.suggest(query)
+        self._rows = [("", "", "")]  # the list holds suggestions now: rebuild it next time
         self.results_label.setText(f"Nothing matches “{query}”." + (" Try:" if tries else ""))
         for word in tries:
             item = QListWidgetItem(f"🔍 {word}")

@@ -1,12 +1,15 @@
 """Drives a SessionRunner from Qt timers and fans its events out to the UI and the recorder.
 
 Two timers: a precise single-shot timer set to the runner's next deadline (so step
-boundaries land on time, whatever happened to the event loop), and a 100 ms display
-refresh while a session runs. Nothing ticks when no session runs.
+boundaries land on time, whatever happened to the event loop), and a display refresh
+while a session runs, set to just after the countdown's next whole second (the only
+moment the dock shows something new; the breathing pacer animates itself). Nothing
+ticks when no session runs.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,11 +34,12 @@ from acupressure_desktop.session.runner import (
 if TYPE_CHECKING:  # the history loads after the first paint; its Status is needed only when a session ends
     from acupressure_desktop.storage.history import Status
 
-# Display refresh while running: the countdown and progress line need about 4 Hz; the
-# breathing pacer's animation needs 10 Hz (the shell picks). Step boundaries do not depend
-# on it: they have their own precise timer.
-DISPLAY_INTERVAL_MS = 250
-ANIMATED_INTERVAL_MS = 100
+# Display refresh while running: once a second, just after the countdown turns (so "0:17"
+# shows on time), never longer than DISPLAY_INTERVAL_MS. Step boundaries do not depend on it:
+# they have their own precise timer. The breathing pacer animates on its own timer.
+DISPLAY_INTERVAL_MS = 1000
+DISPLAY_LAG_MS = 15  # after the second turns, so the rounding shows the new second
+ANIMATED_INTERVAL_MS = 100  # the pacer's frame interval
 
 
 class Recorder(Protocol):
@@ -93,11 +97,13 @@ class SessionController(QObject):
         self._deadline_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._deadline_timer.timeout.connect(self.update)
         self._display_timer = QTimer(self)
-        self._display_timer.setInterval(DISPLAY_INTERVAL_MS)
+        self._display_timer.setSingleShot(True)
         self._display_timer.timeout.connect(self.update)
+        self._display_interval = DISPLAY_INTERVAL_MS
 
     def set_display_interval(self, milliseconds: int) -> None:
-        self._display_timer.setInterval(milliseconds)
+        """The longest wait between refreshes (DISPLAY_INTERVAL_MS: once a second)."""
+        self._display_interval = max(50, milliseconds)
 
     def set_recorder(self, recorder: Recorder) -> None:
         self._recorder = recorder
@@ -219,8 +225,16 @@ class SessionController(QObject):
             self._halt_timers()
             return
         self._deadline_timer.start(max(0, int(wait * 1000) + 1))
-        if not self._display_timer.isActive():
-            self._display_timer.start()
+        self._display_timer.start(self.next_refresh_ms())
+
+    def next_refresh_ms(self) -> int:
+        """Milliseconds to just after the countdown's next whole second, at most the display interval."""
+        runner = self.runner
+        if runner is None:
+            return self._display_interval
+        remaining = runner.snapshot().segment_remaining
+        to_second = (remaining - math.floor(remaining)) or 1.0
+        return max(50, min(self._display_interval, int(to_second * 1000) + DISPLAY_LAG_MS))
 
     def _halt_timers(self) -> None:
         self._deadline_timer.stop()

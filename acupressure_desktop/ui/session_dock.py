@@ -6,10 +6,11 @@ import math
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
+    QHideEvent,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -46,7 +47,7 @@ from acupressure_desktop.session.runner import (
     Snapshot,
 )
 from acupressure_desktop.ui.chime import ChimePlayer
-from acupressure_desktop.ui.session_controller import SessionController
+from acupressure_desktop.ui.session_controller import ANIMATED_INTERVAL_MS, SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.CENTER: "", Side.BOTH: "Both sides"}
@@ -68,8 +69,12 @@ class BreathingPacer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.inhale, self.exhale = 4.0, 6.0
-        self.running = False
+        self._running = False
+        self._word = ""
         self._origin = time.monotonic()
+        self._frames = QTimer(self)  # its own animation: the session's refresh runs once a second
+        self._frames.setInterval(ANIMATED_INTERVAL_MS)
+        self._frames.timeout.connect(self._frame)
         self._colors = LIGHT
         self.setMinimumSize(QSize(90, 90))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -78,6 +83,42 @@ class BreathingPacer(QWidget):
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
         self.update()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @running.setter
+    def running(self, on: bool) -> None:
+        self._running = on
+        self._sync_frames()
+        self.update()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._sync_frames()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._sync_frames()
+
+    def _sync_frames(self) -> None:
+        """Animate only while running and on screen (a hidden pacer costs nothing)."""
+        animate = self._running and self.isVisible()
+        if animate and not self._frames.isActive():
+            self._frames.start()
+        elif not animate:
+            self._frames.stop()
+
+    @Slot()
+    def _frame(self) -> None:
+        word, _fullness = self.phase(time.monotonic())
+        if word != self._word:  # described when it changes, never from paintEvent
+            self._word = word
+            self.setAccessibleDescription({"in": "breathe in", "out": "breathe out"}[word])
+        # Only the circle's square changes: repaint that, not the panel's whole width.
+        side = min(self.width(), self.height())
+        self.update((self.width() - side) // 2, (self.height() - side) // 2, side, side)
 
     def phase(self, now: float) -> tuple[str, float]:
         """('in' | 'out', 0..1 fullness) at monotonic time ``now``."""
@@ -105,7 +146,6 @@ class BreathingPacer(QWidget):
         painter.setPen(QColor(self._colors.text))
         label = {"in": "breathe in", "out": "breathe out"}.get(word, "")
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, label)
-        self.setAccessibleDescription(label)
 
 
 class ThinProgress(QWidget):
@@ -499,8 +539,6 @@ class SessionDock(QDockWidget):
                 self.compact.countdown.setText(text)
         duration = max(snap.segment_duration, 1e-6)
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
-        if self.pacer.running:
-            self.pacer.update()
 
     def _show_compact(self) -> None:
         self.compact.step.setText(f"{self.progress_label.text()}: {self.step_label.text()}")

@@ -38,12 +38,7 @@ from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routines_page import RoutinesPage
-from acupressure_desktop.ui.session_controller import (
-    ANIMATED_INTERVAL_MS,
-    DISPLAY_INTERVAL_MS,
-    SessionController,
-    SessionPlan,
-)
+from acupressure_desktop.ui.session_controller import SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.tasks import Task, TaskRunner
@@ -158,6 +153,7 @@ class Shell(QObject):
         self.window.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.set_colors(colors)
         self.apply_settings()
+        QTimer.singleShot(0, self, self.search.warm)  # the search index, off the first keystroke
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -315,7 +311,6 @@ class Shell(QObject):
         self.dock.chime.set_volume(settings.sounds.volume)
         breathing = settings.breathing
         self.dock.set_pacer(breathing.enabled, breathing.inhale_seconds, breathing.exhale_seconds)
-        self.controller.set_display_interval(ANIMATED_INTERVAL_MS if breathing.enabled else DISPLAY_INTERVAL_MS)
         self.refresh_routines()
 
     def refresh_routines(self) -> None:
