@@ -795,3 +795,44 @@ def test_the_pacer_animates_on_its_own_only_while_running_and_shown(qtbot: QtBot
     dock.set_compact(False)
     controller.stop()
     assert not pacer._frames.isActive()
+
+
+# -- the map tells the truth (issue 12) ------------------------------------------------------------
+
+
+def test_a_region_filter_belongs_to_its_view_and_the_clicked_region_is_marked(shell: Shell) -> None:
+    learn = shell.learn
+    learn.show_view("body-front")
+    learn._on_region("body-front", "hand")
+    assert learn.results_label.text().endswith("in Hand and wrist")
+    assert learn.map.region_outline is not None and learn.map.region_outline.isVisible()
+    learn.show_view("face")  # another view: the filter and the mark go, nothing is greyed out
+    assert learn.results_label.text() == f"All {len(shell.catalog.points)} points"
+    assert not any(m.state.dimmed for m in learn.map.markers)
+    assert learn.map.region_outline is None
+    learn.show_view("body-front")
+    learn._on_region("body-front", "hand")
+    closeup = learn._closeup
+    assert closeup is not None
+    learn._open_closeup()  # its close-up shows the same points: the filter stays
+    assert learn.results_label.text().endswith("in Hand and wrist")
+
+
+def test_every_view_with_both_sides_labels_them_from_the_hotspots(shell: Shell) -> None:
+    from acupressure_desktop.ui.bodymap import SIDE_CONVENTION
+
+    learn = shell.learn
+    assert "own left and right" in SIDE_CONVENTION and learn.side_legend.toolTip() == SIDE_CONVENTION
+    for view_id, body_map in shell.catalog.maps.items():
+        learn.show_view(view_id)
+        built = learn.map._scenes[view_id]
+        sides = {h.side for h in body_map.hotspots} - {None}
+        assert {label.text() for label in built.side_labels} == sides, view_id
+        if sides == {"L", "R"}:
+            mean = {
+                s: sum(h.x for h in body_map.hotspots if h.side == s) / sum(1 for h in body_map.hotspots if h.side == s)
+                for s in sides
+            }
+            left_label = next(label for label in built.side_labels if label.text() == "L")
+            right_label = next(label for label in built.side_labels if label.text() == "R")
+            assert (left_label.x() > right_label.x()) == (mean["L"] > mean["R"]), view_id

@@ -18,7 +18,9 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPen,
+    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -27,8 +29,10 @@ from PySide6.QtSvgWidgets import QGraphicsSvgItem
 from PySide6.QtWidgets import (
     QGestureEvent,
     QGraphicsEllipseItem,
+    QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
     QPinchGesture,
@@ -42,6 +46,11 @@ from acupressure_desktop.ui.theme import LIGHT, Colors
 MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and whole-body views stay legible
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
+SIDE_CONVENTION = (
+    "L and R always mark the person's own left and right. Body and head views show someone facing you "
+    "(their left on your right), or turned away on back views; hand and foot views show your own hands "
+    "and feet as you look down at them."
+)
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
 
 
@@ -134,6 +143,8 @@ class _ViewScene:
     renderer: QSvgRenderer
     body_map: BodyMap
     markers: list[HotspotItem] = field(default_factory=list)
+    outline: QGraphicsPathItem | None = None  # the clicked region
+    side_labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)
 
 
 class BodyMapView(QGraphicsView):
@@ -212,7 +223,66 @@ class BodyMapView(QGraphicsView):
             marker = HotspotItem(hotspot, self._title(hotspot), self._colors)
             scene.addItem(marker)
             built.markers.append(marker)
+        self._add_side_labels(built)
         return built
+
+    def _add_side_labels(self, built: _ViewScene) -> None:
+        """ "L" and "R" over the sides of the figure, placed from the hotspots themselves: a hotspot's
+        side is always the person's own (SIDE_CONVENTION), whichever way the figure faces."""
+        body_map = built.body_map
+        for side, text in (("L", "L"), ("R", "R")):
+            xs = [h.x for h in body_map.hotspots if h.side == side]
+            if not xs:
+                continue
+            label = QGraphicsSimpleTextItem(text)
+            font = label.font()
+            font.setPixelSize(max(12, int(body_map.height * 0.035)))
+            font.setBold(True)
+            label.setFont(font)
+            label.setBrush(QColor(self._colors.muted))
+            label.setToolTip(f"The person's own {'left' if side == 'L' else 'right'} side. {SIDE_CONVENTION}")
+            # Over the figure's outer edge on that side (which edge: where that side's hotspots are).
+            others = [h.x for h in body_map.hotspots if h.side not in (side, None)]
+            on_right = not others or sum(xs) / len(xs) > sum(others) / len(others)
+            width = label.boundingRect().width()
+            x = body_map.width * 0.92 - width if on_right else body_map.width * 0.08
+            label.setPos(x, 0.0)
+            label.setZValue(2)
+            built.scene.addItem(label)
+            built.side_labels.append(label)
+
+    def set_region_outline(self, region_id: str | None) -> None:
+        """Outline the clicked region on this view (None: no outline)."""
+        built = self._scenes.get(self._view_id)
+        for scene in self._scenes.values():
+            if scene.outline is not None:
+                scene.scene.removeItem(scene.outline)
+                scene.outline = None
+        if built is None or region_id is None:
+            return
+        path = QPainterPath()
+        for region in built.body_map.regions:
+            if region.region_id == region_id and region.polygon:
+                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in region.polygon]))
+                path.closeSubpath()
+        if path.isEmpty():
+            return
+        # A tint, not a stroke: some regions are one polygon joined by a seam (both hands), which a
+        # stroke would draw across the body.
+        fill = QColor(self._colors.accent)
+        fill.setAlphaF(0.25)
+        outline = QGraphicsPathItem(path)
+        outline.setPen(Qt.PenStyle.NoPen)
+        outline.setBrush(fill)
+        outline.setZValue(0.5)  # over the figure, under the markers
+        outline.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        built.scene.addItem(outline)
+        built.outline = outline
+
+    @property
+    def region_outline(self) -> QGraphicsPathItem | None:
+        built = self._scenes.get(self._view_id)
+        return built.outline if built else None
 
     def _title(self, hotspot: Hotspot) -> str:
         title = self._titles.get(hotspot.code, hotspot.code)
@@ -261,6 +331,8 @@ class BodyMapView(QGraphicsView):
         for built in self._scenes.values():
             for marker in built.markers:
                 marker.colors = colors
+            for label in built.side_labels:
+                label.setBrush(QColor(colors.muted))
         self.setBackgroundBrush(QBrush(QColor(colors.canvas)))
         self._restyle_all()
 

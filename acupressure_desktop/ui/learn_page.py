@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop.catalog.bodymaps import BodyMap
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.ui.bodymap import BodyMapView
+from acupressure_desktop.ui.bodymap import SIDE_CONVENTION, BodyMapView
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import Colors
 
@@ -155,6 +155,13 @@ class LearnPage(QWidget):
         self.flag_legend.setAccessibleName("Map legend")
         self.flag_legend.hide()
         centre_layout.addWidget(self.flag_legend)
+        self.side_legend = QLabel("L / R: the person's own left and right side (hover for how each view is drawn)")
+        self.side_legend.setObjectName("muted")
+        self.side_legend.setWordWrap(True)
+        self.side_legend.setToolTip(SIDE_CONVENTION)
+        self.side_legend.setAccessibleName("Map legend: sides")
+        self.side_legend.setAccessibleDescription(SIDE_CONVENTION)
+        centre_layout.addWidget(self.side_legend)
 
         panel_box = QWidget()
         panel_box.setMinimumWidth(300)
@@ -266,9 +273,16 @@ class LearnPage(QWidget):
         self.group_tabs.blockSignals(False)
         self._fill_tabs(view.group, view_id)
         if self.map.view_id != view_id:
+            # A region filter belongs to the view it was clicked on (its close-up shows the same points).
+            keep_region = self._region_codes is not None and view_id == self._closeup
             self.map.show_view(view_id)
             self.map.setAccessibleName(f"Body map: {view.title}")
             self.region_bar.hide()
+            self.map.set_region_outline(None)
+            if self._region_codes is not None and not keep_region:
+                self._region_codes = None
+                self._refresh_results()
+                return
         self._apply_matches(self.matching_codes())
 
     def _fill_tabs(self, group: str, current: str) -> None:
@@ -328,6 +342,7 @@ class LearnPage(QWidget):
         self.search_box.clear()
         self.search_box.blockSignals(False)
         self._refresh_results(region_title=region.title)
+        self.map.set_region_outline(region_id)
         self.region_label.setText(f"<b>{region.title}</b>: {len(codes)} points listed on the left")
         self._closeup = closeup
         self.closeup_button.setVisible(closeup is not None)
@@ -460,6 +475,7 @@ class LearnPage(QWidget):
         """Escape: clear search, filter, region and selection."""
         self._region_codes = None
         self.region_bar.hide()
+        self.map.set_region_outline(None)
         self.search_box.clear()
         self.benefit_filter.setCurrentIndex(0)
         self.map.set_selected(None)

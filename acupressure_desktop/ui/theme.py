@@ -128,9 +128,11 @@ class _Style(QProxyStyle):
         if element is QStyle.PrimitiveElement.PE_FrameFocusRect:
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 2))
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 1.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(option.rect).adjusted(1, 1, -1, -1), 3, 3)
+            painter.drawRoundedRect(
+                QRectF(option.rect).adjusted(-2.5, -1.5, 2.5, 1.5), 3, 3
+            )  # around, not on, the text
             painter.restore()
             return
         super().drawPrimitive(element, option, painter, widget)
