@@ -836,3 +836,35 @@ def test_every_view_with_both_sides_labels_them_from_the_hotspots(shell: Shell) 
             left_label = next(label for label in built.side_labels if label.text() == "L")
             right_label = next(label for label in built.side_labels if label.text() == "R")
             assert (left_label.x() > right_label.x()) == (mean["L"] > mean["R"]), view_id
+
+
+# -- fits the screen (issue 12) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_every_control_is_reachable_with_the_dock_open(shell: Shell, qtbot: QtBot, size: tuple[int, int]) -> None:
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QAbstractButton
+
+    window = shell.window
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    shell.learn.open_point("LI4")  # the point's buttons too
+    QApplication.processEvents()
+    assert window.width() <= size[0] and window.height() <= size[1]  # the window never grows past the screen
+    inside = QRect(0, 0, window.width(), window.height())
+    for page in (shell.page_learn, shell.page_routines):
+        window.show_page(page)
+        QApplication.processEvents()
+        for button in window.findChildren(QAbstractButton):
+            if not button.isVisible() or button.window() is not window or not button.text():
+                continue
+            top_left = button.mapTo(window, button.rect().topLeft())
+            area = QRect(top_left, button.size())
+            assert inside.contains(area), (button.text(), area, size)
+            assert button.visibleRegion().boundingRect() == button.rect(), (button.text(), size)  # not cut by a parent
+            assert button.width() >= button.minimumSizeHint().width() - 1, button.text()  # not squeezed
+    shell.controller.stop()

@@ -207,6 +207,13 @@ class LearnPage(QWidget):
         self.map.set_titles({code: catalog.point_title(code) for code in catalog.points})
         self.panel = PointPanel(catalog)
         self._panel_layout.replaceWidget(self._waiting, self.panel)
+        box = self.panel.parentWidget()
+        if box is not None:  # wide enough for the panel's buttons, never cut ("Add to routine…")
+            margins = self._panel_layout.contentsMargins()
+            panel = self.panel
+            buttons = (panel.practise_button, panel.favourite_button, panel.add_button)
+            needed = sum(b.minimumWidth() for b in buttons) + 2 * max(6, panel.layout().spacing())
+            box.setMinimumWidth(max(300, needed + margins.left() + margins.right()))
         self._waiting.hide()  # deleteLater waits for the event loop; a screenshot may come first
         self._waiting.deleteLater()
         self.panel.viewRequested.connect(self.show_view)
