@@ -212,7 +212,9 @@ class LearnPage(QWidget):
             margins = self._panel_layout.contentsMargins()
             panel = self.panel
             buttons = (panel.practise_button, panel.favourite_button, panel.add_button)
-            needed = sum(b.minimumWidth() for b in buttons) + 2 * max(6, panel.layout().spacing())
+            layout = panel.layout()
+            spacing = layout.spacing() if layout is not None else 6
+            needed = sum(b.minimumWidth() for b in buttons) + 2 * max(6, spacing)
             box.setMinimumWidth(max(300, needed + margins.left() + margins.right()))
         self._waiting.hide()  # deleteLater waits for the event loop; a screenshot may come first
         self._waiting.deleteLater()
