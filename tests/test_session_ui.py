@@ -868,3 +868,19 @@ def test_every_control_is_reachable_with_the_dock_open(shell: Shell, qtbot: QtBo
             assert button.visibleRegion().boundingRect() == button.rect(), (button.text(), size)  # not cut by a parent
             assert button.width() >= button.minimumSizeHint().width() - 1, button.text()  # not squeezed
     shell.controller.stop()
+
+
+def test_point_labels_on_the_map_are_optional_and_the_selected_point_always_has_one(shell: Shell) -> None:
+    learn = shell.learn
+    learn.show_view("hand-back")
+    learn.open_point("LI4")
+    built = learn.map._scenes["hand-back"]
+    shown = {label.text() for label in built.labels if label.isVisible()}
+    assert shown == {"LI4"}  # labels off: only the selected point's
+    learn.map.labels_button.click()
+    assert {label.text() for label in built.labels if label.isVisible()} == {m.hotspot.code for m in built.markers}
+    learn.show_view("face")  # every view, built on first use
+    face = learn.map._scenes["face"]
+    assert face.labels and all(label.isVisible() for label in face.labels)
+    learn.map.set_labels(False)
+    assert not any(label.isVisible() for label in face.labels)

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QResizeEvent,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -145,6 +146,7 @@ class _ViewScene:
     markers: list[HotspotItem] = field(default_factory=list)
     outline: QGraphicsPathItem | None = None  # the clicked region
     side_labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)
+    labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)  # point codes, made on first use
 
 
 class BodyMapView(QGraphicsView):
@@ -170,6 +172,7 @@ class BodyMapView(QGraphicsView):
         self._matches: set[str] | None = None
         self._flagged: set[str] = set()
         self._flag_reasons: dict[str, str] = {}
+        self._labels_on = False
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -197,8 +200,55 @@ class BodyMapView(QGraphicsView):
             button.setToolTip(f"{name} ({ZOOM_KEYS[text]})")
             button.clicked.connect(slot)
             layout.addWidget(button)
+        self.labels_button = QToolButton(bar)
+        self.labels_button.setText("Labels")
+        self.labels_button.setCheckable(True)
+        self.labels_button.setAccessibleName("Show point codes on the map")
+        self.labels_button.setToolTip("Show every point's code on the map (the selected point always has its label)")
+        self.labels_button.toggled.connect(self.set_labels)
+        layout.insertWidget(0, self.labels_button)
         bar.adjustSize()
         return bar
+
+    @Slot(bool)
+    def set_labels(self, on: bool) -> None:
+        """Codes beside every marker (on), or only beside the selected point (off)."""
+        self._labels_on = on
+        if self.labels_button.isChecked() != on:
+            self.labels_button.setChecked(on)
+        self._sync_labels()
+
+    def _sync_labels(self) -> None:
+        built = self._scenes.get(self._view_id)
+        if built is None:
+            return
+        if not built.labels:  # made on first use: a view nobody labels costs nothing
+            font = self.font()
+            font.setPixelSize(11)
+            for marker in built.markers:
+                label = QGraphicsSimpleTextItem(marker.hotspot.code)
+                label.setFont(font)
+                label.setFlag(
+                    QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations
+                )  # legible at any zoom
+                label.setPos(marker.hotspot.x, marker.hotspot.y)
+                # Beside the marker in screen pixels (the label ignores the zoom; the marker keeps >= 6 px).
+                label.setTransform(QTransform.fromTranslate(MIN_RADIUS_PX * 1.3 + 3, -font.pixelSize() * 0.7))
+                label.setZValue(11)
+                label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                built.scene.addItem(label)
+                built.labels.append(label)
+        for marker, label in zip(built.markers, built.labels, strict=True):
+            selected = marker.hotspot.code == self._selected
+            look = (self._labels_on or selected, selected, self._colors)
+            if label.data(0) == look:
+                continue  # unchanged: a click restyles two labels, not all of them
+            label.setData(0, look)
+            label.setVisible(look[0])
+            font = label.font()
+            font.setBold(selected)
+            label.setFont(font)
+            label.setBrush(QColor(self._colors.selected if selected else self._colors.text))
 
     # -- building ---------------------------------------------------------------------------
 
@@ -325,6 +375,7 @@ class BodyMapView(QGraphicsView):
         self._zoom = 1.0
         self._fit()
         self._restyle_all()
+        self._sync_labels()
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
@@ -335,10 +386,12 @@ class BodyMapView(QGraphicsView):
                 label.setBrush(QColor(colors.muted))
         self.setBackgroundBrush(QBrush(QColor(colors.canvas)))
         self._restyle_all()
+        self._sync_labels()
 
     def set_selected(self, code: str | None) -> None:
         self._selected = code
         self._restyle_all()
+        self._sync_labels()
 
     def set_current(self, code: str | None, side: str | None = None) -> None:
         """Mark the current routine step; side 'L'/'R' narrows it to one side."""
