@@ -884,3 +884,26 @@ def test_point_labels_on_the_map_are_optional_and_the_selected_point_always_has_
     assert face.labels and all(label.isVisible() for label in face.labels)
     learn.map.set_labels(False)
     assert not any(label.isVisible() for label in face.labels)
+
+
+def test_at_1024_wide_with_the_dock_open_nothing_is_clipped(shell: Shell, qtbot: QtBot, qapp: Any) -> None:
+    theme.apply(qapp, theme.LIGHT)  # the real style sheet: tab paddings decide what fits
+    window = shell.window
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    QApplication.processEvents()
+    learn = shell.learn
+    assert window.width() == 1024  # the window does not widen itself
+    assert not learn.sidebar.isVisible()  # the list gives way to the map while the panel is open
+    assert learn.map.width() >= 380
+    for tabs in (learn.group_tabs, learn.view_tabs):
+        for index in range(tabs.count()):
+            rect = tabs.tabRect(index)
+            assert 0 <= rect.left() and rect.right() <= tabs.width(), (tabs.tabText(index), rect, tabs.width())
+    shell.controller.stop()
+    shell.dock.close_button.click()
+    QApplication.processEvents()
+    assert learn.sidebar.isVisible()  # back once the panel is closed

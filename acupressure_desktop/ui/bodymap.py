@@ -296,7 +296,7 @@ class BodyMapView(QGraphicsView):
             on_right = not others or sum(xs) / len(xs) > sum(others) / len(others)
             width = label.boundingRect().width()
             x = body_map.width * 0.92 - width if on_right else body_map.width * 0.08
-            label.setPos(x, 0.0)
+            label.setPos(x, body_map.height - label.boundingRect().height())  # the top right is the zoom bar's
             label.setZValue(2)
             built.scene.addItem(label)
             built.side_labels.append(label)

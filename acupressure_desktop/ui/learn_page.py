@@ -88,6 +88,7 @@ class LearnPage(QWidget):
 
         sidebar = QWidget()
         sidebar.setMinimumWidth(180)
+        self.sidebar = sidebar
         side_layout = QVBoxLayout(sidebar)
         side_layout.setContentsMargins(12, 12, 6, 12)
         side_layout.addWidget(self.search_box)
@@ -496,6 +497,11 @@ class LearnPage(QWidget):
     def set_colors(self, colors: Colors) -> None:
         self.map.set_colors(colors)
         self.panel.set_colors(colors)
+
+    def set_sidebar_visible(self, visible: bool) -> None:
+        """The search list gives way on a narrow window while the session panel is open (the map needs it)."""
+        if self.sidebar.isVisibleTo(self) != visible:
+            self.sidebar.setVisible(visible)
 
     def set_favourites(self, codes: set[str]) -> None:
         self._favourites = set(codes)

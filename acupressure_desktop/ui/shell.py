@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
 SAVE_DELAY_MS = 400  # settings are written this long after the last change
 DOCK_WIDTH = 300  # wide enough for the instructions, narrow enough to leave the map room
+NARROW_WIDTH = 1200  # below this, with the dock open, the Learn list gives way to the map
 SHORTCUTS = (
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Learn, Routines, History"),
     ("Ctrl+F", "Search points"),
@@ -110,6 +111,8 @@ class Shell(QObject):
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.guard_text_field(self.learn.search_box)
+        self.dock.visibilityChanged.connect(lambda _visible: self._fit_width())
+        self.window.installEventFilter(self)  # a resize may make room for the search list again
         self.dock.repeatRequested.connect(self.repeat_session)
         self.dock.closeRequested.connect(self.close_session)
         self._replacing = False  # a session stopped to start another: no after check-in for it
@@ -154,6 +157,18 @@ class Shell(QObject):
         self.set_colors(colors)
         self.apply_settings()
         QTimer.singleShot(0, self, self.search.warm)  # the search index, off the first keystroke
+
+    # -- fitting the screen ------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() is QEvent.Type.Resize:
+            self._fit_width()
+        return False
+
+    def _fit_width(self) -> None:
+        """On a narrow window with the session panel open, the search list gives way to the map."""
+        narrow = self.dock.isVisible() and not self.dock.isFloating() and self.window.width() < NARROW_WIDTH
+        self.learn.set_sidebar_visible(not narrow)
 
     # -- settings ------------------------------------------------------------------------------
 

@@ -208,7 +208,7 @@ def style_sheet(c: Colors) -> str:
     QTabBar::tab {{ padding: 6px 12px; border: none; border-bottom: 2px solid transparent; color: {c.muted}; }}
     QTabBar::tab:selected {{ color: {c.text}; border-bottom: 2px solid {c.accent}; }}
     QTabBar::tab:hover {{ color: {c.text}; }}
-    QTabBar#groups::tab {{ border: 1px solid transparent; border-radius: 6px; margin-right: 2px; padding: 5px 10px; }}
+    QTabBar#groups::tab {{ border: 1px solid transparent; border-radius: 6px; margin-right: 1px; padding: 5px 7px; }}
     QTabBar#groups::tab:selected {{ background: {c.info_bg}; border-color: {c.accent}; }}
     QDockWidget::title {{ padding: 6px 10px; background: {c.window}; }}
     QFrame#card {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 10px; }}
