@@ -773,6 +773,8 @@ def test_the_display_refreshes_once_a_second_just_after_the_countdown_turns(qtbo
 
 
 def test_the_pacer_animates_on_its_own_only_while_running_and_shown(qtbot: QtBot, catalog: Catalog) -> None:
+    from PySide6.QtCore import Qt
+
     clock = FakeClock()
     controller = SessionController(None, clock=clock)
     dock = SessionDock(controller, catalog)
@@ -781,6 +783,7 @@ def test_the_pacer_animates_on_its_own_only_while_running_and_shown(qtbot: QtBot
     dock.show()
     controller.load(PLAN)
     pacer = dock.pacer
+    assert pacer.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # a frame never repaints the panel behind
     assert not pacer._frames.isActive()  # ready: nothing moves
     controller.start()
     assert pacer._frames.isActive()

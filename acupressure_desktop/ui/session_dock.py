@@ -79,6 +79,7 @@ class BreathingPacer(QWidget):
         self.setMinimumSize(QSize(90, 90))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Breathing pacer")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
@@ -131,6 +132,8 @@ class BreathingPacer(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         word, fullness = self.phase(time.monotonic()) if self.running else ("", 0.4)
         painter = QPainter(self)
+        # Opaque: it paints its own background, so a frame never repaints the panel behind it.
+        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height()) - 8
         centre = QRectF(self.rect()).center()
