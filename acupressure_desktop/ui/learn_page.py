@@ -128,7 +128,10 @@ class LearnPage(QWidget):
         self.view_tabs.setAccessibleName("Body map views")
         self.view_tabs.setDrawBase(False)
         self.view_tabs.setExpanding(False)
-        self.view_tabs.setUsesScrollButtons(True)
+        # Every view's tab stays in sight: a title that does not fit is shortened with "…" (full in
+        # its tooltip) instead of scrolling off ("y, front").
+        self.view_tabs.setUsesScrollButtons(False)
+        self.view_tabs.setElideMode(Qt.TextElideMode.ElideRight)
 
         self.region_bar = QFrame()
         self.region_bar.setObjectName("card")
@@ -303,6 +306,7 @@ class LearnPage(QWidget):
             view = self.catalog.views[view_id]
             if view.group == group:
                 index = self.view_tabs.addTab(view.title)
+                self.view_tabs.setTabToolTip(index, view.title)
                 self.view_tabs.setTabData(index, view_id)
                 if view_id == current:
                     self.view_tabs.setCurrentIndex(index)

@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
 SAVE_DELAY_MS = 400  # settings are written this long after the last change
 DOCK_WIDTH = 300  # wide enough for the instructions, narrow enough to leave the map room
-NARROW_WIDTH = 1200  # below this, with the dock open, the Learn list gives way to the map
+NARROW_WIDTH = 1300  # below this, with the dock open, the Learn list gives way to the map
 SHORTCUTS = (
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Learn, Routines, History"),
     ("Ctrl+F", "Search points"),
