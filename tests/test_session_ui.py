@@ -433,8 +433,10 @@ def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) 
     assert dock.summary.text().startswith("Well done")
     assert dock.side_label.isHidden()  # no stale "Right side"
     assert dock.repeat_button.isVisible() and dock.close_button.isVisible()
+    assert dock.features() & dock.DockWidgetFeature.DockWidgetClosable  # ended: × puts it away
     dock.repeat_button.click()
     assert shell.controller.active and dock.progress_label.text() == "Step 1 of 3 · Get ready"
+    assert not dock.features() & dock.DockWidgetFeature.DockWidgetClosable  # running: it cannot vanish
     shell.controller.stop()
     dock.close_button.click()
     assert not dock.isVisible()

@@ -559,6 +559,13 @@ class SessionDock(QDockWidget):
         loaded = snap.state in (RunnerState.READY, RunnerState.RUNNING, RunnerState.PAUSED)
         for shortcut in self.shortcuts:
             shortcut.setEnabled(loaded)
+        # While a session runs the panel cannot be closed (its controls would vanish with it):
+        # Compact makes it small, Stop ends it, and then Close (or ×) puts it away.
+        features = QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        if not loaded:
+            features |= QDockWidget.DockWidgetFeature.DockWidgetClosable
+        if self.features() != features:
+            self.setFeatures(features)
         step = plan.steps[snap.step_index]
         self.step_label.setText(self.catalog.step_title(step.target))
         self.progress_label.setText(step_text(snap))

@@ -111,7 +111,7 @@ class Shell(QObject):
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.guard_text_field(self.learn.search_box)
-        self.dock.visibilityChanged.connect(lambda _visible: self._fit_width())
+        self.dock.visibilityChanged.connect(self._dock_shown)
         self.window.installEventFilter(self)  # a resize may make room for the search list again
         self.dock.repeatRequested.connect(self.repeat_session)
         self.dock.closeRequested.connect(self.close_session)
@@ -164,6 +164,12 @@ class Shell(QObject):
         if watched is self.window and event.type() is QEvent.Type.Resize:
             self._fit_width()
         return False
+
+    @Slot(bool)
+    def _dock_shown(self, visible: bool) -> None:
+        self._fit_width()
+        if not visible and not self.controller.active and not self.dock.is_compact:
+            self.learn.map.set_current(None)  # the panel put away with ×: the map forgets the step
 
     def _fit_width(self) -> None:
         """On a narrow window with the session panel open, the search list gives way to the map."""
