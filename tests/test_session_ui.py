@@ -918,3 +918,22 @@ def test_narrow_windows_with_the_dock_open_clip_nothing(
     shell.dock.close_button.click()
     QApplication.processEvents()
     assert learn.sidebar.isVisible()  # back once the panel is closed
+
+
+def test_the_welcome_dialog_fits_its_text_and_opens_centred_on_the_window(shell: Shell, qtbot: QtBot) -> None:
+    from acupressure_desktop.ui.welcome import WelcomeDialog
+
+    window = shell.window
+    screen = window.screen().availableGeometry()
+    window.setGeometry(screen.adjusted(40, 40, -40, -40))
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = WelcomeDialog(shell.settings.safety, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    frame = dialog.geometry()
+    assert screen.contains(frame)  # never above the screen's top, never off its edges
+    assert abs(frame.center().x() - window.frameGeometry().center().x()) <= 2
+    body = dialog._body.sizeHint().height()
+    assert frame.height() <= body + 120  # as tall as its text: no empty band
