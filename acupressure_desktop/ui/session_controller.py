@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # the history loads after the first paint; its Status is need
 # they have their own precise timer. The breathing pacer animates on its own timer.
 DISPLAY_INTERVAL_MS = 1000
 DISPLAY_LAG_MS = 15  # after the second turns, so the rounding shows the new second
-ANIMATED_INTERVAL_MS = 100  # the pacer's frame interval
+ANIMATED_INTERVAL_MS = 125  # the pacer's frames: its circle moves about a pixel a frame at 8 fps
 
 
 class Recorder(Protocol):
