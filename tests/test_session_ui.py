@@ -502,8 +502,17 @@ def test_compact_mode_is_a_small_window_on_top_that_outlives_minimising(shell: S
     timer.expand.click()
     assert not timer.isVisible() and dock.isVisibleTo(shell.window)
     dock.set_compact(True)
-    timer.stop.click()  # the end brings the summary back in the full panel
+    timer.stop.click()  # the compact timer stays and says how it ended; Expand shows Repeat and Close
+    assert timer.isVisible() and timer.step.text().startswith("Stopped after")
+    assert not timer.play.isEnabled() and not timer.stop.isEnabled()
+    timer.expand.click()
     assert not timer.isVisible() and dock.end_box.isVisibleTo(dock)
+    shell.ask_checkins = False
+    dock.repeat_button.click()
+    dock.set_compact(True)
+    shell.window.showMinimized()
+    dock.pain.click()  # pain: the advice must be read, so the full panel and the window come back
+    assert not timer.isVisible() and dock.isVisibleTo(shell.window) and not shell.window.isMinimized()
     shell.window.close()
 
 

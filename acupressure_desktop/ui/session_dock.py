@@ -544,7 +544,10 @@ class SessionDock(QDockWidget):
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
 
     def _show_compact(self) -> None:
-        self.compact.step.setText(f"{self.progress_label.text()}: {self.step_label.text()}")
+        ended = self.end_box.isVisibleTo(self)
+        self.compact.step.setText(
+            self.summary.text() if ended else f"{self.progress_label.text()}: {self.step_label.text()}"
+        )
         self.compact.countdown.setText(self.countdown.text())
         self.compact.play.setText(self.play.text())
         self.compact.play.setEnabled(self.play.isEnabled())
@@ -602,7 +605,12 @@ class SessionDock(QDockWidget):
             self.summary.style().polish(self.summary)
             self.progress_label.setText(f"{snap.steps_done} of {snap.step_count} steps done")
             self.notice.hide()  # the pain advice is in the summary
-            self.set_compact(False)
+            if outcome is Outcome.PAIN:  # the advice must be read: the full panel, the window up
+                self.set_compact(False)
+                host = self.parentWidget()
+                if host is not None and host.isMinimized():
+                    host.showNormal()
+            # Otherwise a compact timer stays compact and says how it ended; Expand shows Repeat and Close.
         self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
         if self._compact:
