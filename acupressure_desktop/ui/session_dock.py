@@ -552,6 +552,8 @@ class SessionDock(QDockWidget):
         self.compact.play.setText(self.play.text())
         self.compact.play.setEnabled(self.play.isEnabled())
         self.compact.stop.setEnabled(self.stop.isEnabled())
+        for widget in (self.compact.countdown, self.compact.play, self.compact.stop):
+            widget.setVisible(not ended)  # the end: its sentence and Expand, no dead controls
 
     def _show_step(self, snap: Snapshot) -> None:
         plan = self.controller.plan
