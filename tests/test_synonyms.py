@@ -126,3 +126,12 @@ def test_cli_search_prints_ranked_points_routines_and_techniques(capsys: pytest.
     assert "Nothing matches “insomia”. Try: insomnia" in capsys.readouterr().out
     assert main(["search", "--json", "zzzz"]) == 1
     assert json.loads(capsys.readouterr().out)["suggestions"]
+
+
+def test_catalog_json_carries_the_synonyms(catalog: Catalog) -> None:
+    from acupressure_desktop.catalog.export import catalog_document
+
+    document = catalog_document(catalog)
+    assert document["version"] == 2  # a new field, not a changed one
+    sleep = next(s for s in document["synonyms"] if s["id"] == "sleep")
+    assert "can't sleep" in sleep["phrases"] and sleep["benefits"] == ["sleep"]
