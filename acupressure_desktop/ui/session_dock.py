@@ -269,9 +269,17 @@ class CompactTimer(QWidget):
         self.expand = QToolButton()
         self.expand.setText("Expand")
         self.expand.setAccessibleName("Show the full session panel")
+        self.pain = QPushButton("It hurts")
+        self.pain.setObjectName("pain")
+        self.pain.setAccessibleName("Stop, this hurts")
+        self.pain.setToolTip("Stop, this hurts (Ctrl+H)")
         self.play.clicked.connect(controller.toggle)
         self.stop.clicked.connect(controller.stop)
+        self.pain.clicked.connect(controller.report_pain)
         self.expand.clicked.connect(self.expandRequested)
+        top = QHBoxLayout()
+        top.addWidget(self.step, 1)
+        top.addWidget(self.pain, 0, Qt.AlignmentFlag.AlignTop)
         row = QHBoxLayout()
         row.addWidget(self.countdown, 1)
         row.addWidget(self.play)
@@ -279,8 +287,12 @@ class CompactTimer(QWidget):
         row.addWidget(self.expand)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
-        layout.addWidget(self.step)
+        layout.addLayout(top)
         layout.addLayout(row)
+        # Pause first in the focus chain: Enter in a fresh window must never mean "it hurts".
+        QWidget.setTabOrder(self.play, self.stop)
+        QWidget.setTabOrder(self.stop, self.expand)
+        QWidget.setTabOrder(self.expand, self.pain)
         self.setFixedWidth(300)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -495,6 +507,7 @@ class SessionDock(QDockWidget):
             self._show_compact()
             self.compact.show()
             self.compact.raise_()
+            self.compact.play.setFocus(Qt.FocusReason.OtherFocusReason)  # never "It hurts" by an Enter
             self.hide()
         else:
             self.compact.blockSignals(True)
@@ -552,7 +565,8 @@ class SessionDock(QDockWidget):
         self.compact.play.setText(self.play.text())
         self.compact.play.setEnabled(self.play.isEnabled())
         self.compact.stop.setEnabled(self.stop.isEnabled())
-        for widget in (self.compact.countdown, self.compact.play, self.compact.stop):
+        self.compact.pain.setEnabled(self.pain.isEnabled())
+        for widget in (self.compact.countdown, self.compact.play, self.compact.stop, self.compact.pain):
             widget.setVisible(not ended)  # the end: its sentence and Expand, no dead controls
 
     def _show_step(self, snap: Snapshot) -> None:
