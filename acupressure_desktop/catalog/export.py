@@ -52,6 +52,7 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
         "sources": [{**s.model_dump(mode="json"), "reference": s.reference} for s in catalog.sources.values()],
         "glossary": [t.model_dump(mode="json") for t in catalog.glossary.values()],
         "pictures": [p.model_dump(mode="json") for p in catalog.pictures.values()],
+        "synonyms": [s.model_dump(mode="json") for s in catalog.synonyms.values()],  # new field: same version
     }
 
 

@@ -35,6 +35,7 @@ from acupressure_desktop.domain.models import (
     Side,
     Source,
     SourceKind,
+    Synonym,
     Term,
     View,
 )
@@ -79,6 +80,7 @@ class Catalog:
     maps: dict[str, BodyMap]
     glossary: dict[str, Term] = field(default_factory=dict)
     pictures: dict[str, Picture] = field(default_factory=dict)  # data/pictures.json; see catalog/pictures.py
+    synonyms: dict[str, Synonym] = field(default_factory=dict)  # everyday words search understands
     view_problems: list[Problem] = field(default_factory=list)
     # Measuring guides by (point code, view id); data/guides.json.
     guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
@@ -230,6 +232,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     # Optional for a data folder of its own (--data); when present it must cover everything.
     has_pictures = (data / "pictures.json").is_file()
     pictures = load("pictures.json", Picture, lambda p: p.id) if has_pictures else {}
+    synonyms = load("synonyms.json", Synonym, lambda s: s.id)
 
     catalog = Catalog(
         points=points,
@@ -243,6 +246,7 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         guides={(g.point, g.view): g for g in guide_list.values()},
         glossary=glossary,
         pictures=pictures,
+        synonyms=synonyms,
     )
     # A file that is missing or unreadable as a whole is a root fault: every reference into it
     # would fail too and bury it under follow-on lines (some naming other files), so the
@@ -327,6 +331,8 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
     for routine in catalog.routines.values():
         problems.extend(routine_problems(routine, catalog, shown("routines.json")))
 
+    problems.extend(synonym_problems(catalog, shown("synonyms.json")))
+
     for view in catalog.views.values():
         for region in view.regions:
             if region.closeup is not None and region.closeup not in catalog.views:
@@ -349,6 +355,34 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
             problems.append(Problem(shown("guides.json"), where, f"{guide.point} is reference-only: no guide"))
         if guide.view not in catalog.views:
             problems.append(Problem(shown("guides.json"), where, f"unknown view {guide.view!r}"))
+    return problems
+
+
+def synonym_problems(catalog: Catalog, file: str) -> list[Problem]:
+    """Every benefit and region a synonym leads to exists; a phrase is given once (as search folds
+    it), and never shadows a point's own code or name."""
+    from acupressure_desktop.catalog.search import fold  # the one folding rule search uses
+
+    problems: list[Problem] = []
+    regions = {p.region for p in catalog.points.values()} | {t.region for t in catalog.techniques.values()}
+    names = {fold(n) for p in catalog.points.values() for n in (p.code, p.pinyin, p.english)}
+    seen: dict[str, str] = {}
+    for synonym in catalog.synonyms.values():
+        for benefit in synonym.benefits:
+            if benefit not in catalog.benefits:
+                problems.append(Problem(file, f"{synonym.id}.benefits", f"unknown benefit {benefit!r}"))
+        for region in synonym.regions:
+            if region not in regions:
+                problems.append(Problem(file, f"{synonym.id}.regions", f"unknown region {region!r}"))
+        for phrase in [*synonym.phrases, *synonym.misspellings]:
+            folded = fold(phrase)
+            if not folded:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} has no letters"))
+            elif folded in seen:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} is also in {seen[folded]!r}"))
+            elif folded in names:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} is a point's own name"))
+            seen.setdefault(folded, synonym.id)
     return problems
 
 

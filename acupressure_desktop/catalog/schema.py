@@ -22,6 +22,7 @@ from acupressure_desktop.domain.models import (
     Point,
     Routine,
     Source,
+    Synonym,
     Term,
     View,
 )
@@ -38,6 +39,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "sources": Source,
     "glossary": Term,
     "pictures": Picture,
+    "synonyms": Synonym,
 }
 
 

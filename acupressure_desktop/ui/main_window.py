@@ -56,7 +56,10 @@ class MainWindow(QMainWindow):
         self.menu_app = self.menuBar().addMenu("&App")
         self.menu_help = self.menuBar().addMenu("&Help")
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # The platform's quit keys, and Ctrl+Q everywhere (some platform themes, offscreen among them, have none).
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        ctrl_q = QKeySequence("Ctrl+Q")
+        quit_action.setShortcuts(keys if ctrl_q in keys else [ctrl_q, *keys])
         quit_action.triggered.connect(self.close)
         self.quit_action = quit_action
         self.close_guard: Callable[[], bool] = lambda: True  # the shell asks before a running routine is quit

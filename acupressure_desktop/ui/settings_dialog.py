@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.domain.limits import bounds, int_bounds
-from acupressure_desktop.domain.safety import CONDITIONS, SafetyProfile
+from acupressure_desktop.domain.safety import CONDITIONS, FLAGGED_MEANS, SafetyProfile
 from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.reminders import FixedReminder, ReminderSchedule, describe_days
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
@@ -431,12 +431,7 @@ class SettingsDialog(QDialog):
 
     def _safety_page(self, profile: SafetyProfile) -> QWidget:
         page, layout = self._page()
-        layout.addWidget(
-            _muted(
-                "Points your profile flags are hidden, and routines that use them are swapped for "
-                "gentler versions or not offered."
-            )
-        )
+        layout.addWidget(_muted(FLAGGED_MEANS))
         self.safety = SafetyProfileEditor(profile, "Your safety profile (tick what applies)")
         layout.addWidget(self.safety)
         layout.addWidget(_muted("Your answers stay on this computer. Nothing is sent anywhere."))

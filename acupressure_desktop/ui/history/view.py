@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -117,8 +117,19 @@ def _section(title: str, *widgets: QWidget, grow: QWidget | None = None) -> QFra
     return card
 
 
+def change_arrow(before: float, after: float, left: float, right: float) -> tuple[float, int] | None:
+    """Where the arrowhead of a before → after change sits on a 0–10 track from ``left`` to ``right``,
+    and which way it points (-1 left, +1 right); None when nothing changed. The head sits midway, so
+    the direction reads at a glance whichever end "after" is at."""
+    if abs(after - before) < 0.05:
+        return None
+    middle = left + (right - left) * (before + after) / 20
+    return middle, 1 if after > before else -1
+
+
 class ChangeDelegate(QStyledItemDelegate):
-    """Draws before → after on a 0–10 track: a ring for before, a dot for after."""
+    """Draws before → after on a 0–10 track: a ring for before, a dot for after, an arrowhead
+    between them pointing the way the rating went."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -152,6 +163,13 @@ class ChangeDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(accent)
         painter.drawEllipse(QRect(int(x_of(after)) - 5, y - 5, 10, 10))
+        arrow = change_arrow(before, after, left, right)
+        if arrow is not None and abs(x_of(after) - x_of(before)) > 16:  # room for a head between the marks
+            tip, way = arrow
+            tip += 3 * way
+            painter.drawPolygon(
+                QPolygonF([QPointF(tip, y), QPointF(tip - 7 * way, y - 5), QPointF(tip - 7 * way, y + 5)])
+            )
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -400,7 +418,9 @@ class HistoryView(QWidget):
             "Sessions", self._wrap(filters), self.undo_bar, self.table, self.count_label, grow=self.table
         )
         self.changes = RoutineChangeTable()
-        self.changes_legend = QLabel("○ before  ● after · averages on the 0–10 scale")
+        self.changes_legend = QLabel(
+            "○ before → ● after (the arrow points the way it went) · averages on the 0–10 scale"
+        )
         self.changes_legend.setObjectName("muted")
         self.changes_empty = QLabel("Rate a session before and after it to see here how much each routine helps you.")
         self.changes_empty.setObjectName("muted")
