@@ -581,6 +581,8 @@ class LearnPage(QWidget):
     def _follow_guide(self) -> None:
         """After a point or view change: list its guide here, keep a playing guide on the point or stop it."""
         point = self.panel.point
+        # A point with no guide on any view (a reference-only point) shows no guide controls at all.
+        self.panel.guide.setVisible(point is not None and bool(self.catalog.guides_of(point.code)))
         available = point is not None and self.catalog.guide(point.code, self.map.view_id) is not None
         self.panel.guide.set_available(
             available, "" if available else "This view shows no measuring guide for this point."
