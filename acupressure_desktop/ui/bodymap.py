@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, Hotspot
+from acupressure_desktop.ui import accessibility
+from acupressure_desktop.ui.accessibility import HotspotAccessible, RegionAccessible
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the first paint
@@ -52,6 +54,10 @@ ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
 GUIDE_FRAME_MIN = 110.0  # SVG units: the smallest area a guide is framed in
 GUIDE_MAX_ZOOM = 3.0
 GUIDE_LABEL_ROOM_PX = 240.0  # landmark titles are drawn beside their landmark: keep room for them
+MAP_HELP = (
+    "Arrow keys move between points, Home and End go to the first and last, Return or Space shows "
+    "a point's details, D moves to them, plus and minus zoom, Tab leaves the map."
+)
 
 
 @dataclass
@@ -163,11 +169,16 @@ class BodyMapView(QGraphicsView):
     pointActivated = Signal(str)  # point code
     regionActivated = Signal(str, str)  # view id, region id
     hotspotFocused = Signal(str)  # accessible description of the focused hotspot
+    detailsRequested = Signal()  # D: move focus to the open point's details
     zoomChanged = Signal(float)
 
     def __init__(self, titles: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._titles = titles  # point code -> "LI4 Hégǔ · Union Valley"
+        self._places: dict[str, str] = {}  # point code -> "hand" (where on the body, for spoken names)
+        self._region_titles: dict[tuple[str, str], str] = {}  # (view, region) -> "Face and head"
+        self._accessibles: dict[int, HotspotAccessible] = {}  # id(marker) -> its accessible child
+        self._region_accessibles: dict[tuple[str, str], RegionAccessible] = {}
         self._scenes: dict[str, _ViewScene] = {}
         self._view_id = ""
         self._colors = LIGHT
@@ -189,11 +200,15 @@ class BodyMapView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self.setAccessibleName("Body map")
+        self.setAccessibleDescription(MAP_HELP)
+        self.viewport().setAccessibleName("Body figure")
+        accessibility.install()
         self.zoom_bar = self._make_zoom_bar()
 
     def _make_zoom_bar(self) -> QWidget:
         """Zoom buttons floating in the map's top-right corner, where they take no layout width."""
         bar = QWidget(self)
+        bar.setAccessibleName("Zoom")
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -242,9 +257,19 @@ class BodyMapView(QGraphicsView):
         title = self._titles.get(hotspot.code, hotspot.code)
         return f"{title} ({hotspot.side_label} side)" if hotspot.side else title
 
-    def set_titles(self, titles: dict[str, str]) -> None:
-        """Point names for tooltips and accessible descriptions, once the catalog has loaded."""
+    def set_titles(
+        self,
+        titles: dict[str, str],
+        places: dict[str, str] | None = None,
+        regions: dict[tuple[str, str], str] | None = None,
+    ) -> None:
+        """Point names for tooltips and accessible names, once the catalog has loaded.
+
+        ``places`` says where a point is ("hand"), ``regions`` names each (view, region).
+        """
         self._titles = titles
+        self._places = dict(places or {})
+        self._region_titles = dict(regions or {})
         for built in self._scenes.values():
             for marker in built.markers:
                 marker.title = self._title(marker.hotspot)
@@ -252,6 +277,58 @@ class BodyMapView(QGraphicsView):
 
     def has_view(self, view_id: str) -> bool:
         return view_id in self._scenes
+
+    # -- accessibility ------------------------------------------------------------------------
+
+    def spoken_name(self, marker: HotspotItem) -> str:
+        """ "LI4 Hégǔ, Union Valley, left hand": what a screen reader says for a marker."""
+        hotspot = marker.hotspot
+        title = self._titles.get(hotspot.code, hotspot.code).replace(" · ", ", ")
+        place = self._places.get(hotspot.code, "").replace("-", " ")
+        where = " ".join(w for w in (hotspot.side_label, place or ("side" if hotspot.side else "")) if w)
+        return f"{title}, {where}" if where else title
+
+    def region_title(self, view_id: str, region_id: str) -> str:
+        return self._region_titles.get((view_id, region_id), region_id.replace("-", " "))
+
+    def region_rect(self, view_id: str, region_id: str) -> QRectF:
+        built = self._scenes.get(view_id)
+        shape = next((r for r in built.body_map.regions if r.region_id == region_id), None) if built else None
+        if shape is None or not shape.polygon:
+            return QRectF()
+        xs, ys = [p[0] for p in shape.polygon], [p[1] for p in shape.polygon]
+        return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+    def accessible_for(self, marker: HotspotItem) -> HotspotAccessible:
+        """The marker's accessible child: one per marker, kept, so assistive technology sees one object."""
+        iface = self._accessibles.get(id(marker))
+        if iface is None or iface.marker is not marker:
+            iface = HotspotAccessible(self, marker)
+            self._accessibles[id(marker)] = iface
+        return iface
+
+    def accessible_hotspots(self) -> list[HotspotAccessible]:
+        """The shown view's hotspots in reading order (top to bottom, then left to right)."""
+        markers = self.markers
+        return [self.accessible_for(markers[i]) for i in self._reading_order()]
+
+    def accessible_regions(self) -> list[RegionAccessible]:
+        body_map = self.body_map()
+        if body_map is None:
+            return []
+        found = []
+        for region in body_map.regions:
+            key = (self._view_id, region.region_id)
+            if key not in self._region_accessibles:
+                self._region_accessibles[key] = RegionAccessible(self, *key)
+            found.append(self._region_accessibles[key])
+        return found
+
+    def press_marker(self, marker: HotspotItem) -> None:
+        """Open a marker's point, as a click or Return does."""
+        if marker in self.markers:
+            self._focus_index = self.markers.index(marker)
+            self.pointActivated.emit(marker.hotspot.code)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -564,6 +641,8 @@ class BodyMapView(QGraphicsView):
         self._restyle_all()
         self.setAccessibleDescription(marker.title)
         self.hotspotFocused.emit(marker.title)
+        if self.hasFocus():
+            accessibility.notify_focus(self, self.accessible_for(marker))
 
     @property
     def focused_marker(self) -> HotspotItem | None:
@@ -571,17 +650,11 @@ class BodyMapView(QGraphicsView):
         return markers[self._focus_index] if 0 <= self._focus_index < len(markers) else None
 
     def focusNextPrevChild(self, forward: bool) -> bool:
-        """Tab walks the hotspots in reading order, then leaves the map."""
-        order = self._reading_order()
-        if not order:
-            return super().focusNextPrevChild(forward)
-        position = order.index(self._focus_index) if self._focus_index in order else -1
-        position = position + 1 if forward else (position - 1 if position >= 0 else len(order) - 1)
-        if 0 <= position < len(order):
-            self.focus_marker(order[position])
-            return True
-        self._focus_index = -1
-        self._restyle_all()
+        """Tab and Shift+Tab leave the map (arrows move inside it): no focus trap.
+
+        The zoom buttons are the map's children, so Qt asks the map when Tab is pressed on them;
+        walking the hotspots here would trap focus between the markers and a button.
+        """
         return super().focusNextPrevChild(forward)
 
     def _move_focus(self, dx: int, dy: int) -> None:
@@ -614,10 +687,15 @@ class BodyMapView(QGraphicsView):
             Qt.Key.Key_Up: (0, -1),
             Qt.Key.Key_Down: (0, 1),
         }
+        order = self._reading_order()
         if key in arrows:
             self._move_focus(*arrows[Qt.Key(key)])
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.focused_marker:
+        elif key in (Qt.Key.Key_Home, Qt.Key.Key_End) and order:
+            self.focus_marker(order[0 if key == Qt.Key.Key_Home else -1])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.focused_marker:
             self.pointActivated.emit(self.focused_marker.hotspot.code)
+        elif key == Qt.Key.Key_D and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.detailsRequested.emit()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_in()
         elif key == Qt.Key.Key_Minus:
@@ -631,7 +709,14 @@ class BodyMapView(QGraphicsView):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
+        tabbed = event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+        if tabbed and self.focused_marker is None and self.markers:
+            selected = [i for i, m in enumerate(self.markers) if m.hotspot.code == self._selected]
+            self.focus_marker(selected[0] if selected else self._reading_order()[0])
+            return
         self._restyle_all()
+        if self.focused_marker is not None:
+            accessibility.notify_focus(self, self.accessible_for(self.focused_marker))
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)

@@ -1,0 +1,324 @@
+"""Assistive technology for the body map: every hotspot and region is an accessible child.
+
+The map is a QGraphicsView, whose items Qt does not expose: screen readers saw one element
+with an empty child. ``BodyMapAccessible`` replaces the map's interface (through an accessible
+factory) with one whose children are the map's own widgets (zoom buttons) followed by one
+``HotspotAccessible`` per marker of the shown view and one ``RegionAccessible`` per region.
+Each child has a name, a role, a state, a screen rectangle and a press action.
+
+Accessible texts are computed when assistive technology asks, never while painting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleActionInterface,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QAccessibleInterface,
+    QAccessibleStateChangeEvent,
+    QWindow,
+)
+from PySide6.QtWidgets import QAccessibleWidget, QWidget
+
+if TYPE_CHECKING:
+    from acupressure_desktop.ui.bodymap import BodyMapView, HotspotItem
+
+PRESS = QAccessibleActionInterface.pressAction()
+_installed = False
+
+
+def spoken_states(marker: HotspotItem) -> list[str]:
+    """The marker's state in words, as the description a screen reader reads after the name."""
+    s = marker.state
+    words = []
+    if s.selected:
+        words.append("selected, details shown")
+    if s.current:
+        words.append("current routine step")
+    if s.flagged:
+        words.append("caution: flagged by your safety profile")
+    if s.matched:
+        words.append("matches the search")
+    elif s.dimmed:
+        words.append("does not match the search")
+    if not marker.isVisible():
+        words.append("hidden while its measuring guide plays")
+    return words
+
+
+class _ChildAccessible(QAccessibleInterface, QAccessibleActionInterface):
+    """Common ground of a hotspot and a region: an object-less child of the map's interface."""
+
+    def __init__(self, view: BodyMapView) -> None:
+        QAccessibleInterface.__init__(self)
+        QAccessibleActionInterface.__init__(self)
+        self._view = view
+
+    # -- tree ------------------------------------------------------------------------------
+    def isValid(self) -> bool:
+        return shiboken6.isValid(self._view)
+
+    def object(self) -> QObject | None:  # type: ignore[override]
+        return None
+
+    def window(self) -> QWindow | None:  # type: ignore[override]
+        if not self.isValid():
+            return None
+        handle = self._view.window().windowHandle()
+        return handle
+
+    def parent(self) -> QAccessibleInterface | None:  # type: ignore[override]
+        if not self.isValid():
+            return None
+        return QAccessible.queryAccessibleInterface(self._view)
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def childCount(self) -> int:
+        return 0
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:
+        return -1
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def relations(self, match: Any = None) -> list[Any]:
+        return []
+
+    def setText(self, t: QAccessible.Text, text: str) -> None:
+        pass
+
+    def interface_cast(self, t: QAccessible.InterfaceType) -> Any:
+        if t == QAccessible.InterfaceType.ActionInterface:
+            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])  # the action interface part
+        return None
+
+    # -- geometry ----------------------------------------------------------------------------
+    def _screen_rect(self, scene_rect: QRectF) -> QRect:
+        view = self._view
+        polygon = view.mapFromScene(scene_rect)
+        local = polygon.boundingRect()
+        top_left = view.viewport().mapToGlobal(local.topLeft())
+        return QRect(top_left, local.size())
+
+    # -- action ------------------------------------------------------------------------------
+    def actionNames(self) -> list[str]:
+        return [PRESS, QAccessibleActionInterface.setFocusAction()]
+
+    def localizedActionDescription(self, name: str) -> str:
+        return self._press_description() if name == PRESS else "Move the map's focus here"
+
+    def keyBindingsForAction(self, name: str) -> list[str]:
+        return ["Return"] if name == PRESS else []
+
+    def _press_description(self) -> str:
+        return ""
+
+
+class HotspotAccessible(_ChildAccessible):
+    def __init__(self, view: BodyMapView, marker: HotspotItem) -> None:
+        super().__init__(view)
+        self.marker = marker
+
+    def isValid(self) -> bool:
+        return super().isValid() and shiboken6.isValid(self.marker)
+
+    def text(self, t: QAccessible.Text) -> str:
+        if not self.isValid():
+            return ""
+        if t == QAccessible.Text.Name:
+            return self._view.spoken_name(self.marker)
+        if t == QAccessible.Text.Description:
+            return "; ".join(spoken_states(self.marker))
+        if t == QAccessible.Text.Help:
+            return "Press Return to show its details; arrow keys move to the next point."
+        return ""
+
+    def role(self) -> QAccessible.Role:
+        return QAccessible.Role.Button
+
+    def state(self) -> QAccessible.State:
+        state = QAccessible.State()
+        if not self.isValid():
+            state.invalid = True
+            return state
+        s = self.marker.state
+        state.focusable = True
+        state.selectable = True
+        state.selected = s.selected
+        state.focused = s.focused
+        state.active = s.current  # the current routine step
+        state.hotTracked = s.hovered
+        state.invisible = not self.marker.isVisible()
+        state.offscreen = not self._on_screen()
+        return state
+
+    def _on_screen(self) -> bool:
+        view = self._view
+        rect = view.mapFromScene(self.marker.sceneBoundingRect()).boundingRect()
+        return bool(view.viewport().rect().intersects(rect))
+
+    def rect(self) -> QRect:
+        if not self.isValid():
+            return QRect()
+        return self._screen_rect(self.marker.sceneBoundingRect())
+
+    def doAction(self, name: str) -> None:
+        if not self.isValid():
+            return
+        if name == PRESS:
+            self._view.press_marker(self.marker)
+        elif name == QAccessibleActionInterface.setFocusAction():
+            self._view.setFocus()
+            self._view.focus_marker(self._view.markers.index(self.marker))
+
+    def _press_description(self) -> str:
+        return "Show this point's details"
+
+
+class RegionAccessible(_ChildAccessible):
+    def __init__(self, view: BodyMapView, view_id: str, region_id: str) -> None:
+        super().__init__(view)
+        self.view_id = view_id
+        self.region_id = region_id
+
+    def text(self, t: QAccessible.Text) -> str:
+        if not self.isValid():
+            return ""
+        if t == QAccessible.Text.Name:
+            return f"Region: {self._view.region_title(self.view_id, self.region_id)}"
+        if t == QAccessible.Text.Description:
+            return "Lists the points in this region"
+        return ""
+
+    def role(self) -> QAccessible.Role:
+        return QAccessible.Role.Button
+
+    def state(self) -> QAccessible.State:
+        state = QAccessible.State()
+        state.invalid = not self.isValid()
+        return state
+
+    def rect(self) -> QRect:
+        if not self.isValid():
+            return QRect()
+        return self._screen_rect(self._view.region_rect(self.view_id, self.region_id))
+
+    def actionNames(self) -> list[str]:
+        return [PRESS]
+
+    def doAction(self, name: str) -> None:
+        if self.isValid() and name == PRESS:
+            self._view.regionActivated.emit(self.view_id, self.region_id)
+
+    def _press_description(self) -> str:
+        return "List this region's points"
+
+
+class BodyMapAccessible(QAccessibleWidget):
+    """The map: its widget children (zoom buttons), then the shown view's hotspots and regions."""
+
+    def __init__(self, view: BodyMapView) -> None:
+        super().__init__(view, QAccessible.Role.Graphic, "")
+        self._map = view
+
+    def _widgets(self) -> list[QAccessibleInterface]:
+        return [
+            iface
+            for w in self._map.findChildren(QWidget)
+            if w.parentWidget() is self._map
+            and not w.isHidden()
+            and w is not self._map.viewport()
+            and (iface := QAccessible.queryAccessibleInterface(w)) is not None
+            and w.accessibleName()
+        ]
+
+    def _items(self) -> list[QAccessibleInterface]:
+        return [*self._map.accessible_hotspots(), *self._map.accessible_regions()]
+
+    def _children(self) -> list[QAccessibleInterface]:
+        return [*self._widgets(), *self._items()]
+
+    def childCount(self) -> int:
+        return len(self._children())
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        children = self._children()
+        return children[index] if 0 <= index < len(children) else None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:
+        for index, candidate in enumerate(self._children()):
+            if candidate is child or (candidate.object() is not None and candidate.object() is child.object()):
+                return index
+        return -1
+
+    def focusChild(self) -> QAccessibleInterface | None:  # type: ignore[override]
+        marker = self._map.focused_marker
+        if marker is not None and self._map.hasFocus():
+            return self._map.accessible_for(marker)
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        for child in self._children():
+            if child.rect().contains(QPoint(x, y)) and not child.state().invisible:
+                return child
+        return None
+
+    def text(self, t: QAccessible.Text) -> str:
+        if t == QAccessible.Text.Description:
+            return self._map.accessibleDescription() or (
+                "Arrow keys move between points, Return shows a point's details, plus and minus zoom."
+            )
+        return str(super().text(t))
+
+
+def _factory(key: str, obj: QObject) -> QAccessibleInterface | None:
+    from acupressure_desktop.ui.bodymap import BodyMapView
+
+    if isinstance(obj, BodyMapView):
+        return BodyMapAccessible(obj)
+    return None
+
+
+def install() -> None:
+    """Register the map's accessible factory (once per process)."""
+    global _installed
+    if not _installed:
+        QAccessible.installFactory(_factory)
+        _installed = True
+
+
+def notify_focus(view: QWidget, child: QAccessibleInterface) -> None:
+    """Tell assistive technology that focus moved to ``child`` inside ``view``."""
+    if not QAccessible.isActive():
+        return
+    event = QAccessibleEvent(child, QAccessible.Event.Focus)
+    QAccessible.updateAccessibility(event)
+
+
+def notify_state(child: QAccessibleInterface, **changed: bool) -> None:
+    if not QAccessible.isActive():
+        return
+    states = QAccessible.State()
+    for name, value in changed.items():
+        setattr(states, name, value)
+    event = QAccessibleStateChangeEvent(child, states)
+    QAccessible.updateAccessibility(event)
+
+
+def announce(source: QObject, message: str, assertive: bool = False) -> None:
+    """A screen-reader announcement (Qt ≥ 6.8); nothing when no assistive technology listens."""
+    if not QAccessible.isActive() or not message:
+        return
+    event = QAccessibleAnnouncementEvent(source, message)
+    if assertive:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)

@@ -1,0 +1,175 @@
+"""Assistive technology sees the body map: every hotspot and region, named, with its state and a press action.
+
+The tests ask Qt's accessibility layer (``QAccessible.queryAccessibleInterface``), which is what the
+AT-SPI bridge reads; ``tools/check-accessibility`` walks the same tree over D-Bus.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface
+from PySide6.QtWidgets import QToolButton
+from pytestqt.qtbot import QtBot
+
+from acupressure_desktop.catalog.loader import Catalog, load_catalog
+from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.catalog.search import PointSearch
+from acupressure_desktop.ui.accessibility import HotspotAccessible, RegionAccessible
+from acupressure_desktop.ui.learn_page import LearnPage
+
+CATALOG: Catalog = load_catalog()
+PRESS = QAccessibleActionInterface.pressAction()
+
+
+@pytest.fixture
+def page(qtbot: QtBot) -> LearnPage:
+    widget = LearnPage.loaded(CATALOG, PointSearch(CATALOG), ResourceDirs.locate())
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _children(iface: QAccessibleInterface) -> list[QAccessibleInterface]:
+    found = [iface.child(i) for i in range(iface.childCount())]
+    assert all(c is not None for c in found)
+    return found
+
+
+def _map_children(page: LearnPage) -> list[QAccessibleInterface]:
+    iface = QAccessible.queryAccessibleInterface(page.map)
+    assert iface is not None
+    return _children(iface)
+
+
+@pytest.mark.parametrize("view_id", list(CATALOG.views))
+def test_every_hotspot_and_region_is_an_accessible_child_with_a_name(page: LearnPage, view_id: str) -> None:
+    page.show_view(view_id)
+    children = _map_children(page)
+    hotspots = [c for c in children if isinstance(c, HotspotAccessible)]
+    regions = [c for c in children if isinstance(c, RegionAccessible)]
+    assert {id(h.marker) for h in hotspots} == {id(m) for m in page.map.markers}
+    assert len(regions) == len(CATALOG.maps[view_id].regions)
+    for child in children:
+        name = child.text(QAccessible.Text.Name)
+        assert name, f"{view_id}: an unnamed child ({child.role()})"
+        assert child.parent() is not None
+        assert child.isValid()
+    for hotspot in hotspots:
+        point = CATALOG.points[hotspot.marker.hotspot.code]
+        name = hotspot.text(QAccessible.Text.Name)
+        assert name.startswith(f"{point.code} {point.pinyin}, {point.english}")
+        if hotspot.marker.hotspot.side:
+            assert f"{hotspot.marker.hotspot.side_label} {point.region.replace('-', ' ')}" in name
+        assert hotspot.role() == QAccessible.Role.Button
+        assert hotspot.state().focusable and not hotspot.state().invisible
+        assert PRESS in hotspot.actionNames()
+        assert not hotspot.rect().isEmpty()
+        # The same object each time it is asked for: assistive technology keeps track of it.
+        assert page.map.accessible_for(hotspot.marker) is hotspot
+    for region in regions:
+        assert region.text(QAccessible.Text.Name).startswith("Region: ")
+        assert "region" not in region.text(QAccessible.Text.Name).removeprefix("Region: ").split("-")
+
+
+def test_a_hotspot_has_the_spoken_name_of_the_issue(page: LearnPage) -> None:
+    page.show_view("hand-back")
+    names = [c.text(QAccessible.Text.Name) for c in _map_children(page)]
+    li4 = CATALOG.points["LI4"]
+    assert f"LI4 {li4.pinyin}, {li4.english}, left hand" in names
+    assert f"LI4 {li4.pinyin}, {li4.english}, right hand" in names
+
+
+def _hotspot(page: LearnPage, code: str, side: str | None = None) -> HotspotAccessible:
+    return next(
+        c
+        for c in _map_children(page)
+        if isinstance(c, HotspotAccessible)
+        and c.marker.hotspot.code == code
+        and (side is None or c.marker.hotspot.side == side)
+    )
+
+
+def test_states_selected_current_step_and_flagged_are_exposed(page: LearnPage) -> None:
+    page.show_view("hand-back")
+    li4 = _hotspot(page, "LI4", "L")
+    assert not li4.state().selected and not li4.state().active
+    assert li4.text(QAccessible.Text.Description) == ""
+    page.open_point("LI4")
+    page.map.set_current("LI4", "L")
+    page.map.set_flagged({"LI4"})
+    state = li4.state()
+    assert state.selected and state.active
+    description = li4.text(QAccessible.Text.Description)
+    assert "selected" in description
+    assert "current routine step" in description
+    assert "flagged by your safety profile" in description
+    right = _hotspot(page, "LI4", "R")
+    assert right.state().selected and not right.state().active  # the step is on the left side only
+
+
+def test_the_press_action_opens_the_point_and_a_region_lists_its_points(page: LearnPage) -> None:
+    page.show_view("body-front")
+    children = _map_children(page)
+    hotspot = next(c for c in children if isinstance(c, HotspotAccessible))
+    action = hotspot.actionInterface()
+    assert action is not None
+    action.doAction(PRESS)
+    assert page.panel.point is not None and page.panel.point.code == hotspot.marker.hotspot.code
+    region = next(c for c in children if isinstance(c, RegionAccessible))
+    region.doAction(PRESS)
+    assert page.region_bar.isVisible()
+    assert page.results.count() > 0
+
+
+def test_the_accessible_focus_follows_the_arrow_keys(page: LearnPage, qtbot: QtBot) -> None:
+    page.show_view("hand-back")
+    page.map.setFocus()
+    qtbot.keyClick(page.map, Qt.Key.Key_Home)
+    iface = QAccessible.queryAccessibleInterface(page.map)
+    assert iface is not None
+    focus = iface.focusChild()
+    assert isinstance(focus, HotspotAccessible)
+    assert focus.marker is page.map.focused_marker
+    assert focus.state().focused
+
+
+def test_tab_leaves_the_map_and_arrows_stay_inside(page: LearnPage, qtbot: QtBot) -> None:
+    page.show_view("body-front")
+    page.map.setFocus(Qt.FocusReason.TabFocusReason)
+    assert page.map.focused_marker is not None  # tabbing in lands on a point at once
+    for _ in range(len(page.map.markers) * 2):
+        qtbot.keyClick(page.map, Qt.Key.Key_Right)
+        assert page.map.hasFocus()
+    visited = []
+    widget = page.focusWidget()
+    for _ in range(6):  # Tab never comes back to the map's markers within a few presses
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+        widget = page.focusWidget()
+        visited.append(widget)
+    assert visited[0] is not page.map
+    assert page.map not in visited[:3]
+
+
+def test_opening_a_point_offers_its_details_with_one_key(page: LearnPage, qtbot: QtBot) -> None:
+    page.show_view("hand-back")
+    messages: list[str] = []
+    page.statusMessage.connect(messages.append)
+    page.map.setFocus()
+    qtbot.keyClick(page.map, Qt.Key.Key_Home)
+    qtbot.keyClick(page.map, Qt.Key.Key_Return)
+    assert page.panel.point is not None
+    assert any("shown" in m and "Press D" in m for m in messages)
+    qtbot.keyClick(page.map, Qt.Key.Key_D)
+    assert page.panel.browser.hasFocus()
+
+
+def test_zoom_buttons_are_named_children_of_the_map(page: LearnPage) -> None:
+    widgets = [c for c in _map_children(page) if c.object() is not None]
+    assert [w.text(QAccessible.Text.Name) for w in widgets] == ["Zoom"]
+    buttons = _children(widgets[0])
+    names = [b.text(QAccessible.Text.Name) for b in buttons]
+    assert names == ["Zoom out", "Fit the figure to the window", "Zoom in"]
+    assert all(isinstance(b.object(), QToolButton) for b in buttons)
