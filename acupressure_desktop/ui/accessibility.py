@@ -97,9 +97,11 @@ class _ChildAccessible(QAccessibleInterface, QAccessibleActionInterface):
         pass
 
     def interface_cast(self, t: QAccessible.InterfaceType) -> Any:
+        # A void pointer back to C++: the address of this object's action-interface part, else null
+        # (a Python None would reach C++ as the address of None, which the bridge then calls into).
         if t == QAccessible.InterfaceType.ActionInterface:
-            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])  # the action interface part
-        return None
+            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])
+        return shiboken6.VoidPtr(0)
 
     # -- geometry ----------------------------------------------------------------------------
     def _screen_rect(self, scene_rect: QRectF) -> QRect:
@@ -242,6 +244,8 @@ class BodyMapAccessible(QAccessibleWidget):
         ]
 
     def _items(self) -> list[QAccessibleInterface]:
+        if not hasattr(self._map, "_scenes"):  # asked while the map's constructor runs
+            return []
         return [*self._map.accessible_hotspots(), *self._map.accessible_regions()]
 
     def _children(self) -> list[QAccessibleInterface]:
@@ -261,6 +265,8 @@ class BodyMapAccessible(QAccessibleWidget):
         return -1
 
     def focusChild(self) -> QAccessibleInterface | None:  # type: ignore[override]
+        if not hasattr(self._map, "_scenes"):
+            return None
         marker = self._map.focused_marker
         if marker is not None and self._map.hasFocus():
             return self._map.accessible_for(marker)
@@ -294,6 +300,18 @@ def install() -> None:
     if not _installed:
         QAccessible.installFactory(_factory)
         _installed = True
+
+
+def adopt(view: BodyMapView) -> None:
+    """Make sure Qt uses ``BodyMapAccessible`` for a map just built.
+
+    While assistive technology listens, Qt makes a widget's interface during its C++ constructor,
+    before Python knows the object's class, so the factory cannot recognise it: drop that one and
+    let Qt ask again.
+    """
+    iface = QAccessible.queryAccessibleInterface(view)
+    if iface is not None and not isinstance(iface, BodyMapAccessible):
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(iface))
 
 
 def notify_focus(view: QWidget, child: QAccessibleInterface) -> None:

@@ -173,6 +173,7 @@ class BodyMapView(QGraphicsView):
     zoomChanged = Signal(float)
 
     def __init__(self, titles: dict[str, str], parent: QWidget | None = None) -> None:
+        accessibility.install()  # before the widget exists: Qt keeps the first interface it makes for it
         super().__init__(parent)
         self._titles = titles  # point code -> "LI4 Hégǔ · Union Valley"
         self._places: dict[str, str] = {}  # point code -> "hand" (where on the body, for spoken names)
@@ -202,8 +203,8 @@ class BodyMapView(QGraphicsView):
         self.setAccessibleName("Body map")
         self.setAccessibleDescription(MAP_HELP)
         self.viewport().setAccessibleName("Body figure")
-        accessibility.install()
         self.zoom_bar = self._make_zoom_bar()
+        accessibility.adopt(self)
 
     def _make_zoom_bar(self) -> QWidget:
         """Zoom buttons floating in the map's top-right corner, where they take no layout width."""
