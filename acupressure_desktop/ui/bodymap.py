@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QPinchGesture,
+    QStyleOptionGraphicsItem,
     QToolButton,
     QWidget,
 )
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.bodymaps import BodyMap, Hotspot
 from acupressure_desktop.ui import accessibility
 from acupressure_desktop.ui.accessibility import HotspotAccessible, RegionAccessible
-from acupressure_desktop.ui.theme import LIGHT, Colors
+from acupressure_desktop.ui.theme import LIGHT, MAP_FOCUS, Colors
 
 if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the first paint
     from acupressure_desktop.catalog.guides import ResolvedGuide
@@ -114,8 +115,9 @@ class HotspotItem(QGraphicsEllipseItem):
     def restyle(self) -> None:
         c, s = self.colors, self.state
         fill = QColor(c.hotspot)
-        edge = QColor(c.hotspot_edge)
+        edge = QColor(c.marker_edge)
         edge_px = 2.0
+        dashed = False
         if s.current:
             fill = QColor(c.current)
             edge_px = 3.0
@@ -125,8 +127,9 @@ class HotspotItem(QGraphicsEllipseItem):
         elif s.matched:
             fill = QColor(c.match)
         if s.flagged and not (s.selected or s.current):
-            edge = QColor(c.danger_text)
+            edge = QColor(c.flagged)
             edge_px = 2.5
+            dashed = True  # flagged by shape too: a dashed ring
         if s.dimmed and not (s.selected or s.current):
             fill.setAlphaF(0.22)
             edge.setAlphaF(0.35)
@@ -135,12 +138,41 @@ class HotspotItem(QGraphicsEllipseItem):
         else:
             fill.setAlphaF(0.88)
         if s.focused:
-            edge = QColor(c.text)
+            edge = QColor(MAP_FOCUS)
             edge_px = 3.0
         self.setBrush(QBrush(fill))
         pen = QPen(edge, edge_px / self._scale)  # scene units: shape() then matches the drawing
+        if dashed and not s.focused:
+            pen.setStyle(Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([1.5, 1.0])
         self.setPen(pen)
+        self.update()
         self.setZValue(12 if (s.selected or s.current) else 11 if s.matched else 10)
+
+    def glyph(self) -> str:
+        """The shape inside the marker that tells its state without colour: "", "dot" or "square"."""
+        if self.state.current:
+            return "square"
+        if self.state.selected:
+            return "dot"
+        return ""
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        super().paint(painter, option, widget)
+        glyph = self.glyph()
+        if not glyph:
+            return
+        # Inside the circle, so shape() (what is hit) stays the drawn circle: selected shows a dot
+        # (a bullseye), the current step a square, each in the ring's colour.
+        rect = self.rect()
+        size = rect.width() * 0.42
+        inner = QRectF(rect.center().x() - size / 2, rect.center().y() - size / 2, size, size)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(QColor(self.colors.marker_edge)))
+        if glyph == "square":
+            painter.drawRect(inner)
+        else:
+            painter.drawEllipse(inner)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.state.hovered = True
