@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
 from acupressure_desktop.catalog.loader import Catalog, load_catalog
@@ -173,3 +173,75 @@ def test_zoom_buttons_are_named_children_of_the_map(page: LearnPage) -> None:
     names = [b.text(QAccessible.Text.Name) for b in buttons]
     assert names == ["Zoom out", "Fit the figure to the window", "Zoom in"]
     assert all(isinstance(b.object(), QToolButton) for b in buttons)
+
+
+def _tree(iface: QAccessibleInterface) -> list[tuple[QAccessible.Role, str, int]]:
+    """(role, name, depth) of every descendant."""
+    found = []
+
+    def walk(node: QAccessibleInterface, depth: int) -> None:
+        for child in _children(node):
+            found.append((child.role(), child.text(QAccessible.Text.Name), depth))
+            walk(child, depth + 1)
+
+    walk(iface, 0)
+    return found
+
+
+def test_point_details_expose_headings_numbered_steps_and_links(page: LearnPage) -> None:
+    page.open_point("LI4")
+    iface = QAccessible.queryAccessibleInterface(page.panel.browser)
+    assert iface is not None
+    assert iface.role() == QAccessible.Role.Document
+    assert iface.text(QAccessible.Text.Name) == "Point details"
+    tree = _tree(iface)
+    headings = [name for role, name, _ in tree if role == QAccessible.Role.Heading]
+    li4 = CATALOG.points["LI4"]
+    assert headings[0].startswith(f"LI4 · {li4.pinyin}")
+    assert {"Where it is", "How to find it", "How to press", "Sources"} <= set(headings)
+    lists = [name for role, name, _ in tree if role == QAccessible.Role.List]
+    assert f"numbered list, {len(li4.find_it)} items" in lists
+    items = [name for role, name, _ in tree if role == QAccessible.Role.ListItem]
+    steps = [f"{n}. {step}" for n, step in enumerate(li4.find_it, start=1)]
+    assert items[: len(steps)] == steps
+    assert "Pressure: " + li4.technique.pressure in [name for _, name, _ in tree]  # a table row reads as one line
+    links = [name for role, name, _ in tree if role == QAccessible.Role.Link]
+    assert links, "the benefits and views are links"
+
+
+def test_a_link_in_the_details_can_be_pressed(page: LearnPage, qtbot: QtBot) -> None:
+    page.open_point("LI4")
+    iface = QAccessible.queryAccessibleInterface(page.panel.browser)
+    assert iface is not None
+    stack = _children(iface)
+    link = None
+    while stack:
+        node = stack.pop(0)
+        if node.role() == QAccessible.Role.Link and node.text(QAccessible.Text.Name) in {
+            v.title for v in CATALOG.views_of("LI4")
+        }:
+            link = node
+            break
+        stack += _children(node)
+    assert link is not None
+    action = link.actionInterface()
+    assert action is not None and action.actionNames() == [PRESS]
+    target = link.text(QAccessible.Text.Name)
+    with qtbot.waitSignal(page.panel.viewRequested):
+        action.doAction(PRESS)
+    assert CATALOG.views[page.map.view_id].title == target
+
+
+def test_the_welcome_notice_exposes_its_paragraphs(qtbot: QtBot) -> None:
+    from acupressure_desktop.domain.safety import SafetyProfile
+    from acupressure_desktop.ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog(SafetyProfile())
+    qtbot.addWidget(dialog)
+    label = next(w for w in dialog.findChildren(QLabel) if "What this app is" in w.text())
+    iface = QAccessible.queryAccessibleInterface(label)
+    assert iface is not None
+    paragraphs = [c.text(QAccessible.Text.Name) for c in _children(iface)]
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("What this app is.")
+    assert paragraphs[2].startswith("How to press safely.")

@@ -11,10 +11,12 @@ Accessible texts are computed when assistive technology asks, never while painti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF, QUrl
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleActionInterface,
@@ -22,9 +24,13 @@ from PySide6.QtGui import (
     QAccessibleEvent,
     QAccessibleInterface,
     QAccessibleStateChangeEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextListFormat,
     QWindow,
 )
-from PySide6.QtWidgets import QAccessibleWidget, QWidget
+from PySide6.QtWidgets import QAccessibleWidget, QLabel, QTextBrowser, QWidget
 
 if TYPE_CHECKING:
     from acupressure_desktop.ui.bodymap import BodyMapView, HotspotItem
@@ -291,6 +297,8 @@ def _factory(key: str, obj: QObject) -> QAccessibleInterface | None:
 
     if isinstance(obj, BodyMapView):
         return BodyMapAccessible(obj)
+    if isinstance(obj, (QLabel, QTextBrowser)) and obj.property(STRUCTURED):
+        return StructuredTextAccessible(obj)
     return None
 
 
@@ -340,3 +348,221 @@ def announce(source: QObject, message: str, assertive: bool = False) -> None:
     if assertive:
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
     QAccessible.updateAccessibility(event)
+
+
+# -- structured rich text ---------------------------------------------------------------------------
+
+STRUCTURED = "accessibleStructure"  # dynamic property: expose the rich text's headings, lists and links
+
+
+@dataclass
+class Part:
+    """One piece of a rich text as assistive technology sees it: heading, paragraph, list, item, link."""
+
+    role: QAccessible.Role
+    text: str
+    href: str = ""
+    level: int = 0
+    children: list[Part] = dc_field(default_factory=list)
+
+
+def parts_of(doc: QTextDocument) -> list[Part]:
+    """Headings (h1–h6), paragraphs, numbered and bulleted lists with their items, and links."""
+    found: list[Part] = []
+    current_list: tuple[object, Part] | None = None
+    row: tuple[object, int] | None = None  # (table, row) the last paragraph came from
+    block = doc.begin()
+    while block.isValid():
+        text = " ".join(block.text().replace("\u2028", "\n").split())
+        table = QTextCursor(block).currentTable()
+        cell = table.cellAt(block.position()) if table is not None else None
+        here = (table, cell.row()) if table is not None and cell is not None and cell.isValid() else None
+        if text and here is not None and here == row and cell is not None and cell.column() > 0 and found:
+            found[-1].text += f": {text}"  # a table row reads as one line: "Pressure: firm"
+            found[-1].children += _links(block)
+        elif text:
+            row = here
+            links = _links(block)
+            level = block.blockFormat().headingLevel()
+            text_list = block.textList()
+            if text_list is not None:
+                if current_list is None or current_list[0] is not text_list:
+                    numbered = text_list.format().style() in (
+                        QTextListFormat.Style.ListDecimal,
+                        QTextListFormat.Style.ListLowerAlpha,
+                        QTextListFormat.Style.ListUpperAlpha,
+                        QTextListFormat.Style.ListLowerRoman,
+                        QTextListFormat.Style.ListUpperRoman,
+                    )
+                    items = text_list.count()
+                    kind = "numbered list" if numbered else "list"
+                    current_list = (text_list, Part(QAccessible.Role.List, f"{kind}, {items} items"))
+                    found.append(current_list[1])
+                marker = text_list.itemText(block).strip() if numbered else ""
+                item = Part(QAccessible.Role.ListItem, f"{marker} {text}".strip(), children=links)
+                current_list[1].children.append(item)
+            else:
+                current_list = None
+                if level:
+                    found.append(Part(QAccessible.Role.Heading, text, level=level, children=links))
+                else:
+                    found.append(Part(QAccessible.Role.Paragraph, text, children=links))
+        block = block.next()
+    return found
+
+
+def _links(block: QTextBlock) -> list[Part]:
+    links: list[Part] = []
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        fmt = fragment.charFormat()
+        if fmt.isAnchor() and fmt.anchorHref():
+            href = fmt.anchorHref()
+            if links and links[-1].href == href:
+                links[-1].text += fragment.text()
+            else:
+                links.append(Part(QAccessible.Role.Link, fragment.text(), href=href))
+        it += 1
+    return links
+
+
+class PartAccessible(QAccessibleInterface, QAccessibleActionInterface):
+    """An object-less child of a structured text; links can be pressed."""
+
+    def __init__(self, owner: StructuredTextAccessible, parent: QAccessibleInterface, part: Part) -> None:
+        QAccessibleInterface.__init__(self)
+        QAccessibleActionInterface.__init__(self)
+        self._owner = owner
+        self._parent = parent
+        self.part = part
+        self.kids = [PartAccessible(owner, self, p) for p in part.children]
+
+    def isValid(self) -> bool:
+        return self._owner.isValid()
+
+    def object(self) -> QObject | None:  # type: ignore[override]
+        return None
+
+    def window(self) -> QWindow | None:  # type: ignore[override]
+        return self._owner.window() if self.isValid() else None
+
+    def parent(self) -> QAccessibleInterface | None:  # type: ignore[override]
+        return self._parent
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return self.kids[index] if 0 <= index < len(self.kids) else None
+
+    def childCount(self) -> int:
+        return len(self.kids)
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:
+        return next((i for i, k in enumerate(self.kids) if k is child), -1)
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def relations(self, match: Any = None) -> list[Any]:
+        return []
+
+    def setText(self, t: QAccessible.Text, text: str) -> None:
+        pass
+
+    def text(self, t: QAccessible.Text) -> str:
+        if t == QAccessible.Text.Name:
+            return self.part.text
+        if t == QAccessible.Text.Description and self.part.level:
+            return f"heading level {self.part.level}"
+        return ""
+
+    def role(self) -> QAccessible.Role:
+        return self.part.role
+
+    def state(self) -> QAccessible.State:
+        state = QAccessible.State()
+        state.readOnly = True
+        if self.part.role == QAccessible.Role.Link:
+            state.focusable = True
+            state.linked = True
+        return state
+
+    def rect(self) -> QRect:
+        return self._owner.rect() if self.isValid() else QRect()
+
+    def interface_cast(self, t: QAccessible.InterfaceType) -> Any:
+        if t == QAccessible.InterfaceType.ActionInterface and self.part.href:
+            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])
+        return shiboken6.VoidPtr(0)
+
+    def actionNames(self) -> list[str]:
+        return [PRESS] if self.part.href else []
+
+    def localizedActionDescription(self, name: str) -> str:
+        return "Follow the link"
+
+    def keyBindingsForAction(self, name: str) -> list[str]:
+        return []
+
+    def doAction(self, name: str) -> None:
+        if name == PRESS and self.part.href:
+            self._owner.follow(self.part.href)
+
+
+class StructuredTextAccessible(QAccessibleWidget):
+    """A rich-text label or browser whose headings, paragraphs, lists and links are children."""
+
+    def __init__(self, widget: QWidget) -> None:
+        role = QAccessible.Role.Document if isinstance(widget, QTextBrowser) else QAccessible.Role.StaticText
+        super().__init__(widget, role, "")
+        self._widget = widget
+        self._key: object = None
+        self._kids: list[PartAccessible] = []
+
+    def _document(self) -> QTextDocument:
+        widget = self._widget
+        if isinstance(widget, QTextBrowser):
+            return widget.document()
+        doc = QTextDocument(widget)
+        doc.setHtml(widget.text() if isinstance(widget, QLabel) else "")
+        return doc
+
+    def _children(self) -> list[PartAccessible]:
+        widget = self._widget
+        key = (
+            widget.toHtml() if isinstance(widget, QTextBrowser) else widget.text() if isinstance(widget, QLabel) else ""
+        )
+        if key != self._key:
+            self._key = key
+            document = self._document()
+            self._kids = [PartAccessible(self, self, part) for part in parts_of(document)]
+            if document.parent() is widget and not isinstance(widget, QTextBrowser):
+                document.deleteLater()
+        return self._kids
+
+    def childCount(self) -> int:
+        return len(self._children())
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        kids = self._children()
+        return kids[index] if 0 <= index < len(kids) else None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:
+        return next((i for i, k in enumerate(self._children()) if k is child), -1)
+
+    def text(self, t: QAccessible.Text) -> str:
+        if t == QAccessible.Text.Description:
+            return self._widget.accessibleDescription()
+        return str(super().text(t))
+
+    def follow(self, href: str) -> None:
+        if isinstance(self._widget, QTextBrowser):
+            self._widget.anchorClicked.emit(QUrl(href))
+
+
+def expose_structure(widget: QLabel | QTextBrowser) -> None:
+    """Give assistive technology the widget's headings, paragraphs, lists and links as children."""
+    install()
+    widget.setProperty(STRUCTURED, True)
+    iface = QAccessible.queryAccessibleInterface(widget)
+    if iface is not None and not isinstance(iface, StructuredTextAccessible):
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(iface))

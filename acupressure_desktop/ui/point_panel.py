@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QV
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, Point
 from acupressure_desktop.domain.safety import ordered_cautions
+from acupressure_desktop.ui.accessibility import expose_structure
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
@@ -54,6 +55,7 @@ class PointPanel(QWidget):
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setAccessibleName("Point details")
+        expose_structure(self.browser)  # headings, numbered steps and links reach screen readers
 
         self.practise_button = QPushButton("Practise now")
         self.practise_button.setProperty("primary", True)
@@ -181,8 +183,8 @@ def point_html(
     meridian_text = f"{meridian.name} meridian ({meridian.code})" if meridian else "Extra point (outside the meridians)"
     side_text = "both sides of the body" if point.bilateral else "on the midline"
     parts = [
-        f"<div style='font-size:18pt; font-weight:600'>{escape(point.code)} · {escape(point.pinyin)} "
-        f"<span style='font-weight:400'>{escape(point.chinese)}</span></div>",
+        f"<h2 style='font-size:18pt; font-weight:600; margin-top:0; margin-bottom:0'>{escape(point.code)} · "
+        f"{escape(point.pinyin)} <span style='font-weight:400'>{escape(point.chinese)}</span></h2>",
         f"<div style='font-size:12pt; color:{c.muted}'>{escape(point.english)} — {escape(meridian_text)}, "
         f"{side_text}</div>",
     ]
