@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface, QColor
 from PySide6.QtWidgets import QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +16,7 @@ from acupressure_desktop.catalog.loader import Catalog, load_catalog
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.ui.accessibility import HotspotAccessible, RegionAccessible
+from acupressure_desktop.ui.bodymap import HotspotItem
 from acupressure_desktop.ui.learn_page import LearnPage
 
 CATALOG: Catalog = load_catalog()
@@ -245,3 +246,35 @@ def test_the_welcome_notice_exposes_its_paragraphs(qtbot: QtBot) -> None:
     assert len(paragraphs) == 3
     assert paragraphs[0].startswith("What this app is.")
     assert paragraphs[2].startswith("How to press safely.")
+
+
+def _centre_colour(page: LearnPage, marker: HotspotItem) -> str:
+    image = page.map.viewport().grab().toImage()
+    centre = page.map.mapFromScene(marker.sceneBoundingRect().center())
+    return QColor(image.pixel(centre.x(), centre.y())).name().upper()
+
+
+def test_marker_states_differ_by_shape_as_well_as_colour(page: LearnPage, qtbot: QtBot) -> None:
+    page.show_view("hand-back")
+    page.map.set_zoom(3.0)
+    left, right = (next(m for m in page.map.markers if m.hotspot.element_id == f"pt-LI4-{s}") for s in "LR")
+    page.map.ensureVisible(left, 40, 40)
+    assert left.glyph() == "" and left.pen().style() == Qt.PenStyle.SolidLine
+    colours = page.map._colors
+    plain = _centre_colour(page, left)
+    assert plain != colours.marker_edge.upper()
+    page.open_point("LI4")
+    qtbot.waitUntil(lambda: left.glyph() == "dot")
+    assert _centre_colour(page, left) == colours.marker_edge.upper()  # a bullseye, not only a new hue
+    page.map.set_current("LI4", "R")
+    assert right.glyph() == "square" and left.glyph() == "dot"
+    other = next(m for m in page.map.markers if m.hotspot.code != "LI4")
+    page.map.set_flagged({other.hotspot.code})
+    assert other.pen().style() == Qt.PenStyle.CustomDashLine  # flagged: a dashed ring
+    assert other.glyph() == ""
+
+
+def test_the_search_box_clear_button_has_a_name(page: LearnPage, qtbot: QtBot) -> None:
+    qtbot.keyClicks(page.search_box, "li4")
+    buttons = [c for c in _children(QAccessible.queryAccessibleInterface(page.search_box)) if c.object() is not None]
+    assert buttons and all(b.text(QAccessible.Text.Name) for b in buttons)

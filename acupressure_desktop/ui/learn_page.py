@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -68,6 +68,9 @@ class LearnPage(QWidget):
         self.search_box.setPlaceholderText("Search: name, code, complaint…")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName("Search points")
+        clear = self.search_box.findChild(QAction, "_q_qlineeditclearaction")
+        if clear is not None:  # Qt's clear button is otherwise an unnamed button to a screen reader
+            clear.setText("Clear the search")
         self.benefit_filter = QComboBox()
         self.benefit_filter.setAccessibleName("Filter points by benefit")
         self.benefit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
