@@ -297,3 +297,45 @@ def test_closing_the_window_during_a_routine_asks_first(shell: Shell, monkeypatc
     assert shell.window.close()
     assert len(asked) == 2
     shell.controller.stop()
+
+
+def test_the_dock_announces_steps_sides_halfway_and_the_end_once_each(qtbot: QtBot, catalog: Catalog) -> None:
+    from PySide6.QtGui import QAccessible
+
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    controller.load(PLAN)
+    controller.start()
+    li4 = catalog.step_title("LI4")
+    assert dock.announcer.spoken[0].startswith(f"Step 1 of 2: {li4}, left side.")
+    assert dock.play.accessibleName() == "Pause the routine"
+    for _ in range(10):  # ten refreshes, nothing new: nothing said
+        clock.now += 0.1
+        controller.update()
+    assert len(dock.announcer.spoken) == 1
+    iface = QAccessible.queryAccessibleInterface(dock.countdown)
+    assert iface is not None
+    assert iface.text(QAccessible.Text.Name) == f"Time left in this step: {dock.countdown.text()}"
+    controller.toggle()
+    assert dock.announcer.spoken[-1] == "Paused."
+    assert dock.play.accessibleName() == "Resume the routine"
+    controller.toggle()
+    assert dock.announcer.spoken[-1] == "Resumed."
+    clock.now += 30
+    controller.update()
+    assert dock.announcer.spoken[-1] == "Switch sides: now the right side."
+    while controller.runner.snapshot().state is RunnerState.RUNNING:
+        clock.now += 1
+        controller.update()
+    gv20 = catalog.step_title("GV20")
+    assert dock.announcer.spoken == [
+        f"Step 1 of 2: {li4}, left side.",
+        "Paused.",
+        "Resumed.",
+        "Switch sides: now the right side.",
+        "Halfway through the routine.",
+        f"Step 2 of 2: {gv20}.",
+        "Routine finished. Well done.",
+    ]

@@ -299,6 +299,8 @@ def _factory(key: str, obj: QObject) -> QAccessibleInterface | None:
         return BodyMapAccessible(obj)
     if isinstance(obj, (QLabel, QTextBrowser)) and obj.property(STRUCTURED):
         return StructuredTextAccessible(obj)
+    if isinstance(obj, QLabel) and obj.property(READ_ON_DEMAND):
+        return TimeLeftAccessible(obj)
     return None
 
 
@@ -565,4 +567,104 @@ def expose_structure(widget: QLabel | QTextBrowser) -> None:
     widget.setProperty(STRUCTURED, True)
     iface = QAccessible.queryAccessibleInterface(widget)
     if iface is not None and not isinstance(iface, StructuredTextAccessible):
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(iface))
+
+
+# -- the running routine ------------------------------------------------------------------------------
+
+
+class SessionAnnouncer:
+    """Says what changes in a running routine, once each: a step, a side switch, halfway, pause, the end.
+
+    ``update`` is given every display refresh (10 a second); it speaks only on a change, so the
+    screen reader is never flooded. ``spoken`` keeps what was said (tests; assistive technology
+    receives each message as a ``QAccessibleAnnouncementEvent``).
+    """
+
+    def __init__(self, source: QObject) -> None:
+        self._source = source
+        self._last: tuple[object, ...] | None = None
+        self._halfway = False
+        self.spoken: list[str] = []
+
+    def update(self, snap: Any, title: str, side_words: str = "") -> None:
+        from acupressure_desktop.session.runner import RunnerState
+
+        key = (snap.step_index, snap.phase, snap.switching_sides, snap.state)
+        if key != self._last:
+            before, self._last = self._last, key
+            self._changed(snap, before, title, side_words)
+        running = snap.state is RunnerState.RUNNING
+        if (
+            running
+            and not self._halfway
+            and snap.total_duration > 0
+            and snap.total_remaining <= snap.total_duration / 2
+        ):
+            self._halfway = True
+            self._say("Halfway through the routine.")
+
+    def _changed(self, snap: Any, before: tuple[object, ...] | None, title: str, side_words: str) -> None:
+        from acupressure_desktop.session.runner import Phase, RunnerState
+
+        state = snap.state
+        was = before[3] if before is not None else None
+        if state is RunnerState.READY:
+            self._halfway = False
+        elif state is RunnerState.FINISHED:
+            self._say("Routine finished. Well done.", assertive=True)
+        elif state is RunnerState.STOPPED:
+            self._say("Routine stopped.", assertive=True)
+        elif was is RunnerState.RUNNING and state is RunnerState.PAUSED:
+            self._say("Paused.")
+        elif (
+            was is RunnerState.PAUSED
+            and state is RunnerState.RUNNING
+            and before is not None
+            and before[:3]
+            == (
+                snap.step_index,
+                snap.phase,
+                snap.switching_sides,
+            )
+        ):
+            self._say("Resumed.")
+        elif snap.switching_sides and (before is None or not before[2]):
+            self._say("Switch sides: now the right side.", assertive=True)
+        elif before is None or before[0] != snap.step_index or was is RunnerState.READY:
+            where = f", {side_words.lower()}" if side_words else ""
+            ready = " Get ready: find the point." if snap.phase is Phase.PREPARE else ""
+            self._say(f"Step {snap.step_index + 1} of {snap.step_count}: {title}{where}.{ready}", assertive=True)
+        elif before[1] is Phase.PREPARE and snap.phase is Phase.PRESS:
+            self._say(f"Press now: {title}.")
+
+    def _say(self, message: str, assertive: bool = False) -> None:
+        self.spoken.append(message)
+        announce(self._source, message, assertive)
+
+
+class TimeLeftAccessible(QAccessibleWidget):
+    """The countdown label, read on demand: "Time left in this step: 0:18" (no event per tick)."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label, QAccessible.Role.StaticText, "")
+        self._label = label
+
+    def text(self, t: QAccessible.Text) -> str:
+        if t == QAccessible.Text.Name:
+            return f"{self._label.accessibleName()}: {self._label.text()}"
+        if t == QAccessible.Text.Value:
+            return self._label.text()
+        return str(super().text(t))
+
+
+READ_ON_DEMAND = "accessibleReadOnDemand"
+
+
+def expose_time_left(label: QLabel) -> None:
+    """Let assistive technology read a countdown label's time whenever it asks."""
+    install()
+    label.setProperty(READ_ON_DEMAND, True)
+    iface = QAccessible.queryAccessibleInterface(label)
+    if iface is not None and not isinstance(iface, TimeLeftAccessible):
         QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(iface))

@@ -31,6 +31,7 @@ from acupressure_desktop.session.runner import (
     SidesSwitched,
     Snapshot,
 )
+from acupressure_desktop.ui.accessibility import SessionAnnouncer, expose_time_left
 from acupressure_desktop.ui.chime import ChimePlayer
 from acupressure_desktop.ui.session_controller import SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
@@ -91,7 +92,8 @@ class BreathingPacer(QWidget):
         painter.setPen(QColor(self._colors.text))
         label = {"in": "breathe in", "out": "breathe out"}.get(word, "")
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, label)
-        self.setAccessibleDescription(label)
+        if label != self.accessibleDescription():  # issue 19: not ten events a second
+            self.setAccessibleDescription(label)
 
 
 class ThinProgress(QWidget):
@@ -157,6 +159,8 @@ class SessionDock(QDockWidget):
         self.countdown = QLabel("0:00")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown.setAccessibleName("Time left in this step")
+        expose_time_left(self.countdown)  # issue 19: read on demand
+        self.announcer = SessionAnnouncer(self)  # issue 19: step, side, halfway, end
         font = self.countdown.font()
         font.setPointSize(34)
         font.setWeight(font.Weight.Light)
@@ -297,6 +301,7 @@ class SessionDock(QDockWidget):
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
         if self.pacer.running:
             self.pacer.update()
+        self.announcer.update(snap, self.step_label.text(), SIDE_WORDS.get(snap.side, ""))
 
     def _show_step(self, snap: Snapshot) -> None:
         plan = self.controller.plan
@@ -323,6 +328,7 @@ class SessionDock(QDockWidget):
         self.routine_progress.setValue(snap.steps_done)
         self.steps.setCurrentRow(snap.step_index)
         self.play.setText({RunnerState.RUNNING: "Pause", RunnerState.PAUSED: "Resume"}.get(snap.state, "Start"))
+        self.play.setAccessibleName(f"{self.play.text()} the routine")  # issue 19: named by its state
         finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
         for button in (self.previous, self.next, self.stop, self.pain):
             button.setEnabled(not finished and snap.state is not RunnerState.READY)
