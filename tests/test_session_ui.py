@@ -339,3 +339,24 @@ def test_the_dock_announces_steps_sides_halfway_and_the_end_once_each(qtbot: QtB
         f"Step 2 of 2: {gv20}.",
         "Routine finished. Well done.",
     ]
+
+
+def test_focus_goes_to_the_session_then_somewhere_sensible_and_to_a_page_s_first_control(
+    shell: Shell, qtbot: QtBot
+) -> None:
+    shell.window.resize(1280, 800)
+    shell.window.show()
+    qtbot.waitExposed(shell.window)
+    shell.window.activateWindow()
+    qtbot.waitUntil(shell.window.isActiveWindow)
+    assert shell.start_routine("quick-reset")
+    assert shell.dock.play.hasFocus()
+    assert shell.dock.play.accessibleName() == "Pause the routine"
+    shell.controller.stop()
+    focused = QApplication.focusWidget()
+    assert focused is shell.dock.steps and focused.isEnabled()  # never left on the disabled Pause button
+    assert shell.page_routines is not None
+    shell.window.show_page(shell.page_routines)  # as Ctrl+2 does
+    focused = QApplication.focusWidget()
+    page = shell.window.pages.widget(shell.page_routines)
+    assert focused is not None and page.isAncestorOf(focused) and focused.accessibleName()

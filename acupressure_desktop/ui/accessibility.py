@@ -16,7 +16,7 @@ from dataclasses import field as dc_field
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF, QUrl
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, QUrl
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleActionInterface,
@@ -668,3 +668,24 @@ def expose_time_left(label: QLabel) -> None:
     iface = QAccessible.queryAccessibleInterface(label)
     if iface is not None and not isinstance(iface, TimeLeftAccessible):
         QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(iface))
+
+
+# -- focus --------------------------------------------------------------------------------------------
+
+
+def focus_first(container: QWidget | None) -> QWidget | None:
+    """Focus the first control of ``container`` that Tab would reach (a page, after it is switched to)."""
+    if container is None or not container.isVisible():
+        return None
+    widget = container.nextInFocusChain()
+    while widget is not None and widget is not container:
+        if (
+            container.isAncestorOf(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return widget
+        widget = widget.nextInFocusChain()
+    return None

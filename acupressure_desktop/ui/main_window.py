@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.ui.accessibility import focus_first
 from acupressure_desktop.ui.learn_page import LearnPage
 
 
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
             if page is not None:
                 page.setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
+        if not self.page_tabs.hasFocus():  # issue 19: a switch by shortcut lands on the page's first control
+            focus_first(self.pages.widget(index))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_guard():

@@ -8,6 +8,7 @@ import time
 from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -333,6 +334,9 @@ class SessionDock(QDockWidget):
         for button in (self.previous, self.next, self.stop, self.pain):
             button.setEnabled(not finished and snap.state is not RunnerState.READY)
         self.play.setEnabled(not finished)
+        focused = QApplication.focusWidget()
+        if finished and focused is not None and self.isAncestorOf(focused):  # issue 19: not a disabled button
+            self.steps.setFocus(Qt.FocusReason.OtherFocusReason)
         self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
 

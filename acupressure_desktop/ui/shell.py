@@ -437,6 +437,7 @@ class Shell(QObject):
         self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.window.show_page(self.page_learn)
         self.controller.start()
+        self.dock.play.setFocus(Qt.FocusReason.OtherFocusReason)  # issue 19: focus goes to the session
         if before is not None and before.rating is not None and self.recorder is not None:
             self.recorder.checkin(before_rating=before.rating)
 
