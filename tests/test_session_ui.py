@@ -360,3 +360,54 @@ def test_focus_goes_to_the_session_then_somewhere_sensible_and_to_a_page_s_first
     focused = QApplication.focusWidget()
     page = shell.window.pages.widget(shell.page_routines)
     assert focused is not None and page.isAncestorOf(focused) and focused.accessibleName()
+
+
+def test_keyboard_journey_open_a_point_read_it_practise_pause_stop_and_open_history(
+    shell: Shell, qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    """Issue 19's journey with keys only: no Ctrl+F to escape the map, no mouse."""
+    from PySide6.QtCore import Qt
+
+    from acupressure_desktop.storage.recorder import SessionRecorder
+
+    opened = open_history(app_paths)
+    shell.attach_history(opened.repository, SessionRecorder(opened.repository))
+    shell.ask_checkins = False
+    window = shell.window
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    learn = shell.learn
+
+    def tab_until(target: Any, limit: int = 40) -> None:
+        for _ in range(limit):
+            if target():
+                return
+            qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+        assert target(), f"Tab never reached it; focus is on {QApplication.focusWidget()!r}"
+
+    learn.search_box.setFocus()  # where the Learn page starts (its first control)
+    tab_until(learn.map.hasFocus)
+    assert learn.map.focused_marker is not None  # tabbing in lands on a point
+    qtbot.keyClick(learn.map, Qt.Key.Key_Down)
+    code = learn.map.focused_marker.hotspot.code
+    qtbot.keyClick(learn.map, Qt.Key.Key_Return)
+    assert learn.panel.point is not None and learn.panel.point.code == code
+    qtbot.keyClick(learn.map, Qt.Key.Key_D)  # the one-key jump to the details
+    assert learn.panel.browser.hasFocus()
+    tab_until(learn.panel.practise_button.hasFocus)
+    qtbot.keyClick(learn.panel.practise_button, Qt.Key.Key_Space)
+    assert shell.controller.runner is not None
+    assert shell.controller.runner.snapshot().state is RunnerState.RUNNING
+    assert shell.dock.play.hasFocus()
+    qtbot.keyClick(shell.dock.play, Qt.Key.Key_Space)
+    assert shell.controller.runner.snapshot().state is RunnerState.PAUSED
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
+    assert shell.controller.runner.snapshot().state is RunnerState.STOPPED
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert shell.page_history is not None
+    assert window.pages.currentIndex() == shell.page_history
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.pages.currentWidget().isAncestorOf(focused)
