@@ -332,6 +332,12 @@ def notify_focus(view: QWidget, child: QAccessibleInterface) -> None:
     QAccessible.updateAccessibility(event)
 
 
+def notify_reorder(view: QWidget) -> None:
+    """The map's children changed (another view): screen readers re-read them."""
+    if QAccessible.isActive():
+        QAccessible.updateAccessibility(QAccessibleEvent(view, QAccessible.Event.ObjectReorder))
+
+
 def notify_state(child: QAccessibleInterface, **changed: bool) -> None:
     if not QAccessible.isActive():
         return

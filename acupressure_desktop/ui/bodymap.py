@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
+    QAccessible,
     QBrush,
     QColor,
     QFocusEvent,
@@ -388,6 +389,7 @@ class BodyMapView(QGraphicsView):
         self._fit()
         self._restyle_all()
         self._apply_frame()
+        accessibility.notify_reorder(self)
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
@@ -512,9 +514,11 @@ class BodyMapView(QGraphicsView):
 
     def _restyle_all(self) -> None:
         scale = self._scale()
+        listening = QAccessible.isActive()
         for index, marker in enumerate(self.markers):
             code = marker.hotspot.code
             state = marker.state
+            was = (state.selected, state.current)
             state.selected = code == self._selected
             state.current = bool(
                 self._current
@@ -530,6 +534,9 @@ class BodyMapView(QGraphicsView):
             state.focused = index == self._focus_index and self.hasFocus()
             state.flagged = code in self._flagged
             marker.relayout(scale)
+            if listening and was != (state.selected, state.current):
+                changed = {"selected": was[0] != state.selected, "active": was[1] != state.current}
+                accessibility.notify_state(self.accessible_for(marker), **{k: v for k, v in changed.items() if v})
         overlay = self.guide_overlay
         if overlay is not None and overlay.guide is not None:
             overlay.set_pixel(1.0 / scale)
