@@ -189,7 +189,8 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_TITLE)
+    # No application display name: Qt would append " — Acupressure Desktop" to every dialog's title,
+    # which then no longer fits ("Check before you…pressure Desktop"). The main window names the app.
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     dirs = ResourceDirs.locate()

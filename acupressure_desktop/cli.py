@@ -57,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     catalog = commands.add_parser("catalog", help="print the catalog", description="Print the whole catalog.")
     catalog.add_argument("--json", action="store_true", required=True, help="as JSON (the public data format)")
 
+    search = commands.add_parser(
+        "search",
+        help="search points, routines and techniques",
+        description=(
+            "Search as the window does: codes in any spelling (li-4), names, benefits, places and everyday "
+            "words (can't sleep, migraine, period pain). Prints ranked points, routines and techniques; "
+            "when nothing matches, suggestions. Exit status 1 when nothing matches."
+        ),
+    )
+    search.add_argument("query", nargs="+", metavar="QUERY", help="what to look for (several words are one query)")
+    search.add_argument("--json", action="store_true", help="as JSON")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="at most N points (default 10)")
+
     validate = commands.add_parser(
         "validate-data",
         help="check data files and body maps",
@@ -95,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _catalog_json()
     if args.command == "validate-data":
         return _validate(args.dir)
+    if args.command == "search":
+        return _search(" ".join(args.query), args.json, max(1, args.limit))
 
     try:
         paths = AppPaths.resolve(args.home)
@@ -126,6 +141,37 @@ def _catalog_json() -> int:
         return 1
     json.dump(catalog_document(catalog), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+    return 0
+
+
+def _search(query: str, as_json: bool, limit: int) -> int:
+    from acupressure_desktop.catalog.loader import CatalogError, load_catalog
+    from acupressure_desktop.catalog.search import PointSearch, results_document
+
+    try:
+        catalog = load_catalog()
+    except (CatalogError, FileNotFoundError) as exc:
+        print(f"{APP_NAME}: the catalog cannot be loaded:\n{exc}", file=sys.stderr)
+        return 1
+    results = PointSearch(catalog).search_all(query, catalog.routines.values(), limit)
+    document = results_document(catalog, results)
+    if as_json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 1 if results.empty else 0
+    if results.empty:
+        tries = ", ".join(results.suggestions)
+        print(f"Nothing matches “{query}”." + (f" Try: {tries}." if tries else ""))
+        return 1
+    for understood in document["understood"]:
+        print(f"“{understood['phrase']}”: {', '.join(understood['benefits'] + understood['regions'])}")
+    for title, key in (("Points", "points"), ("Routines", "routines"), ("Techniques", "techniques")):
+        rows = document[key]
+        if rows:
+            print(f"{title}:")
+            for row in rows:
+                name = row["title"] if key == "points" else f"{row['title']} [{row['id']}]"
+                print(f"  {name}  ({row['reason']})")
     return 0
 
 

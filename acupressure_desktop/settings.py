@@ -33,8 +33,9 @@ from acupressure_desktop.fileio import (
     write_text_atomically,
 )
 from acupressure_desktop.reminders import ReminderSchedule
+from acupressure_desktop.streaks import PracticeDays
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few KiB; anything larger is not one
 
 
@@ -51,6 +52,15 @@ class SoundSettings(_Frozen):
     volume: int = Field(default=70, ge=0, le=100)
 
 
+class VoiceSettings(_Frozen):
+    """Spoken guidance during a session (session/voice.py); off until the person turns it on."""
+
+    enabled: bool = False
+    volume: int = Field(default=80, ge=0, le=100)
+    rate: int = Field(default=100, ge=50, le=200)  # percent of the engine's normal speed
+    voice: str = Field(default="", max_length=200)  # the engine's voice name; "" for its default
+
+
 class BreathingPacer(_Frozen):
     enabled: bool = False
     inhale_seconds: float = Field(default=4, ge=1, le=15)
@@ -64,7 +74,9 @@ class Settings(_Frozen):
     # None: each point's own recommended hold time, so the timer matches the instructions.
     default_hold_seconds: int | None = Field(default=None, ge=5, le=1800)
     breathing: BreathingPacer = Field(default_factory=BreathingPacer)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
     reminders: ReminderSchedule = Field(default_factory=ReminderSchedule)
+    practice: PracticeDays = Field(default_factory=PracticeDays)  # rest days, for fair streaks
     safety: SafetyProfile = Field(default_factory=SafetyProfile)
     start_minimised: bool = False
     disclaimer_accepted_version: int = Field(default=0, ge=0)  # 0: never accepted
@@ -104,7 +116,7 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(minutes, int) or isinstance(minutes, bool):
             raise UpgradeError(f"reminder_minutes: expected whole minutes, found {minutes!r}")
         # Version 1 allowed 5-480 minutes; keep the closest interval we support.
-        reminders["interval_minutes"] = min(240, max(15, minutes))
+        reminders["interval_minutes"] = min(240, max(5, minutes))
     if "reminders_enabled" in data:
         reminders["enabled"] = data.pop("reminders_enabled")
     if reminders:
@@ -113,8 +125,15 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 added reminder fields (break length, fixed times, quiet moments, start at login)
+    and rest days (``practice``), all with defaults: nothing to convert. The number changes so
+    that an older version leaves a version-3 file alone instead of setting it aside."""
+    return {**data, "schema_version": 3}
+
+
 # UPGRADES[n] turns a version-n dict into a version n+1 dict.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:

@@ -172,6 +172,7 @@ def write_minidata(root: Path) -> ResourceDirs:
             }
         ],
         "glossary.json": [{"id": "b-cun", "term": "B-cun", "definition": "A body-proportional unit."}],
+        "synonyms.json": [{"id": "calm", "phrases": ["stressed out"], "benefits": ["stress"]}],
         "views.json": [
             {
                 "id": "hand",

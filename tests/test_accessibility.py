@@ -172,7 +172,8 @@ def test_zoom_buttons_are_named_children_of_the_map(page: LearnPage) -> None:
     assert [w.text(QAccessible.Text.Name) for w in widgets] == ["Zoom"]
     buttons = _children(widgets[0])
     names = [b.text(QAccessible.Text.Name) for b in buttons]
-    assert names == ["Zoom out", "Fit the figure to the window", "Zoom in"]
+    assert names[:3] == ["Zoom out", "Fit the figure to the window", "Zoom in"]
+    assert all(names)
     assert all(isinstance(b.object(), QToolButton) for b in buttons)
 
 

@@ -110,3 +110,34 @@ def test_sigterm_quits_the_event_loop_cleanly() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["shutdown path ran", "exit 0 True"]
+
+
+def test_sigterm_quits_even_when_a_window_would_ask_first() -> None:
+    """A routine runs and the window asks before closing: SIGTERM (logout, kill) still quits at once
+    through the shutdown path, asking nothing."""
+    script = textwrap.dedent(
+        """
+        import os, signal
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QWidget
+        from acupressure_desktop.ui.errors import SignalQuit
+
+        class Asking(QWidget):
+            def closeEvent(self, event):
+                print("asked")
+                event.ignore()
+
+        app = QApplication([])
+        window = Asking()
+        window.show()
+        quitter = SignalQuit(app)
+        app.aboutToQuit.connect(lambda: print("shutdown path ran"))
+        QTimer.singleShot(200, app, lambda: os.kill(os.getpid(), signal.SIGTERM))
+        QTimer.singleShot(20000, app, lambda: app.exit(3))
+        print("exit", app.exec())
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["shutdown path ran", "exit 0"]

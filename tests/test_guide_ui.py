@@ -310,3 +310,10 @@ def test_every_guide_plays_every_step_on_both_sides(page: LearnPage) -> None:
             assert marker.isVisible()  # the point has appeared by the last step
             page.player.stop()
     assert painted > 250  # 77 guides, both sides where drawn
+
+
+def test_a_point_without_any_guide_shows_no_guide_controls(page: LearnPage) -> None:
+    page.open_point("ST9")  # reference only: learnt, never located by touch
+    assert page.panel.guide.isHidden()
+    page.open_point("SP6")
+    assert not page.panel.guide.isHidden()

@@ -15,14 +15,37 @@ TUESDAY = MONDAY + timedelta(days=1)
 
 
 class FakeWallClock:
+    """The wall clock, and a monotonic clock that follows it while the computer is awake.
+
+    Setting ``now`` or calling ``advance`` is time passing with the computer on;
+    ``suspend`` moves the wall clock only, as a sleep does.
+    """
+
     def __init__(self, now: datetime) -> None:
-        self.now = now
+        self._now = now
+        self.mono = 1000.0
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        if value > self._now:
+            self.mono += (value - self._now).total_seconds()
+        self._now = value
 
     def __call__(self) -> datetime:
-        return self.now
+        return self._now
+
+    def monotonic(self) -> float:
+        return self.mono
 
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
+
+    def suspend(self, **kwargs: float) -> None:
+        self._now += timedelta(**kwargs)
 
 
 def at(day: datetime, hh: int, mm: int = 0) -> datetime:
@@ -32,7 +55,7 @@ def at(day: datetime, hh: int, mm: int = 0) -> datetime:
 def make(now: datetime, **schedule: object) -> tuple[ReminderScheduler, FakeWallClock]:
     clock = FakeWallClock(now)
     options: dict[str, object] = {"enabled": True, **schedule}
-    return ReminderScheduler(ReminderSchedule.model_validate(options), clock), clock
+    return ReminderScheduler(ReminderSchedule.model_validate(options), clock, clock.monotonic), clock
 
 
 # -- the schedule model ----------------------------------------------------------
@@ -48,7 +71,7 @@ def test_schedule_defaults_are_office_hours_and_off_until_enabled() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"interval_minutes": 14}, "interval_minutes"),
+        ({"interval_minutes": 4}, "interval_minutes"),
         ({"interval_minutes": 241}, "interval_minutes"),
         ({"weekdays": [7]}, "weekdays"),
         ({"snooze_minutes": 0}, "snooze_minutes"),
@@ -182,18 +205,21 @@ def test_no_weekdays_or_hours_shorter_than_the_interval_schedule_nothing() -> No
 # -- sleep, suspend and clock jumps ------------------------------------------------
 
 
-def test_suspend_across_hours_gives_one_reminder_not_a_pile() -> None:
+def test_hours_without_a_check_give_one_reminder_not_a_pile() -> None:
+    """The computer was on but the app could not look (a blocked event loop, a late timer).
+
+    A real suspend is away time and brings no reminder at all: see test_reminders_away.py."""
     scheduler, clock = make(at(MONDAY, 9, 30))
-    clock.now = at(MONDAY, 14, 45)  # woke up: four deadlines passed
+    clock.now = at(MONDAY, 14, 45)  # four deadlines passed unseen
     assert scheduler.poll()
     assert not scheduler.poll()
     assert scheduler.next_due() == at(MONDAY, 15, 45)
 
 
-def test_suspend_overnight_gives_no_reminder_on_waking_before_the_interval() -> None:
+def test_unchecked_overnight_gives_no_reminder_before_the_interval() -> None:
     scheduler, clock = make(at(MONDAY, 15, 45))
     clock.now = at(TUESDAY, 9, 5)
-    # Monday's 16:45 deadline passed while asleep: one reminder on waking.
+    # Monday's 16:45 deadline passed unseen (awake, no check): one reminder at the next look.
     assert scheduler.poll()
     assert scheduler.next_due() == at(TUESDAY, 10, 5)
     scheduler2, clock2 = make(at(MONDAY, 16, 30))

@@ -467,7 +467,7 @@ def test_previous_step_while_paused_uses_time_before_the_pause() -> None:
 # -- stop, this hurts ------------------------------------------------------------
 
 
-def test_report_pain_ends_the_step_records_it_and_pauses_at_the_next() -> None:
+def test_report_pain_stops_the_session_and_keeps_the_time_pressed() -> None:
     runner, clock = make()
     runner.start()
     clock.advance(13)
@@ -476,53 +476,44 @@ def test_report_pain_ends_the_step_records_it_and_pauses_at_the_next() -> None:
         SidesSwitched(0, 1010.0),
         SegmentStarted(0, Side.RIGHT, Phase.PRESS, 10.0, 1010.0),
         PainReported(0, 1013.0),
-        SegmentStarted(1, Side.CENTER, Phase.PRESS, 10.0, 1013.0),
-        Paused(1013.0),
+        Stopped(1013.0),
     ]
     snap = runner.snapshot()
-    assert (snap.state, snap.step_index, snap.painful_steps, snap.steps_done) == (RunnerState.PAUSED, 1, (0,), 0)
+    assert (snap.state, snap.step_index, snap.painful_steps, snap.steps_done) == (RunnerState.STOPPED, 0, (0,), 0)
     assert snap.practised_seconds == 13
-    clock.advance(30)  # reading the advice
-    runner.resume()
-    clock.advance(10)
-    assert runner.update()[0] == StepCompleted(1, 1053.0)
+    assert runner.outcome is Outcome.PAIN
+    assert runner.seconds_until_next_deadline() is None  # nothing goes on to the next point
+    clock.advance(30)
+    assert runner.update() == [] and runner.resume() == [] and runner.stop() == []
 
 
-def test_report_pain_then_stop() -> None:
-    runner, clock = make()
-    runner.start()
-    clock.advance(2)
-    runner.report_pain()
-    assert runner.stop() == [Stopped(1002.0)]
-    assert runner.snapshot().painful_steps == (0,)
-
-
-def test_report_pain_on_the_last_step_finishes() -> None:
+def test_report_pain_on_the_last_step_is_pain_not_completed() -> None:
     runner, clock = make()
     runner.start()
     clock.advance(25)
     runner.next_step()  # at 1025: skip step 1, step 2 starts
     clock.advance(5)
     events = runner.report_pain()
-    assert events == [PainReported(2, 1030.0), Finished(1030.0)]
+    assert events == [PainReported(2, 1030.0), Stopped(1030.0)]
     snap = runner.snapshot()
     assert (snap.state, snap.painful_steps, snap.practised_seconds, snap.steps_done) == (
-        RunnerState.FINISHED,
+        RunnerState.STOPPED,
         (2,),
         30,
         1,
     )
+    assert runner.outcome is Outcome.PAIN
 
 
-def test_report_pain_while_paused_and_twice_for_the_same_step() -> None:
+def test_report_pain_while_paused_stops_too() -> None:
     runner, clock = make()
     runner.start()
     clock.advance(3)
     runner.pause()
-    assert runner.report_pain()[-1] == SegmentStarted(1, Side.CENTER, Phase.PRESS, 10.0, 1003.0)
-    runner.previous_step()  # back to step 0
-    runner.report_pain()
-    assert runner.snapshot().painful_steps == (0,)
+    clock.advance(20)  # paused time is not practice
+    assert runner.report_pain() == [PainReported(0, 1023.0), Stopped(1023.0)]
+    assert runner.snapshot().practised_seconds == 3
+    assert runner.report_pain() == []  # once stopped, nothing more happens
 
 
 # -- stop ------------------------------------------------------------------------
@@ -711,5 +702,4 @@ def test_the_outcome_says_how_the_session_ended() -> None:
     runner, clock = make([GV20, GV20])
     runner.start()
     runner.report_pain()
-    runner.stop()
     assert runner.outcome is Outcome.PAIN

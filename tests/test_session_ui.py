@@ -41,8 +41,18 @@ class FakeRecorder:
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
 
-    def begin(self, routine_id: str, title: str, planned: int, steps: int, *, rating_label: str | None) -> str:
+    def begin(
+        self,
+        routine_id: str,
+        title: str,
+        planned: int,
+        steps: int,
+        *,
+        rating_label: str | None,
+        before_rating: int | None = None,
+    ) -> str:
         self.calls.append(("begin", routine_id, planned, steps))
+        self.before_rating = before_rating
         return "session-1"
 
     def progress(self, practised_seconds: int, steps_done: int, *, force: bool = False) -> None:
@@ -71,9 +81,12 @@ def test_controller_records_and_finishes(qtbot: QtBot) -> None:
     controller.load(PLAN)
     assert controller.timers_active() == 0  # nothing ticks before the start
     controller.start()
-    assert recorder.calls[0] == ("begin", "test", 90, 2)
+    assert recorder.calls == []  # written once a second has been pressed, not before
     assert controller.timers_active() == 2
-    clock.now += 30.2
+    clock.now += 1.0
+    controller.update()
+    assert recorder.calls[0] == ("begin", "test", 90, 2)
+    clock.now += 29.2
     controller.update()
     clock.now += 30.0
     controller.update()
@@ -96,11 +109,29 @@ def test_pause_halts_timers_and_pain_is_recorded(qtbot: QtBot) -> None:
     assert controller.runner is not None and controller.runner.state is RunnerState.PAUSED
     assert controller.timers_active() == 0
     controller.toggle()
-    controller.report_pain()
+    clock.now += 4
     with qtbot.waitSignal(controller.sessionEnded) as ended:
-        controller.stop()
+        controller.report_pain()  # stops the session: nothing goes on to the next point
     assert ended.args[1] is Status.PAIN
-    assert recorder.calls[-1][:2] == ("end", Status.PAIN)
+    assert recorder.calls[-1] == ("end", Status.PAIN, 4, 0)
+    assert not controller.active and controller.timers_active() == 0
+
+
+def test_a_session_stopped_before_a_second_is_pressed_is_never_recorded(qtbot: QtBot) -> None:
+    clock, recorder = FakeClock(), FakeRecorder()
+    controller = SessionController(recorder, clock=clock)
+    controller.load(PLAN, prepare_seconds=5, before_rating=6)
+    controller.start()
+    clock.now += 4  # still finding the point
+    controller.update()
+    controller.stop()
+    assert recorder.calls == [] and not controller.recorded
+    controller.load(PLAN, before_rating=6)
+    controller.start()
+    clock.now += 7
+    controller.stop()  # no refresh in between: begun and ended at once, with the before rating
+    assert [c[0] for c in recorder.calls] == ["begin", "end"] and recorder.calls[-1][2] == 7
+    assert recorder.before_rating == 6 and controller.recorded
 
 
 def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) -> None:
@@ -123,10 +154,9 @@ def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) ->
     assert dock.side_label.text() == "Right side"
     dock.show()
     controller.report_pain()
-    assert dock.notice.isVisible()
-    assert "Stopped this step" in dock.notice.text()
-    dock.set_compact(True)
-    assert dock.steps.isHidden() and not dock.countdown.isHidden()
+    assert dock.end_box.isVisible() and not dock.running_controls.isVisible()
+    assert "Stopped because it hurt" in dock.summary.text() and "Sharp or severe pain" in dock.summary.text()
+    assert dock.side_label.isHidden()  # no stale "Right side" under the summary
 
 
 def test_clock_text() -> None:
@@ -140,7 +170,9 @@ def shell(qtbot: QtBot, catalog: Catalog, tmp_path: Path) -> Iterator[Shell]:
     library = RoutineLibrary(catalog, tmp_path / "routines")
     library.load()
     window, learn = learn_window(ResourceDirs.locate())
-    built = Shell(catalog, PointSearch(catalog), window, learn, library, Settings(), theme.LIGHT)
+    clock = FakeClock()
+    built = Shell(catalog, PointSearch(catalog), window, learn, library, Settings(), theme.LIGHT, clock=clock)
+    built.clock = clock  # type: ignore[attr-defined]  # the tests advance it
     yield built
     built.window.deleteLater()
     built.deleteLater()  # as when the app ends: a deleted shell no longer follows the system scheme
@@ -210,6 +242,7 @@ def test_history_page_and_check_ins_record_the_session(
     shell.attach_history(opened.repository, SessionRecorder(opened.repository))
     assert shell.window.page_tabs.tabText(shell.page_history) == "History"
     assert shell.start_routine("quick-reset")
+    shell.clock.now += 20  # type: ignore[attr-defined]
     shell.controller.stop()
     (session,) = opened.repository.list_sessions()
     assert (session.routine_id, session.status.value) == ("quick-reset", "stopped")
@@ -264,6 +297,8 @@ def test_quitting_mid_routine_records_it_as_stopped_and_closes_the_history(
     repository = _history_shell(shell, app_paths)
     shell.ask_checkins = False
     assert shell.start_routine("quick-reset")
+    shell.clock.now += 20  # type: ignore[attr-defined]
+    shell.controller.update()
     shell.ask_checkins = True
     shell.shut_down()
     assert not shell.controller.active
@@ -297,6 +332,621 @@ def test_closing_the_window_during_a_routine_asks_first(shell: Shell, monkeypatc
     assert shell.window.close()
     assert len(asked) == 2
     shell.controller.stop()
+
+
+# -- the session behaves as a person expects (issue 12) ------------------------------------------
+
+
+def _activate(qtbot: QtBot, window: Any) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def _answer(monkeypatch: pytest.MonkeyPatch, *answers: QMessageBox.StandardButton) -> list[str]:
+    """Answer the next message boxes (exec) in turn; returns their texts."""
+    asked: list[str] = []
+    queue = iter(answers)
+
+    def exec_(self: QMessageBox) -> int:
+        asked.append(self.text())
+        return int(next(queue).value)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return asked
+
+
+def test_starting_something_new_asks_first_and_never_chains_check_ins(
+    shell: Shell, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acupressure_desktop.ui.history.checkin import CheckIn, CheckInDialog
+
+    checkins: list[str] = []
+    monkeypatch.setattr(CheckInDialog, "exec", lambda self: checkins.append(self.windowTitle()) or 1)
+    monkeypatch.setattr(CheckInDialog, "result_checkin", lambda self: CheckIn(5, ""))
+    repository = _history_shell(shell, app_paths)
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+    assert shell.start_routine("quick-reset")
+    assert len(checkins) == 1  # the "before" question
+    shell.clock.now += 20  # type: ignore[attr-defined]
+    shell.controller.update()
+    assert not shell.start_routine("headache-relief")  # kept: nothing changes
+    assert asked == ["Stop “Quick reset” and start “Headache relief”?"]
+    assert shell.controller.plan is not None and shell.controller.plan.routine_id == "quick-reset"
+    assert shell.controller.active and len(checkins) == 1
+    shell.practise_point("PC6")  # yes: the first is stopped and recorded, then one "before" question only
+    assert len(asked) == 2 and "start “PC6" in asked[1]
+    assert shell.controller.plan is not None and shell.controller.plan.routine_id == "point:PC6"
+    assert len(checkins) == 1  # a point practised has no before question; the stopped one no after question
+    (session,) = repository.list_sessions()
+    assert (session.routine_id, session.status) == ("quick-reset", Status.STOPPED)
+    shell.controller.stop()  # stopped during the preparation: 0 seconds pressed, never recorded
+    assert len(repository.list_sessions()) == 1
+    assert len(checkins) == 1  # and nothing to ask about
+
+
+def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
+    shell: Shell, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acupressure_desktop.ui.history.checkin import CheckInDialog
+
+    checkins: list[str] = []
+    monkeypatch.setattr(CheckInDialog, "exec", lambda self: checkins.append("asked") or 0)
+    repository = _history_shell(shell, app_paths)
+    shell.ask_checkins = False
+    shell.window.show()
+    assert shell.start_routine("quick-reset")
+    shell.ask_checkins = True
+    shell.clock.now += 5 + 12  # type: ignore[attr-defined]  # preparation, then 12 s pressed
+    shell.controller.update()
+    shell.dock.pain.click()
+    assert not shell.controller.active
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.STOPPED
+    (session,) = repository.list_sessions()
+    assert (session.status, session.practised_seconds) == (Status.PAIN, 12)
+    assert checkins == []  # no "how do you feel now" after pain
+    assert shell.dock.end_box.isVisible() and "Sharp or severe pain" in shell.dock.summary.text()
+    assert shell.dock.summary.objectName() == "danger"  # the advice stands out
+    assert shell.controller.timers_active() == 0
+
+
+def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) -> None:
+    shell.window.show()
+    shell.ask_checkins = False
+    clock = shell.clock  # type: ignore[attr-defined]
+    assert shell.start_routine("quick-reset")  # 3 steps: 30 s, 30 s, 60 s both sides; 5 s to get ready each
+    dock = shell.dock
+    assert dock.progress_label.text() == "Step 1 of 3 · Get ready"
+    clock.now += 6
+    shell.controller.update()
+    assert dock.progress_label.text() == "Step 1 of 3"
+    dock.play.click()
+    assert dock.progress_label.text() == "Step 1 of 3 · Paused" and dock.play.text() == "Resume"
+    dock.play.click()
+    shell.controller.next_step()
+    shell.controller.next_step()
+    assert dock.progress_label.text().startswith("Step 3 of 3")
+    clock.now += 5 + 60
+    shell.controller.update()
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
+    assert dock.end_box.isVisible() and not dock.running_controls.isVisible()
+    assert dock.summary.text().startswith("Well done")
+    assert dock.side_label.isHidden()  # no stale "Right side"
+    assert dock.repeat_button.isVisible() and dock.close_button.isVisible()
+    assert dock.features() & dock.DockWidgetFeature.DockWidgetClosable  # ended: × puts it away
+    dock.repeat_button.click()
+    assert shell.controller.active and dock.progress_label.text() == "Step 1 of 3 · Get ready"
+    assert not dock.features() & dock.DockWidgetFeature.DockWidgetClosable  # running: it cannot vanish
+    shell.controller.stop()
+    dock.close_button.click()
+    assert not dock.isVisible()
+    assert not any(m.state.current for m in shell.learn.map.markers)
+
+
+def test_the_point_panel_follows_every_step_also_a_massage_step(shell: Shell) -> None:
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")  # a massage first, then EX-HN3, then PC6
+    assert "Shoulder" in shell.learn.panel.browser.toPlainText()
+    assert shell.learn.panel.point is None and not shell.learn.panel.practise_button.isVisibleTo(shell.learn.panel)
+    shell.controller.next_step()
+    assert shell.learn.panel.point is not None and shell.learn.panel.point.code == "EX-HN3"
+    shell.controller.stop()
+
+
+def test_session_keys_work_from_the_search_box_and_never_type_into_it(shell: Shell, qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    _activate(qtbot, shell.window)
+    box = shell.learn.search_box
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # no session: Space is an ordinary key
+    assert shell.controller.runner is None
+    box.clear()
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    assert not box.hasFocus()  # the keys are the session's now
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert box.text() == ""
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.PAUSED
+    qtbot.keyClicks(box, "neck")
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # inside a search, a space is text
+    assert box.text() == "neck " and shell.controller.runner.state is RunnerState.PAUSED
+    qtbot.keyClick(box, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert shell.controller.runner.snapshot().step_index == 1
+    shell.controller.stop()
+
+
+def test_compact_mode_is_a_small_window_on_top_that_outlives_minimising(shell: Shell, qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    _activate(qtbot, shell.window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    dock = shell.dock
+    dock.compact_button.click()
+    timer = dock.compact
+    assert timer.isVisible() and not dock.isVisible()
+    assert timer.parent() is None and timer.isWindow()  # not hidden with the main window
+    assert timer.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert timer.sizeHint().height() < 160 and timer.width() <= 300
+    assert "Step 1 of 3" in timer.step.text()
+    assert timer.focusWidget() is not timer.pain  # Enter in the fresh window never reports pain
+    shell.window.showMinimized()
+    assert timer.isVisible()
+    shell.clock.now += 3  # type: ignore[attr-defined]
+    shell.controller.update()
+    assert timer.countdown.text() == "0:02"
+    timer.play.click()
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.PAUSED
+    assert timer.play.text() == "Resume"
+    timer.expand.click()
+    assert not timer.isVisible() and dock.isVisibleTo(shell.window)
+    dock.set_compact(True)
+    timer.stop.click()  # the compact timer stays and says how it ended; Expand shows Repeat and Close
+    assert timer.isVisible() and timer.step.text().startswith("Stopped after")
+    assert timer.play.isHidden() and timer.stop.isHidden() and timer.countdown.isHidden()
+    timer.expand.click()
+    assert not timer.isVisible() and dock.end_box.isVisibleTo(dock)
+    shell.ask_checkins = False
+    dock.repeat_button.click()
+    dock.set_compact(True)
+    shell.window.showMinimized()
+    timer.pain.click()  # pain, from the compact timer: the advice must be read, the panel and window come back
+    assert not timer.isVisible() and dock.isVisibleTo(shell.window) and not shell.window.isMinimized()
+    shell.window.close()
+
+
+def test_ctrl_q_during_a_session_asks_first(shell: Shell, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+
+    asked: list[str] = []
+
+    def question(_parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    _activate(qtbot, shell.window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    shell.dock.set_compact(True)  # from the compact timer too
+    _activate(qtbot, shell.dock.compact)
+    qtbot.keyClick(shell.dock.compact, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert asked and "Quick reset" in asked[0]
+    assert shell.window.isVisible() and shell.controller.active
+    shell.controller.stop()
+    shell.dock.set_compact(False)
+
+
+def test_a_reference_only_point_shows_no_pressing_and_cannot_be_added(shell: Shell) -> None:
+    for code in ("ST9", "BL1"):
+        shell.learn.open_point(code)
+        panel = shell.learn.panel
+        text = panel.browser.toPlainText()
+        assert "Pressure" not in text and "Motion" not in text and "shown for learning only" in text
+        assert not panel.add_button.isEnabled() and not panel.practise_button.isEnabled()
+    shell.learn.open_point("LI4")
+    assert shell.learn.panel.add_button.isEnabled()
+
+
+# -- the safety profile keeps its word (issue 12) -------------------------------------------------
+
+
+def test_the_profile_says_what_it_does_flagged_points_are_marked_not_hidden(shell: Shell) -> None:
+    from acupressure_desktop.domain.safety import CONDITIONS, FLAGGED_MEANS
+
+    for condition in CONDITIONS:  # nothing is hidden from the list or the map: the words must not say so
+        assert "hidden" not in condition.explanation and "hides" not in condition.explanation
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile(pregnant_or_trying=True)}))
+    learn = shell.learn
+    assert learn.flag_legend.isVisibleTo(learn) and "ring" in learn.flag_legend.text()
+    learn.search_box.setText("SP6")
+    item = learn.results.item(0)
+    assert item.text().startswith("⚠ SP6")
+    assert item.toolTip().startswith("Flagged by your safety profile:") and "pregnan" in item.toolTip().lower()
+    learn.search_box.setText("PC6")
+    assert not learn.results.item(0).text().startswith("⚠")
+    for view in shell.catalog.maps:  # the reason is in the tooltip on every view, built now or later
+        learn.show_view(view)
+        for marker in learn.map.markers:
+            if marker.hotspot.code == "SP6":
+                assert "Flagged by your safety profile" in marker.toolTip()
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile()}))
+    assert not learn.flag_legend.isVisibleTo(learn)
+    assert "marked" in FLAGGED_MEANS and "confirm" in FLAGGED_MEANS
+
+
+def test_every_routine_shows_its_benefits_and_their_warning_signs(shell: Shell) -> None:
+    page = shell.routines
+    for row in range(page.list.count()):
+        page.list.setCurrentRow(row)
+        routine = shell.library.get(page.current_id() or "")
+        assert routine is not None
+        text = page.details.toPlainText()
+        assert routine.id in text  # the id for --routine and the desktop actions, to copy
+        for benefit_id in routine.benefits:
+            benefit = shell.catalog.benefits[benefit_id]
+            assert benefit.description[:40] in text
+            assert "See a professional if" in text and benefit.red_flags[0][:40] in text
+
+
+def test_a_benefit_filter_shows_the_benefit_and_its_warning_signs(shell: Shell) -> None:
+    learn = shell.learn
+    assert learn.benefit_card.isHidden()
+    learn.filter_benefit("headache")
+    benefit = shell.catalog.benefits["headache"]
+    text = learn.benefit_card.toPlainText()
+    assert not learn.benefit_card.isHidden()
+    assert benefit.description[:40] in text and benefit.red_flags[-1][:40] in text
+    learn.clear()
+    assert learn.benefit_card.isHidden()
+
+
+def test_a_swapped_routine_names_the_profile_not_always_pregnancy(shell: Shell) -> None:
+    shell.update_settings(
+        shell.settings.model_copy(update={"safety": SafetyProfile(eye_surgery_glaucoma_or_inflamed_eye=True)})
+    )
+    page = shell.routines
+    swapped = 0
+    for row in range(page.list.count()):
+        page.list.setCurrentRow(row)
+        text = page.details.toPlainText()
+        if "Shown instead of" in text:
+            swapped += 1
+            assert "which uses points your safety profile flags" in text
+    assert swapped
+
+
+def test_the_learn_search_understands_complaints_and_says_when_nothing_matches(shell: Shell) -> None:
+    learn = shell.learn
+    learn.search_box.setText("period pain")
+    assert learn.results_label.text().endswith("matching points")
+    assert not learn.routine_links.isHidden() and "Menstrual cramp relief" in learn.routine_links.text()
+    learn.routine_links.linkActivated.emit("routine:menstrual-cramp-relief")
+    assert shell.window.pages.currentIndex() == shell.page_routines
+    assert shell.routines.current_id() == "menstrual-cramp-relief"
+    learn.search_box.setText("insomia")
+    assert learn.results_label.text() == "Nothing matches “insomia”. Try:"
+    assert learn.results.item(0).text() == "🔍 insomnia"
+    learn.results.itemActivated.emit(learn.results.item(0))
+    assert learn.search_box.text() == "insomnia" and learn.results.count() > 3
+    learn.search_box.setText("GV20")
+    assert learn.results_label.text() == "1 matching point"
+    shell.update_settings(shell.settings.model_copy(update={"safety": SafetyProfile(pregnant_or_trying=True)}))
+    learn.search_box.setText("period pain")  # the profile offers no routine for it
+    assert learn.routine_links.isHidden()
+
+
+def test_dialog_buttons_carry_no_stock_icons_over_their_text(qapp: Any) -> None:
+    from PySide6.QtWidgets import QStyle
+
+    theme.apply(qapp, theme.LIGHT)
+    assert qapp.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
+    box = QMessageBox(
+        QMessageBox.Icon.Question, "t", "x", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+    )
+    try:
+        assert all(button.icon().isNull() for button in box.buttons())
+    finally:
+        box.deleteLater()
+
+
+def test_the_compact_timer_fits_its_title_and_both_button_words(shell: Shell) -> None:
+    from acupressure_desktop import APP_TITLE
+
+    timer = shell.dock.compact
+    assert timer.windowTitle() == APP_TITLE
+    width = timer.play.fontMetrics().horizontalAdvance("Resume")
+    assert timer.play.minimumWidth() > width
+
+
+def test_a_point_opened_during_a_step_stays_open_until_the_next_step(shell: Shell) -> None:
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")  # 5 s to get ready, then the massage
+    shell.learn.open_point("LI4")  # the person reads another point meanwhile
+    shell.clock.now += 6  # type: ignore[attr-defined]  # the preparation ends: same step
+    shell.controller.update()
+    assert shell.learn.panel.point is not None and shell.learn.panel.point.code == "LI4"
+    shell.clock.now += 30  # type: ignore[attr-defined]  # the next step begins: the panel follows
+    shell.controller.update()
+    assert shell.learn.panel.point is not None and shell.learn.panel.point.code == "EX-HN3"
+    shell.controller.stop()
+
+
+@pytest.mark.slow
+def test_dialog_titles_get_no_app_name_appended(tmp_path: Path) -> None:
+    """Qt appends the application display name to every window title when one is set; dialog titles
+    then no longer fit their title bars. The main window names the app itself."""
+    import subprocess
+    import sys
+
+    script = f"""
+import os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtGui import QGuiApplication
+from acupressure_desktop import APP_TITLE
+from acupressure_desktop.app import build_gui
+gui = build_gui(["--home", {str(tmp_path / "home")!r}])
+assert QGuiApplication.applicationDisplayName() == QGuiApplication.applicationName(), "a display name is set"
+assert gui.window.windowTitle() == APP_TITLE
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_reading_width_is_capped_on_a_wide_screen_and_wraps_on_a_narrow_one(shell: Shell, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QTextBrowser
+
+    from acupressure_desktop.ui.point_panel import READING_CHARACTERS
+
+    shell.learn.open_point("LI4")
+    browser = shell.learn.panel.browser
+    shell.window.resize(2560, 1400)
+    shell.window.show()
+    qtbot.waitExposed(shell.window)
+    cap = browser.fontMetrics().averageCharWidth() * READING_CHARACTERS
+    qtbot.waitUntil(lambda: browser.lineWrapMode() is QTextBrowser.LineWrapMode.FixedPixelWidth)
+    assert browser.lineWrapColumnOrWidth() == cap and browser.width() > cap
+    sidebar = shell.learn.results.width()
+    shell.window.resize(1024, 700)
+    qtbot.waitUntil(lambda: browser.lineWrapMode() is QTextBrowser.LineWrapMode.WidgetWidth)
+    assert not browser.horizontalScrollBar().isVisible()  # it wraps, never scrolls sideways
+    assert shell.learn.results.width() < sidebar  # the list grew with the screen
+    routines = shell.routines.details
+    shell.window.show_page(shell.page_routines)
+    shell.window.resize(2560, 1400)
+    qtbot.waitUntil(lambda: routines.lineWrapMode() is QTextBrowser.LineWrapMode.FixedPixelWidth)
+
+
+def test_two_character_chinese_names_never_break_across_lines(qtbot: QtBot, catalog: Catalog) -> None:
+    from PySide6.QtWidgets import QTextBrowser
+
+    from acupressure_desktop.ui.point_panel import point_html
+
+    browser = QTextBrowser()
+    qtbot.addWidget(browser)
+    browser.show()
+    for width in range(240, 420, 6):
+        browser.resize(width, 600)
+        for code in ("PC6", "GB20", "EX-HN3"):
+            chinese = catalog.points[code].chinese
+            browser.setHtml(point_html(catalog.points[code], catalog, theme.LIGHT, set()))
+            QApplication.processEvents()
+            block = browser.document().firstBlock()
+            layout, text = block.layout(), block.text()
+            for index in range(layout.lineCount()):
+                line = layout.lineAt(index)
+                shown = text[line.textStart() : line.textStart() + line.textLength()]
+                assert (chinese[0] in shown) == (chinese[-1] in shown), (width, code, shown)
+
+
+def test_radio_and_check_box_edges_show_in_the_dark_theme(qapp: Any, qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
+
+    theme.apply(qapp, theme.DARK)
+    try:
+        window = QColor(theme.DARK.window).lightness()
+        for kind, element in (
+            (QRadioButton, QStyle.SubElement.SE_RadioButtonIndicator),
+            (QCheckBox, QStyle.SubElement.SE_CheckBoxIndicator),
+        ):
+            button = kind("Unticked")
+            qtbot.addWidget(button)
+            button.resize(button.sizeHint())
+            image = button.grab().toImage()
+            option = QStyleOptionButton()
+            option.initFrom(button)
+            box = button.style().subElementRect(element, option, button)
+            edge = max(image.pixelColor(x, box.center().y()).lightness() for x in range(box.left(), box.right()))
+            assert edge - window > 60, kind.__name__  # a clear edge, not a near-invisible one
+    finally:
+        theme.apply(qapp, theme.LIGHT)
+
+
+def test_the_display_refreshes_once_a_second_just_after_the_countdown_turns(qtbot: QtBot) -> None:
+    from acupressure_desktop.ui.session_controller import DISPLAY_LAG_MS
+
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    controller.load(PLAN)
+    controller.start()  # 30 s on the left side
+    assert controller.next_refresh_ms() == 1000  # a whole second to the next change
+    clock.now += 0.3
+    controller.update()
+    assert controller.next_refresh_ms() == 700 + DISPLAY_LAG_MS
+    clock.now += 0.75  # 28.95 s left: "0:29" turns to "0:28" in 0.95 s
+    controller.update()
+    assert controller.next_refresh_ms() == 950 + DISPLAY_LAG_MS
+    controller.stop()
+
+
+def test_the_pacer_animates_on_its_own_only_while_running_and_shown(qtbot: QtBot, catalog: Catalog) -> None:
+    from PySide6.QtCore import Qt
+
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    dock.set_pacer(True, 4, 6)
+    dock.show()
+    controller.load(PLAN)
+    pacer = dock.pacer
+    assert pacer.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # a frame never repaints the panel behind
+    assert not pacer._frames.isActive()  # ready: nothing moves
+    controller.start()
+    assert pacer._frames.isActive()
+    described = pacer.accessibleDescription()
+    pacer.repaint()
+    assert pacer.accessibleDescription() == described  # painting never re-describes it
+    controller.toggle()  # paused
+    assert not pacer._frames.isActive()
+    controller.toggle()
+    dock.set_compact(True)  # the panel gives way to the compact timer: the hidden pacer stops
+    assert not pacer._frames.isActive()
+    dock.set_compact(False)
+    controller.stop()
+    assert not pacer._frames.isActive()
+
+
+# -- the map tells the truth (issue 12) ------------------------------------------------------------
+
+
+def test_a_region_filter_belongs_to_its_view_and_the_clicked_region_is_marked(shell: Shell) -> None:
+    learn = shell.learn
+    learn.show_view("body-front")
+    learn._on_region("body-front", "hand")
+    assert learn.results_label.text().endswith("in Hand and wrist")
+    assert learn.map.region_outline is not None and learn.map.region_outline.isVisible()
+    learn.show_view("face")  # another view: the filter and the mark go, nothing is greyed out
+    assert learn.results_label.text() == f"All {len(shell.catalog.points)} points"
+    assert not any(m.state.dimmed for m in learn.map.markers)
+    assert learn.map.region_outline is None
+    learn.show_view("body-front")
+    learn._on_region("body-front", "hand")
+    closeup = learn._closeup
+    assert closeup is not None
+    learn._open_closeup()  # its close-up shows the same points: the filter stays
+    assert learn.results_label.text().endswith("in Hand and wrist")
+
+
+def test_every_view_with_both_sides_labels_them_from_the_hotspots(shell: Shell) -> None:
+    from acupressure_desktop.ui.bodymap import SIDE_CONVENTION
+
+    learn = shell.learn
+    assert "own left and right" in SIDE_CONVENTION and learn.side_legend.toolTip() == SIDE_CONVENTION
+    for view_id, body_map in shell.catalog.maps.items():
+        learn.show_view(view_id)
+        built = learn.map._scenes[view_id]
+        sides = {h.side for h in body_map.hotspots} - {None}
+        assert {label.text() for label in built.side_labels} == sides, view_id
+        if sides == {"L", "R"}:
+            mean = {
+                s: sum(h.x for h in body_map.hotspots if h.side == s) / sum(1 for h in body_map.hotspots if h.side == s)
+                for s in sides
+            }
+            left_label = next(label for label in built.side_labels if label.text() == "L")
+            right_label = next(label for label in built.side_labels if label.text() == "R")
+            assert (left_label.x() > right_label.x()) == (mean["L"] > mean["R"]), view_id
+
+
+# -- fits the screen (issue 12) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_every_control_is_reachable_with_the_dock_open(shell: Shell, qtbot: QtBot, size: tuple[int, int]) -> None:
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QAbstractButton
+
+    window = shell.window
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    shell.learn.open_point("LI4")  # the point's buttons too
+    QApplication.processEvents()
+    assert window.width() <= size[0] and window.height() <= size[1]  # the window never grows past the screen
+    inside = QRect(0, 0, window.width(), window.height())
+    for page in (shell.page_learn, shell.page_routines):
+        window.show_page(page)
+        QApplication.processEvents()
+        for button in window.findChildren(QAbstractButton):
+            if not button.isVisible() or button.window() is not window or not button.text():
+                continue
+            top_left = button.mapTo(window, button.rect().topLeft())
+            area = QRect(top_left, button.size())
+            assert inside.contains(area), (button.text(), area, size)
+            assert button.visibleRegion().boundingRect() == button.rect(), (button.text(), size)  # not cut by a parent
+            assert button.width() >= button.minimumSizeHint().width() - 1, button.text()  # not squeezed
+    shell.controller.stop()
+
+
+def test_point_labels_on_the_map_are_optional_and_the_selected_point_always_has_one(shell: Shell) -> None:
+    learn = shell.learn
+    learn.show_view("hand-back")
+    learn.open_point("LI4")
+    built = learn.map._scenes["hand-back"]
+    shown = {label.text() for label in built.labels if label.isVisible()}
+    assert shown == {"LI4"}  # labels off: only the selected point's
+    learn.map.labels_button.click()
+    assert {label.text() for label in built.labels if label.isVisible()} == {m.hotspot.code for m in built.markers}
+    learn.show_view("face")  # every view, built on first use
+    face = learn.map._scenes["face"]
+    assert face.labels and all(label.isVisible() for label in face.labels)
+    learn.map.set_labels(False)
+    assert not any(label.isVisible() for label in face.labels)
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 720)])
+def test_narrow_windows_with_the_dock_open_clip_nothing(
+    shell: Shell, qtbot: QtBot, qapp: Any, size: tuple[int, int]
+) -> None:
+    theme.apply(qapp, theme.LIGHT)  # the real style sheet: tab paddings decide what fits
+    window = shell.window
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    QApplication.processEvents()
+    learn = shell.learn
+    assert window.width() == size[0]  # the window does not widen itself
+    assert not learn.sidebar.isVisible()  # the list gives way to the map while the panel is open
+    assert learn.map.width() >= 380
+    for group in range(learn.group_tabs.count()):  # every group's views, each tab whole in sight
+        learn.group_tabs.setCurrentIndex(group)
+        QApplication.processEvents()
+        for tabs in (learn.group_tabs, learn.view_tabs):
+            for index in range(tabs.count()):
+                rect = tabs.tabRect(index)
+                assert rect.left() >= 0 and rect.right() <= tabs.width(), (tabs.tabText(index), rect, tabs.width())
+    shell.controller.stop()
+    shell.dock.close_button.click()
+    QApplication.processEvents()
+    assert learn.sidebar.isVisible()  # back once the panel is closed
+
+
+def test_the_welcome_dialog_fits_its_text_and_opens_centred_on_the_window(shell: Shell, qtbot: QtBot) -> None:
+    from acupressure_desktop.ui.welcome import WelcomeDialog
+
+    window = shell.window
+    screen = window.screen().availableGeometry()
+    window.setGeometry(screen.adjusted(40, 40, -40, -40))
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = WelcomeDialog(shell.settings.safety, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    frame = dialog.geometry()
+    assert screen.contains(frame)  # never above the screen's top, never off its edges
+    assert abs(frame.center().x() - window.frameGeometry().center().x()) <= 2
+    body = dialog._body.sizeHint().height()
+    assert frame.height() <= body + 120  # as tall as its text: no empty band
 
 
 def test_the_dock_announces_steps_sides_halfway_and_the_end_once_each(qtbot: QtBot, catalog: Catalog) -> None:
@@ -354,7 +1004,8 @@ def test_focus_goes_to_the_session_then_somewhere_sensible_and_to_a_page_s_first
     assert shell.dock.play.accessibleName() == "Pause the routine"
     shell.controller.stop()
     focused = QApplication.focusWidget()
-    assert focused is shell.dock.steps and focused.isEnabled()  # never left on the disabled Pause button
+    assert focused is not None and focused.isEnabled()  # never left on the disabled Pause button
+    assert focused not in (shell.dock.play, shell.dock.stop, shell.dock.pain)
     assert shell.page_routines is not None
     shell.window.show_page(shell.page_routines)  # as Ctrl+2 does
     focused = QApplication.focusWidget()

@@ -133,7 +133,7 @@ def test_version_1_flat_reminder_keys_are_upgraded_saved_and_the_original_kept(p
     assert load_settings(path).settings == result.settings  # now current: loads as is
 
 
-@pytest.mark.parametrize(("minutes", "interval"), [(5, 15), (480, 240), (30, 30)])
+@pytest.mark.parametrize(("minutes", "interval"), [(4, 5), (5, 5), (480, 240), (30, 30)])
 def test_version_1_intervals_are_clamped_to_the_supported_range(path: Path, minutes: int, interval: int) -> None:
     write(path, {"schema_version": 1, "reminder_minutes": minutes})
     assert load_settings(path).settings.reminders.interval_minutes == interval
@@ -177,7 +177,7 @@ def test_upgrade_that_cannot_be_saved_still_gives_the_upgraded_settings(
         ({"schema_version": 2, "sounds": {"volume": "50"}}, ["sounds.volume"]),  # no silent coercion
         ({"schema_version": 2, "sounds": {"volume": 101}}, ["sounds.volume", "less than or equal to 100"]),
         ({"schema_version": 2, "colour": "blue"}, ["colour: unknown setting"]),
-        ({"schema_version": 2, "reminders": {"interval_minutes": 5}}, ["reminders.interval_minutes"]),
+        ({"schema_version": 2, "reminders": {"interval_minutes": 4}}, ["reminders.interval_minutes"]),
         ({"schema_version": 2, "reminders": {"work_start": "25:00"}}, ["reminders.work_start"]),
         ({"schema_version": 2, "safety": {"pregnant_or_trying": "yes"}}, ["safety.pregnant_or_trying"]),
         ({"schema_version": 2, "favourites": ["LI4", "nonsense"]}, ["favourites.1"]),

@@ -131,3 +131,30 @@ def test_quitting_with_a_locked_history_writes_a_recovery_file(qtbot: QtBot, app
     (file,) = pending_recovery_files(app_paths)
     assert '"status": "completed"' in file.read_text()
     assert isinstance(file, Path)
+
+
+def test_a_report_from_the_writer_after_the_window_is_gone_is_dropped_quietly(qtbot: QtBot) -> None:
+    import threading
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from acupressure_desktop.ui.storage_status import MainThreadRelay
+
+    relay = MainThreadRelay()
+    heard: list[int] = []
+    call = relay.wrap(heard.append)
+    relay.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            call(1)
+        except BaseException as exc:  # what used to escape the writer thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join(5)
+    assert errors == [] and heard == []

@@ -51,6 +51,8 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
         "meridians": [m.model_dump(mode="json") for m in catalog.meridians.values()],
         "sources": [{**s.model_dump(mode="json"), "reference": s.reference} for s in catalog.sources.values()],
         "glossary": [t.model_dump(mode="json") for t in catalog.glossary.values()],
+        "pictures": [p.model_dump(mode="json") for p in catalog.pictures.values()],
+        "synonyms": [s.model_dump(mode="json") for s in catalog.synonyms.values()],  # new field: same version
     }
 
 

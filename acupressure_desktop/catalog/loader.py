@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
 from acupressure_desktop.catalog.guides import check_guide
+from acupressure_desktop.catalog.pictures import picture_problems
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.domain.models import (
     ADVICE_KINDS,
@@ -34,9 +35,11 @@ from acupressure_desktop.domain.models import (
     Side,
     Source,
     SourceKind,
+    Synonym,
     Term,
     View,
 )
+from acupressure_desktop.domain.pictures import Picture
 from acupressure_desktop.domain.safety import PREGNANCY_LIST
 from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.fileio import FileProblem, read_json
@@ -76,6 +79,8 @@ class Catalog:
     sources: dict[str, Source]
     maps: dict[str, BodyMap]
     glossary: dict[str, Term] = field(default_factory=dict)
+    pictures: dict[str, Picture] = field(default_factory=dict)  # data/pictures.json; see catalog/pictures.py
+    synonyms: dict[str, Synonym] = field(default_factory=dict)  # everyday words search understands
     view_problems: list[Problem] = field(default_factory=list)
     # Measuring guides by (point code, view id); data/guides.json.
     guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
@@ -224,6 +229,10 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
     views = load("views.json", View, lambda v: v.id)
     guide_list = load("guides.json", Guide, lambda g: f"{g.point}@{g.view}")
     glossary = load("glossary.json", Term, lambda t: t.id)
+    # Optional for a data folder of its own (--data); when present it must cover everything.
+    has_pictures = (data / "pictures.json").is_file()
+    pictures = load("pictures.json", Picture, lambda p: p.id) if has_pictures else {}
+    synonyms = load("synonyms.json", Synonym, lambda s: s.id)
 
     catalog = Catalog(
         points=points,
@@ -236,12 +245,20 @@ def load_catalog(dirs: ResourceDirs | None = None) -> Catalog:
         maps={},
         guides={(g.point, g.view): g for g in guide_list.values()},
         glossary=glossary,
+        pictures=pictures,
+        synonyms=synonyms,
     )
     # A file that is missing or unreadable as a whole is a root fault: every reference into it
     # would fail too and bury it under follow-on lines (some naming other files), so the
     # cross-checks wait until the root faults are fixed.
     if not any(p.field in ("(folder)", "(file)") or p.field.startswith(("line ", "byte ")) for p in problems):
         problems.extend(p for p in _cross_check(catalog, shown) if not _mentions(p, broken))
+        if has_pictures:
+            folder = dirs.assets / "pictures"
+            found = picture_problems(
+                pictures, points, techniques, folder, shown("pictures.json"), lambda f: _display(f, dirs.assets.parent)
+            )
+            problems.extend(p for p in found if not _mentions(p, broken))
     if problems:
         raise CatalogError(problems)
     catalog.maps, catalog.view_problems = _load_maps(catalog, dirs)
@@ -314,6 +331,8 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
     for routine in catalog.routines.values():
         problems.extend(routine_problems(routine, catalog, shown("routines.json")))
 
+    problems.extend(synonym_problems(catalog, shown("synonyms.json")))
+
     for view in catalog.views.values():
         for region in view.regions:
             if region.closeup is not None and region.closeup not in catalog.views:
@@ -336,6 +355,34 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
             problems.append(Problem(shown("guides.json"), where, f"{guide.point} is reference-only: no guide"))
         if guide.view not in catalog.views:
             problems.append(Problem(shown("guides.json"), where, f"unknown view {guide.view!r}"))
+    return problems
+
+
+def synonym_problems(catalog: Catalog, file: str) -> list[Problem]:
+    """Every benefit and region a synonym leads to exists; a phrase is given once (as search folds
+    it), and never shadows a point's own code or name."""
+    from acupressure_desktop.catalog.search import fold  # the one folding rule search uses
+
+    problems: list[Problem] = []
+    regions = {p.region for p in catalog.points.values()} | {t.region for t in catalog.techniques.values()}
+    names = {fold(n) for p in catalog.points.values() for n in (p.code, p.pinyin, p.english)}
+    seen: dict[str, str] = {}
+    for synonym in catalog.synonyms.values():
+        for benefit in synonym.benefits:
+            if benefit not in catalog.benefits:
+                problems.append(Problem(file, f"{synonym.id}.benefits", f"unknown benefit {benefit!r}"))
+        for region in synonym.regions:
+            if region not in regions:
+                problems.append(Problem(file, f"{synonym.id}.regions", f"unknown region {region!r}"))
+        for phrase in [*synonym.phrases, *synonym.misspellings]:
+            folded = fold(phrase)
+            if not folded:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} has no letters"))
+            elif folded in seen:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} is also in {seen[folded]!r}"))
+            elif folded in names:
+                problems.append(Problem(file, f"{synonym.id}.phrases", f"{phrase!r} is a point's own name"))
+            seen.setdefault(folded, synonym.id)
     return problems
 
 

@@ -22,9 +22,11 @@ from acupressure_desktop.domain.models import (
     Point,
     Routine,
     Source,
+    Synonym,
     Term,
     View,
 )
+from acupressure_desktop.domain.pictures import Picture
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "points": Point,
@@ -36,6 +38,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "guides": Guide,
     "sources": Source,
     "glossary": Term,
+    "pictures": Picture,
+    "synonyms": Synonym,
 }
 
 

@@ -1,18 +1,25 @@
-"""Ranked point search over codes in any common spelling, names, benefits, regions, meridians.
+"""Ranked search over codes in any common spelling, names, benefits, regions, meridians, and the
+everyday words people type for a complaint (``data/synonyms.json``: "can't sleep", "migraine").
 
 The index is built once per catalog: every point gets a few normalised keys with a
-weight, and a query scores each point by its best matching key.
+weight, and a query scores each point by its best matching key. An everyday phrase in the
+query adds the points for its benefits (strongest evidence first) and regions. Routines and
+massage techniques are ranked on the same words, and a query that finds nothing gets suggestions.
+One search serves the window and ``acupressure-desktop search``.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.domain.models import EVIDENCE_ORDER
+from acupressure_desktop.domain.models import EVIDENCE_ORDER, Routine
 
 # Older or regional meridian abbreviations -> WHO codes.
 MERIDIAN_ALIASES = {
@@ -35,6 +42,11 @@ NAME_REASONS = frozenset({"pinyin", "Chinese name", "English name"})
 
 # Weights, highest wins; ties broken by code order.
 EXACT_CODE, PINYIN_EXACT, NAME_PREFIX, WORD_PREFIX, BENEFIT, PLACE, TEXT = 100, 90, 70, 60, 45, 35, 10
+# An everyday phrase: below a point's own name ("Wind Pool"), above a word found in a benefit's title.
+# Points for its benefits lose one per evidence grade below the strongest; its regions score less.
+COMPLAINT, COMPLAINT_PREFIX, COMPLAINT_REGION = 64, 58, 40
+SUGGESTIONS = 5
+_Ranked = TypeVar("_Ranked", "Hit", "RankedItem")
 
 
 def fold(text: str) -> str:
@@ -62,6 +74,42 @@ class Hit:
     code: str
     score: int
     reason: str
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """An everyday phrase recognised in a query, and where it leads."""
+
+    phrase: str  # as the data spells it
+    benefits: tuple[str, ...]
+    regions: tuple[str, ...]
+    exact: bool  # the phrase itself, not a prefix of it ("insom")
+
+
+@dataclass(frozen=True)
+class RankedItem:
+    """A routine or technique found for a query: its id, title, score and why it was found."""
+
+    id: str
+    title: str
+    score: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything one query finds, best first in each kind."""
+
+    query: str
+    points: list[Hit]
+    routines: list[RankedItem]
+    techniques: list[RankedItem]
+    understood: list[Complaint] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # when nothing matched: what to try instead
+
+    @property
+    def empty(self) -> bool:
+        return not (self.points or self.routines or self.techniques)
 
 
 @dataclass(frozen=True)
@@ -125,6 +173,76 @@ class PointSearch:
             add(point.code, point.location, TEXT, "location")
         return keys
 
+    @cached_property
+    def _phrases(self) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+        """(folded phrase, as shown, benefits, regions) for every everyday phrase and misspelling
+        (a misspelling is shown as its group's first phrase: "migrane" -> "migraine")."""
+        return [
+            (
+                fold(phrase),
+                phrase if phrase in synonym.phrases else synonym.phrases[0],
+                tuple(synonym.benefits),
+                tuple(synonym.regions),
+            )
+            for synonym in self._catalog.synonyms.values()
+            for phrase in [*synonym.phrases, *synonym.misspellings]
+        ]
+
+    @cached_property
+    def _by_benefit(self) -> dict[str, list[tuple[int, str]]]:
+        """Benefit -> (evidence rank, code) of the points that list it, strongest first."""
+        order = {level: rank for rank, level in enumerate(EVIDENCE_ORDER)}
+        table: dict[str, list[tuple[int, str]]] = {}
+        for point in self._catalog.points.values():
+            for benefit in point.benefits:
+                evidence = point.evidence_for(benefit)
+                grade = order[evidence.level] if evidence is not None else len(order)
+                table.setdefault(benefit, []).append((grade, point.code))
+        for entries in table.values():
+            entries.sort(key=lambda entry: entry[0])
+        return table
+
+    @cached_property
+    def _vocabulary(self) -> dict[str, str]:
+        """Folded word or phrase -> how to show it, for suggestions."""
+        words: dict[str, str] = {}
+        for synonym in self._catalog.synonyms.values():
+            for phrase in synonym.phrases:
+                words.setdefault(fold(phrase), phrase)
+        for benefit in self._catalog.benefits.values():
+            words.setdefault(fold(benefit.title), benefit.title.lower())
+        for point in self._catalog.points.values():
+            words.setdefault(fold(point.pinyin), point.pinyin)
+            words.setdefault(fold(point.english), point.english)
+        for technique in self._catalog.techniques.values():
+            words.setdefault(fold(technique.title), technique.title.lower())
+        return words
+
+    def complaints(self, query: str) -> list[Complaint]:
+        """The everyday phrases in ``query``: each phrase found as whole words, or the one-word
+        phrase a one-word query begins (four letters or more: "insom" -> "insomnia"); the longest first."""
+        folded = fold(query)
+        if not folded:
+            return []
+        padded = f" {folded} "
+        found: list[Complaint] = []
+        for phrase, written, benefits, regions in self._phrases:
+            if f" {phrase} " in padded:
+                found.append(Complaint(written, benefits, regions, exact=True))
+        if not found and len(folded) >= 4 and " " not in folded:
+            for phrase, written, benefits, regions in self._phrases:
+                if " " not in phrase and phrase.startswith(folded):
+                    found.append(Complaint(written, benefits, regions, exact=False))
+                    break
+        found.sort(key=lambda c: -len(c.phrase))
+        return found
+
+    def warm(self) -> None:
+        """Build every index now (an idle turn after start-up), so the first keystroke is as quick as the rest."""
+        for index in (self._codes, self._named_codes, self._rank, self._keys, self._phrases, self._by_benefit):
+            assert index is not None
+        self.suggest("warm up")  # difflib's tables for the vocabulary
+
     def resolve_code(self, text: str) -> str | None:
         """The point a code or alias names, in any common spelling."""
         canonical = normalise_code(text)
@@ -156,9 +274,125 @@ class PointSearch:
                 score = _score(key, phrase, compact, words)
                 if score and (key.code not in best or best[key.code].score < score):
                     best[key.code] = Hit(key.code, score, key.reason)
+        for hit in self._complaint_hits(query):
+            if hit.code not in best or best[hit.code].score < hit.score:
+                best[hit.code] = hit
         rank = self._rank
         hits = sorted(best.values(), key=lambda h: (-h.score, rank[h.code]))
         return hits[:limit]
+
+    def _complaint_hits(self, query: str) -> list[Hit]:
+        hits: list[Hit] = []
+        benefits = self._catalog.benefits
+        for complaint in self.complaints(query):
+            top = COMPLAINT if complaint.exact else COMPLAINT_PREFIX
+            for position, benefit_id in enumerate(complaint.benefits):
+                title = benefits[benefit_id].title if benefit_id in benefits else benefit_id
+                reason = f"{title} (for “{complaint.phrase}”)"
+                for grade, code in self._by_benefit.get(benefit_id, []):
+                    hits.append(Hit(code, top - 2 * position - grade, reason))
+            for region in complaint.regions:
+                reason = f"{region.replace('-', ' ')} (for “{complaint.phrase}”)"
+                hits.extend(
+                    Hit(p.code, COMPLAINT_REGION, reason) for p in self._catalog.points.values() if p.region == region
+                )
+        return hits
+
+    def routines(self, query: str, routines: Iterable[Routine], limit: int = 10) -> list[RankedItem]:
+        """Routines for ``query``, best first: by title, then by the benefits the query names
+        (an everyday phrase or a benefit's title), a routine made mainly for it first."""
+        words = fold(query).split()
+        if not words:
+            return []
+        wanted = self._wanted_benefits(query)
+        ranked: list[tuple[int, int, RankedItem]] = []
+        for order, routine in enumerate(routines):
+            score, reason = _title_score(fold(routine.title), words), "title"
+            for position, benefit_id in enumerate(routine.benefits):
+                if benefit_id in wanted:
+                    benefit_score = wanted[benefit_id] - 6 * position
+                    if benefit_score > score:
+                        score, reason = benefit_score, self._benefit_title(benefit_id)
+                    break
+            if score:
+                ranked.append((score, order, RankedItem(routine.id, routine.title, score, reason)))
+        ranked.sort(key=lambda entry: (-entry[0], entry[1]))
+        return [item for _score, _order, item in ranked[:limit]]
+
+    def techniques(self, query: str, limit: int = 10) -> list[RankedItem]:
+        """Massage techniques for ``query``: by title, then by the benefits it names."""
+        words = fold(query).split()
+        if not words:
+            return []
+        wanted = self._wanted_benefits(query)
+        ranked: list[tuple[int, int, RankedItem]] = []
+        for order, technique in enumerate(self._catalog.techniques.values()):
+            score, reason = _title_score(fold(technique.title), words), "title"
+            for position, benefit_id in enumerate(technique.benefits):
+                if benefit_id in wanted and wanted[benefit_id] - 6 * position > score:
+                    score, reason = wanted[benefit_id] - 6 * position, self._benefit_title(benefit_id)
+                    break
+            if score:
+                ranked.append((score, order, RankedItem(technique.id, technique.title, score, reason)))
+        ranked.sort(key=lambda entry: (-entry[0], entry[1]))
+        return [item for _score, _order, item in ranked[:limit]]
+
+    def _benefit_title(self, benefit_id: str) -> str:
+        benefit = self._catalog.benefits.get(benefit_id)
+        return benefit.title if benefit else benefit_id
+
+    def _wanted_benefits(self, query: str) -> dict[str, int]:
+        """Benefit -> score for the benefits ``query`` names: by an everyday phrase, or by the
+        benefit's own id or title (every word a prefix of one of its words)."""
+        wanted: dict[str, int] = {}
+        for complaint in self.complaints(query):
+            top = COMPLAINT if complaint.exact else COMPLAINT_PREFIX
+            for position, benefit_id in enumerate(complaint.benefits):
+                wanted[benefit_id] = max(wanted.get(benefit_id, 0), top - 2 * position)
+        words = fold(query).split()
+        for benefit in self._catalog.benefits.values():
+            if _title_score(fold(f"{benefit.title} {benefit.id}"), words) or fold(benefit.id) == " ".join(words):
+                wanted[benefit.id] = max(wanted.get(benefit.id, 0), BENEFIT)
+        return wanted
+
+    def suggest(self, query: str, limit: int = SUGGESTIONS) -> list[str]:
+        """Words that would find something, for a query that found nothing ("insomia" -> "insomnia")."""
+        folded = fold(query)
+        if not folded:
+            return []
+        vocabulary = self._vocabulary
+        close = difflib.get_close_matches(folded, list(vocabulary), n=limit, cutoff=0.7)
+        if not close:  # a word at a time: "sore nek" -> "sore neck"...
+            for word in folded.split():
+                close += difflib.get_close_matches(word, list(vocabulary), n=2, cutoff=0.75)
+        found = list(dict.fromkeys(vocabulary[c] for c in close))
+        if not found:  # nothing close: what most people come for
+            found = [b.title.lower() for b in self._catalog.benefits.values()]
+        return found[:limit]
+
+    def search_all(self, query: str, routines: Iterable[Routine], limit: int = 50) -> Results:
+        """Points, routines and techniques for ``query``, and suggestions when none matched."""
+        points = self.search(query, limit)
+        found = Results(
+            query=query,
+            points=points,
+            routines=self.routines(query, routines),
+            techniques=self.techniques(query),
+            understood=self.complaints(query),
+        )
+        words = [w for w in fold(query).split() if len(w) >= 3 and w not in STOP_WORDS]
+        if found.empty and len(words) > 1:  # "headache and nausea": each word, merged
+            parts = [self.search_all(word, routines, limit) for word in words]
+            found = Results(
+                query=query,
+                points=_merge([p.points for p in parts], lambda h: h.code)[:limit],
+                routines=_merge([p.routines for p in parts], lambda r: r.id),
+                techniques=_merge([p.techniques for p in parts], lambda t: t.id),
+                understood=[c for p in parts for c in p.understood],
+            )
+        if found.empty and query.strip():
+            return Results(query, [], [], [], [], self.suggest(query))
+        return found
 
     def step_targets(self, query: str, limit: int) -> list[str]:
         """What a routine step may use for ``query``, best first: practisable points by their search
@@ -175,6 +409,22 @@ class PointSearch:
                 scored.append((score, rank, technique.id))
         scored.sort(key=lambda entry: (-entry[0], entry[1]))
         return [target for _score, _rank, target in scored[:limit]]
+
+
+STOP_WORDS = frozenset(
+    {"and", "the", "for", "with", "my", "a", "an", "of", "in", "or", "some", "very", "bad", "really"}
+)
+
+
+def _merge(lists: list[list[_Ranked]], key: Callable[[_Ranked], str]) -> list[_Ranked]:
+    """One ranked list from several, each item at its best score, ties in the order met."""
+    best: dict[str, _Ranked] = {}
+    for items in lists:
+        for item in items:
+            known = best.get(key(item))
+            if known is None or known.score < item.score:
+                best[key(item)] = item
+    return sorted(best.values(), key=lambda item: -item.score)
 
 
 def _title_score(title: str, words: list[str]) -> int:
@@ -210,3 +460,28 @@ def rank_by_evidence(catalog: Catalog, codes: list[str], benefit: str) -> list[s
     graded = [(catalog.points[code].evidence_for(benefit), code) for code in codes]
     ranked = sorted(((order[e.level], i, code) for i, (e, code) in enumerate(graded) if e is not None))
     return [code for _, _, code in ranked]
+
+
+def results_document(catalog: Catalog, results: Results) -> dict[str, Any]:
+    """Results as plain JSON (``acupressure-desktop search --json``); see docs/data-format.md."""
+    benefits = catalog.benefits
+    return {
+        "query": results.query,
+        "understood": [
+            {
+                "phrase": c.phrase,
+                "benefits": [benefits[b].title if b in benefits else b for b in c.benefits],
+                "regions": list(c.regions),
+            }
+            for c in results.understood
+        ],
+        "points": [
+            {"id": hit.code, "title": catalog.point_title(hit.code), "score": hit.score, "reason": hit.reason}
+            for hit in results.points
+        ],
+        "routines": [{"id": r.id, "title": r.title, "score": r.score, "reason": r.reason} for r in results.routines],
+        "techniques": [
+            {"id": t.id, "title": t.title, "score": t.score, "reason": t.reason} for t in results.techniques
+        ],
+        "suggestions": list(results.suggestions),
+    }

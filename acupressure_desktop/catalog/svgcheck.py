@@ -28,10 +28,11 @@ def qt_render_problems(catalog: Catalog, dirs: ResourceDirs) -> list[Problem]:
     problems: list[Problem] = []
     previous = qInstallMessageHandler(collect)
     try:
-        for view in catalog.views.values():
-            if view.id not in catalog.maps:
+        files = [dirs.bodymaps / v.file for v in catalog.views.values() if v.id in catalog.maps]
+        files += [dirs.assets / "pictures" / p.file for p in catalog.pictures.values()]
+        for path in files:
+            if not path.is_file():
                 continue  # already reported by the loader
-            path = dirs.bodymaps / view.file
             shown = str(path.relative_to(dirs.assets.parent)) if path.is_relative_to(dirs.assets.parent) else str(path)
             messages.clear()
             renderer = QSvgRenderer(str(path))

@@ -264,6 +264,23 @@ class Routine(Strict):
         return sum(step.seconds for step in self.steps)
 
 
+class Synonym(Strict):
+    """Everyday words for one complaint or place (data/synonyms.json): what a person types
+    ("can't sleep", "migraine", "period pain") and the benefits and regions search should find."""
+
+    id: Slug
+    phrases: list[Text] = Field(min_length=1)  # also offered as suggestions
+    misspellings: list[Text] = Field(default_factory=list)  # found, never suggested
+    benefits: list[Slug] = Field(default_factory=list)  # most relevant first
+    regions: list[Slug] = Field(default_factory=list)  # point or technique regions
+
+    @model_validator(mode="after")
+    def _leads_somewhere(self) -> Synonym:
+        if not self.benefits and not self.regions:
+            raise ValueError("needs at least one benefit or region")
+        return self
+
+
 class Term(Strict):
     """A word the texts use that a reader may not know, explained wherever it appears."""
 

@@ -67,7 +67,8 @@ CONDITIONS: tuple[Condition, ...] = (
         label="Pregnant or trying to conceive",
         explanation=(
             "Several points are traditionally avoided in pregnancy. Studies have not shown harm, "
-            "but to be careful the app hides them and offers gentler routines instead."
+            "but to be careful the app marks them, asks before you practise one, and offers gentler "
+            "routines instead."
         ),
         flags=frozenset({CautionKind.PREGNANCY}),
     ),
@@ -75,7 +76,7 @@ CONDITIONS: tuple[Condition, ...] = (
         field="blood_thinners_or_bleeding_disorder",
         label="Blood thinners, low platelets or a bleeding disorder",
         explanation=(
-            "Firm pressure can bruise more easily. No point is hidden for this: every point is shown "
+            "Firm pressure can bruise more easily. No point is flagged for this: every point is shown "
             "with a light-pressure reminder, and so are the techniques that knead, squeeze or roll."
         ),
         flags=frozenset(),
@@ -86,7 +87,8 @@ CONDITIONS: tuple[Condition, ...] = (
         label="Varicose veins or fragile, broken or inflamed skin",
         explanation=(
             "Pressing on varicose veins or damaged skin can hurt it. Points that often lie over "
-            "such areas are hidden; elsewhere, skip any spot where the skin is affected."
+            "such areas are marked and asked about before practice; elsewhere, skip any spot where the "
+            "skin is affected."
         ),
         flags=frozenset({CautionKind.SKIN}),
         advisory="Never press on varicose veins or on broken, inflamed, bruised or infected skin.",
@@ -95,7 +97,8 @@ CONDITIONS: tuple[Condition, ...] = (
         field="recent_injury_or_surgery",
         label="A recent injury, fracture or operation",
         explanation=(
-            "A healing area needs rest. Points over skin problems or new scars are hidden; "
+            "A healing area needs rest. Points over skin problems or new scars are marked and asked "
+            "about before practice; "
             "keep away from the injured area altogether."
         ),
         flags=frozenset({CautionKind.SKIN}),
@@ -106,7 +109,8 @@ CONDITIONS: tuple[Condition, ...] = (
         label="Recent eye surgery, glaucoma, or a red, infected or inflamed eye",
         explanation=(
             "Pressure around the eye can harm an eye that is healing, has raised pressure inside it "
-            "or is inflamed. The points around the eyes and the eye techniques are hidden."
+            "or is inflamed. The points around the eyes are marked and asked about before practice, and "
+            "routines with them or with the eye techniques are swapped or not offered."
         ),
         flags=frozenset({CautionKind.EYE}),
         advisory="Keep all pressure away from your eyes and the bone around them; ask your eye doctor first.",
@@ -117,7 +121,8 @@ CONDITIONS: tuple[Condition, ...] = (
         explanation=(
             "Pressure over a tumour site, a port, a line or a device such as a pacemaker should be "
             "avoided. Points where such devices usually sit (below the collarbone, on the belly, "
-            "in the upper buttock) are hidden. Ask your care team which areas are safe for you."
+            "in the upper buttock) are marked and asked about before practice. Ask your care team which "
+            "areas are safe for you."
         ),
         flags=frozenset({CautionKind.DEVICE}),
         advisory="Do not press over a tumour site, a port, a line, an implanted device or a dialysis fistula.",
@@ -150,6 +155,23 @@ def flagged_cautions(cautions: Iterable[Caution], profile: SafetyProfile) -> lis
 
 def point_flags(point: Point, profile: SafetyProfile) -> list[Caution]:
     return flagged_cautions(point.cautions, profile)
+
+
+# What the profile does to a flagged point, in one sentence (the map legend, settings, the notice).
+FLAGGED_MEANS = (
+    "Points your profile flags are marked (a ring on the map, ⚠ in the list) and practised only after "
+    "you confirm; routines that use them are swapped for gentler versions or not offered."
+)
+
+
+def flag_reasons(points: Iterable[Point], profile: SafetyProfile) -> dict[str, str]:
+    """Code -> why this profile flags it, one line for a tooltip ("Pregnancy: traditionally avoided…")."""
+    reasons: dict[str, str] = {}
+    for point in points:
+        cautions = point_flags(point, profile)
+        if cautions:
+            reasons[point.code] = " ".join(dict.fromkeys(c.text for c in cautions))
+    return reasons
 
 
 def flagged_points(points: Iterable[Point], profile: SafetyProfile) -> set[str]:

@@ -343,10 +343,10 @@ class SessionRunner:
         return events + self._jump_to_step(target, now)
 
     def report_pain(self) -> list[RunnerEvent]:
-        """The "stop, this hurts" action: end the step, record it, pause for advice.
+        """The "stop, this hurts" action: the session stops here, and its outcome is *pain*.
 
-        Resume continues with the next step. On the last step there is nothing to
-        continue with, so the session finishes.
+        Pain is a signal to stop, not to go on to the next point: the person reads the advice
+        and may start again later. The step's pressing time so far is kept.
         """
         now = self._clock()
         events = self._advance(now)
@@ -355,14 +355,9 @@ class SessionRunner:
         step = self._segments[self._index].step_index
         if step not in self._painful:
             self._painful.append(step)
-        events.append(PainReported(step, now))
-        events += self._jump_to_step(step + 1, now)
-        if self._state is RunnerState.RUNNING:
-            self._remaining = self._segment_remaining(now)
-            self._deadline = None
-            self._state = RunnerState.PAUSED
-            events.append(Paused(now))
-        return events
+        self._leave_segment(now)
+        self._state = RunnerState.STOPPED
+        return [*events, PainReported(step, now), Stopped(now)]
 
     # -- internals -------------------------------------------------------------
 

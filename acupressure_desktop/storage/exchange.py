@@ -235,6 +235,27 @@ class SessionRecord(BaseModel):
     after_rating: Rating | None = None
     note: Annotated[StrictStr, StringConstraints(max_length=10_000)] = ""
 
+    def session(self, repository: HistoryRepository) -> Session:
+        """The session to store. One still running in the file ended with the file (an export made
+        mid-session, or an app that quit before the end), as a crash would have ended it."""
+        return Session(
+            id=self.id,
+            routine_id=self.routine_id,
+            routine_title=self.routine_title,
+            started_at=self.started_at,
+            local_date=self.local_date or repository.local_date(self.started_at),
+            ended_at=self.ended_at,
+            planned_seconds=self.planned_seconds,
+            practised_seconds=self.practised_seconds,
+            steps_total=self.steps_total,
+            steps_done=self.steps_done,
+            status=Status.INTERRUPTED if self.status is Status.RUNNING else self.status,
+            rating_label=self.rating_label,
+            before_rating=self.before_rating,
+            after_rating=self.after_rating,
+            note=self.note,
+        )
+
     @model_validator(mode="after")
     def _possible(self, info: ValidationInfo) -> SessionRecord:
         if self.ended_at < self.started_at:
@@ -374,27 +395,7 @@ def import_json(
         max_rows=max_rows,
         report=lambda done, total: report(done, 2 * total),
     )
-    sessions = [
-        Session(
-            id=record.id,
-            routine_id=record.routine_id,
-            routine_title=record.routine_title,
-            started_at=record.started_at,
-            local_date=record.local_date or repository.local_date(record.started_at),
-            ended_at=record.ended_at,
-            planned_seconds=record.planned_seconds,
-            practised_seconds=record.practised_seconds,
-            steps_total=record.steps_total,
-            steps_done=record.steps_done,
-            # A session cannot be running here: one exported mid-session ended with the export.
-            status=Status.INTERRUPTED if record.status is Status.RUNNING else record.status,
-            rating_label=record.rating_label,
-            before_rating=record.before_rating,
-            after_rating=record.after_rating,
-            note=record.note,
-        )
-        for record in records
-    ]
+    sessions = [record.session(repository) for record in records]
     release(records)
     added = repository.add_sessions(sessions, lambda done, total: report(total + done, 2 * total))
     result = ImportResult(added=added, skipped=len(sessions) - added)

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.db import Database, backup_daily, list_backups, open_database
 from acupressure_desktop.storage.errors import StorageUnavailable
+from acupressure_desktop.streaks import CONSISTENCY_DAYS, EVERY_DAY, Consistency, consistency, count_streaks
 
 T = TypeVar("T")
 
@@ -564,8 +565,15 @@ class HistoryRepository:
                 for day, seconds, sessions, counted in cursor
             }
 
-    def streaks(self, today: date | None = None) -> Streaks:
-        """Current and longest run of consecutive counted days up to ``today``."""
+    def streaks(
+        self,
+        today: date | None = None,
+        weekdays: tuple[int, ...] = EVERY_DAY,
+        rest_days: Iterable[date] = (),
+    ) -> Streaks:
+        """Current and longest streak up to ``today``: only planned days (``weekdays``, less the
+        ``rest_days``) without practice end one (see ``acupressure_desktop.streaks``). With every
+        day planned, as by default, a streak is a run of consecutive counted days."""
         today = today or self.today()
         with self.db.reading() as conn:
             cursor = conn.execute(
@@ -574,21 +582,24 @@ class HistoryRepository:
                 "ORDER BY local_date",
                 (today.isoformat(), COUNTED_SECONDS),
             )
-            longest = run = 0
-            longest_end: int | None = None
-            previous: int | None = None
-            for (text,) in cursor:
-                day = date.fromisoformat(text).toordinal()
-                run = run + 1 if previous == day - 1 else 1
-                if run > longest:
-                    longest, longest_end = run, day
-                previous = day
-        alive = previous is not None and previous >= today.toordinal() - 1
-        return Streaks(
-            current=run if alive else 0,
-            longest=longest,
-            longest_end=None if longest_end is None else date.fromordinal(longest_end),
-        )
+            days = [date.fromisoformat(text) for (text,) in cursor]
+        count = count_streaks(days, today, weekdays, rest_days)
+        return Streaks(current=count.current, longest=count.longest, longest_end=count.longest_end)
+
+    def consistency(
+        self,
+        today: date | None = None,
+        weekdays: tuple[int, ...] = EVERY_DAY,
+        rest_days: Iterable[date] = (),
+    ) -> Consistency:
+        """How many planned days of the last four weeks were practised."""
+        today = today or self.today()
+        first = today - timedelta(days=CONSISTENCY_DAYS - 1)
+        counted = [day for day, total in self.practice_days(first, today).items() if total.counted]
+        with self.db.reading() as conn:
+            (since,) = conn.execute("SELECT min(local_date) FROM sessions").fetchone()
+        start = date.fromisoformat(since) if since else today
+        return consistency(counted, today, weekdays, rest_days, since=start)
 
     def minutes_per_week(self, first: date, last: date) -> list[WeekTotal]:
         """One entry per ISO week from the week of ``first`` to the week of ``last``, empty weeks too."""
@@ -619,7 +630,12 @@ class HistoryRepository:
             )
             return [RoutineChange(*row) for row in cursor]
 
-    def summary(self, today: date | None = None) -> Summary:
+    def summary(
+        self,
+        today: date | None = None,
+        weekdays: tuple[int, ...] = EVERY_DAY,
+        rest_days: Iterable[date] = (),
+    ) -> Summary:
         today = today or self.today()
         monday = week_start(today)
         with self.db.reading() as conn:
@@ -628,7 +644,7 @@ class HistoryRepository:
                 "SELECT total(practised_seconds) FROM sessions WHERE local_date BETWEEN ? AND ?",
                 (monday.isoformat(), (monday + timedelta(days=6)).isoformat()),
             ).fetchone()
-        return Summary(int(sessions), int(seconds), int(week_seconds), self.streaks(today))
+        return Summary(int(sessions), int(seconds), int(week_seconds), self.streaks(today, weekdays, rest_days))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.db import Database, list_backups, open_database
 from acupressure_desktop.storage.errors import StorageError, translate_faults
 from acupressure_desktop.storage.exchange import FORMAT_NAME, FORMAT_VERSION, ImportRefused, read_export
-from acupressure_desktop.storage.history import COLUMNS, HistoryRepository, OpenedHistory, Session, Status
+from acupressure_desktop.storage.history import COLUMNS, HistoryRepository, OpenedHistory, Session
 from acupressure_desktop.storage.recorder import SessionRecorder
 from acupressure_desktop.storage.writer import SessionWriter
 
@@ -120,27 +120,7 @@ def import_recovered(repository: HistoryRepository, paths: AppPaths) -> list[str
         except OSError as exc:
             notices.append(f"Sessions kept from last time in {file} could not be read ({exc}); they stay there.")
             continue
-        sessions = [
-            Session(
-                id=r.id,
-                routine_id=r.routine_id,
-                routine_title=r.routine_title,
-                started_at=r.started_at,
-                local_date=r.local_date or repository.local_date(r.started_at),
-                ended_at=r.ended_at,
-                planned_seconds=r.planned_seconds,
-                practised_seconds=r.practised_seconds,
-                steps_total=r.steps_total,
-                steps_done=r.steps_done,
-                # Still running at quit: the app ended it, like a crash would have.
-                status=Status.INTERRUPTED if r.status is Status.RUNNING else r.status,
-                rating_label=r.rating_label,
-                before_rating=r.before_rating,
-                after_rating=r.after_rating,
-                note=r.note,
-            )
-            for r in records
-        ]
+        sessions = [record.session(repository) for record in records]
         try:
             for session in sessions:  # the newest state wins over an older row of the same session
                 repository.save(session)

@@ -21,8 +21,11 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPen,
+    QPolygonF,
     QResizeEvent,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -30,8 +33,10 @@ from PySide6.QtSvgWidgets import QGraphicsSvgItem
 from PySide6.QtWidgets import (
     QGestureEvent,
     QGraphicsEllipseItem,
+    QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
     QPinchGesture,
@@ -52,6 +57,11 @@ if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the
 MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and whole-body views stay legible
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
+SIDE_CONVENTION = (
+    "L and R always mark the person's own left and right. Body and head views show someone facing you "
+    "(their left on your right), or turned away on back views; hand and foot views show your own hands "
+    "and feet as you look down at them."
+)
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
 GUIDE_FRAME_MIN = 110.0  # SVG units: the smallest area a guide is framed in
 GUIDE_MAX_ZOOM = 3.0
@@ -92,18 +102,7 @@ class HotspotItem(QGraphicsEllipseItem):
 
     def relayout(self, view_scale: float) -> None:
         """Resize for the view's scale so the marker never gets too small to hit (skipped when unchanged)."""
-        st = self.state
-        look = (
-            view_scale,
-            st.selected,
-            st.current,
-            st.matched,
-            st.dimmed,
-            st.focused,
-            st.hovered,
-            st.flagged,
-            self.colors,
-        )
+        look = (view_scale, tuple(vars(self.state).values()), self.colors)  # astuple deep-copies: slow
         if look == self._applied:
             return
         self._applied = look
@@ -194,6 +193,9 @@ class _ViewScene:
     body_map: BodyMap
     markers: list[HotspotItem] = field(default_factory=list)
     overlay: GuideOverlay | None = None  # made the first time a guide plays on this view
+    outline: QGraphicsPathItem | None = None  # the clicked region
+    side_labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)
+    labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)  # point codes, made on first use
 
 
 class BodyMapView(QGraphicsView):
@@ -226,6 +228,8 @@ class BodyMapView(QGraphicsView):
         self._flagged: set[str] = set()
         self._framed: ResolvedGuide | None = None  # the guide the map is zoomed to, kept through resizes
         self._guided: tuple[str, bool] | None = None  # the guided point, and whether the guide reached it
+        self._flag_reasons: dict[str, str] = {}
+        self._labels_on = False
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -257,8 +261,55 @@ class BodyMapView(QGraphicsView):
             button.setToolTip(f"{name} ({ZOOM_KEYS[text]})")
             button.clicked.connect(slot)
             layout.addWidget(button)
+        self.labels_button = QToolButton(bar)
+        self.labels_button.setText("Labels")
+        self.labels_button.setCheckable(True)
+        self.labels_button.setAccessibleName("Show point codes on the map")
+        self.labels_button.setToolTip("Show every point's code on the map (the selected point always has its label)")
+        self.labels_button.toggled.connect(self.set_labels)
+        layout.insertWidget(0, self.labels_button)
         bar.adjustSize()
         return bar
+
+    @Slot(bool)
+    def set_labels(self, on: bool) -> None:
+        """Codes beside every marker (on), or only beside the selected point (off)."""
+        self._labels_on = on
+        if self.labels_button.isChecked() != on:
+            self.labels_button.setChecked(on)
+        self._sync_labels()
+
+    def _sync_labels(self) -> None:
+        built = self._scenes.get(self._view_id)
+        if built is None:
+            return
+        if not built.labels:  # made on first use: a view nobody labels costs nothing
+            font = self.font()
+            font.setPixelSize(11)
+            for marker in built.markers:
+                label = QGraphicsSimpleTextItem(marker.hotspot.code)
+                label.setFont(font)
+                label.setFlag(
+                    QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations
+                )  # legible at any zoom
+                label.setPos(marker.hotspot.x, marker.hotspot.y)
+                # Beside the marker in screen pixels (the label ignores the zoom; the marker keeps >= 6 px).
+                label.setTransform(QTransform.fromTranslate(MIN_RADIUS_PX * 1.3 + 3, -font.pixelSize() * 0.7))
+                label.setZValue(11)
+                label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                built.scene.addItem(label)
+                built.labels.append(label)
+        for marker, label in zip(built.markers, built.labels, strict=True):
+            selected = marker.hotspot.code == self._selected
+            look = (self._labels_on or selected, selected, self._colors)
+            if label.data(0) == look:
+                continue  # unchanged: a click restyles two labels, not all of them
+            label.setData(0, look)
+            label.setVisible(look[0])
+            font = label.font()
+            font.setBold(selected)
+            label.setFont(font)
+            label.setBrush(QColor(self._colors.selected if selected else self._colors.text))
 
     # -- building ---------------------------------------------------------------------------
 
@@ -285,11 +336,72 @@ class BodyMapView(QGraphicsView):
             marker = HotspotItem(hotspot, self._title(hotspot), self._colors)
             scene.addItem(marker)
             built.markers.append(marker)
+        self._add_side_labels(built)
         return built
+
+    def _add_side_labels(self, built: _ViewScene) -> None:
+        """ "L" and "R" over the sides of the figure, placed from the hotspots themselves: a hotspot's
+        side is always the person's own (SIDE_CONVENTION), whichever way the figure faces."""
+        body_map = built.body_map
+        for side, text in (("L", "L"), ("R", "R")):
+            xs = [h.x for h in body_map.hotspots if h.side == side]
+            if not xs:
+                continue
+            label = QGraphicsSimpleTextItem(text)
+            font = label.font()
+            font.setPixelSize(max(12, int(body_map.height * 0.035)))
+            font.setBold(True)
+            label.setFont(font)
+            label.setBrush(QColor(self._colors.muted))
+            label.setToolTip(f"The person's own {'left' if side == 'L' else 'right'} side. {SIDE_CONVENTION}")
+            # Over the figure's outer edge on that side (which edge: where that side's hotspots are).
+            others = [h.x for h in body_map.hotspots if h.side not in (side, None)]
+            on_right = not others or sum(xs) / len(xs) > sum(others) / len(others)
+            width = label.boundingRect().width()
+            x = body_map.width * 0.92 - width if on_right else body_map.width * 0.08
+            label.setPos(x, body_map.height - label.boundingRect().height())  # the top right is the zoom bar's
+            label.setZValue(2)
+            built.scene.addItem(label)
+            built.side_labels.append(label)
+
+    def set_region_outline(self, region_id: str | None) -> None:
+        """Outline the clicked region on this view (None: no outline)."""
+        built = self._scenes.get(self._view_id)
+        for scene in self._scenes.values():
+            if scene.outline is not None:
+                scene.scene.removeItem(scene.outline)
+                scene.outline = None
+        if built is None or region_id is None:
+            return
+        path = QPainterPath()
+        for region in built.body_map.regions:
+            if region.region_id == region_id and region.polygon:
+                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in region.polygon]))
+                path.closeSubpath()
+        if path.isEmpty():
+            return
+        # A tint, not a stroke: some regions are one polygon joined by a seam (both hands), which a
+        # stroke would draw across the body.
+        fill = QColor(self._colors.accent)
+        fill.setAlphaF(0.25)
+        outline = QGraphicsPathItem(path)
+        outline.setPen(Qt.PenStyle.NoPen)
+        outline.setBrush(fill)
+        outline.setZValue(0.5)  # over the figure, under the markers
+        outline.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        built.scene.addItem(outline)
+        built.outline = outline
+
+    @property
+    def region_outline(self) -> QGraphicsPathItem | None:
+        built = self._scenes.get(self._view_id)
+        return built.outline if built else None
 
     def _title(self, hotspot: Hotspot) -> str:
         title = self._titles.get(hotspot.code, hotspot.code)
-        return f"{title} ({hotspot.side_label} side)" if hotspot.side else title
+        title = f"{title} ({hotspot.side_label} side)" if hotspot.side else title
+        why = self._flag_reasons.get(hotspot.code)
+        return f"{title}\n⚠ Flagged by your safety profile: {why}" if why else title
 
     def set_titles(
         self,
@@ -389,6 +501,7 @@ class BodyMapView(QGraphicsView):
         self._fit()
         self._restyle_all()
         self._apply_frame()
+        self._sync_labels()
         accessibility.notify_reorder(self)
 
     def set_colors(self, colors: Colors) -> None:
@@ -398,8 +511,11 @@ class BodyMapView(QGraphicsView):
                 marker.colors = colors
             if built.overlay is not None:
                 built.overlay.set_colors(colors)
+            for label in built.side_labels:
+                label.setBrush(QColor(colors.muted))
         self.setBackgroundBrush(QBrush(QColor(colors.canvas)))
         self._restyle_all()
+        self._sync_labels()
 
     # -- measuring guide ------------------------------------------------------------------------
 
@@ -497,6 +613,7 @@ class BodyMapView(QGraphicsView):
     def set_selected(self, code: str | None) -> None:
         self._selected = code
         self._restyle_all()
+        self._sync_labels()
 
     def set_current(self, code: str | None, side: str | None = None) -> None:
         """Mark the current routine step; side 'L'/'R' narrows it to one side."""
@@ -505,11 +622,17 @@ class BodyMapView(QGraphicsView):
 
     def set_matches(self, codes: set[str] | None) -> None:
         """Codes that match the search or filter; None clears the filter."""
+        if codes == self._matches:
+            return  # a keystroke that matches the same points restyles nothing
         self._matches = codes
         self._restyle_all()
 
-    def set_flagged(self, codes: set[str]) -> None:
+    def set_flagged(self, codes: set[str], reasons: dict[str, str] | None = None) -> None:
+        """Ring these points; ``reasons`` (code -> why) goes into their tooltips on every view."""
         self._flagged = codes
+        if reasons is not None:
+            self._flag_reasons = reasons
+            self.set_titles(self._titles)
         self._restyle_all()
 
     def _restyle_all(self) -> None:

@@ -123,7 +123,9 @@ class SignalQuit(QObject):
     def _on_signal(self, number: int, _frame: object) -> None:
         self.received.append(number)
         log.info("received %s: quitting", signal.Signals(number).name)
-        QCoreApplication.quit()
+        # exit(), not quit(): in Qt 6 quit() first asks every window to close, and the window asks
+        # "Quit during a routine?", so a signal sent by the session manager would never quit.
+        QCoreApplication.exit(0)
 
     @Slot()
     def _drain(self) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabBar,
+    QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.bodymaps import BodyMap
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.ui.accessibility import announce
-from acupressure_desktop.ui.bodymap import BodyMapView
+from acupressure_desktop.ui.bodymap import SIDE_CONVENTION, BodyMapView
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import Colors
 
@@ -32,7 +35,7 @@ if TYPE_CHECKING:  # the catalog needs pydantic, which loads after the first pai
     from acupressure_desktop.catalog.guides import ResolvedGuide
     from acupressure_desktop.catalog.loader import Catalog
     from acupressure_desktop.catalog.search import PointSearch
-    from acupressure_desktop.domain.models import CautionKind
+    from acupressure_desktop.domain.models import CautionKind, Routine
 
 GROUPS = (  # "&&" shows one "&": tab text takes "&" as a keyboard mnemonic
     ("body", "Whole body"),
@@ -52,6 +55,7 @@ class LearnPage(QWidget):
     addToRoutineRequested = Signal(str)
     favouriteToggled = Signal(str, bool)
     statusMessage = Signal(str)
+    routineRequested = Signal(str)  # a routine the search found: show it on the Routines page
 
     def __init__(self, dirs: ResourceDirs, parent: QWidget | None = None) -> None:
         """The page's widgets, empty; ``populate`` fills them and connects them once the catalog is loaded.
@@ -61,6 +65,10 @@ class LearnPage(QWidget):
         """
         super().__init__(parent)
         self._favourites: set[str] = set()
+        self._flag_reasons: dict[str, str] = {}
+        self._rows: list[
+            tuple[str, str, str]
+        ] = []  # what the list shows: (text, code, tooltip)  # flagged point -> why, for the list's mark and tooltip
         self._region_codes: list[str] | None = None
 
         # Sidebar: search, filter, results.
@@ -68,9 +76,8 @@ class LearnPage(QWidget):
         self.search_box.setPlaceholderText("Search: name, code, complaint…")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName("Search points")
-        clear = self.search_box.findChild(QAction, "_q_qlineeditclearaction")
-        if clear is not None:  # Qt's clear button is otherwise an unnamed button to a screen reader
-            clear.setText("Clear the search")
+        for clear in self.search_box.findChildren(QToolButton):  # Qt's clear button: unnamed to a screen reader
+            clear.setAccessibleName("Clear the search")  # (its action keeps no text: the button stays icon-wide)
         self.benefit_filter = QComboBox()
         self.benefit_filter.setAccessibleName("Filter points by benefit")
         self.benefit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -86,11 +93,25 @@ class LearnPage(QWidget):
 
         sidebar = QWidget()
         sidebar.setMinimumWidth(180)
+        self.sidebar = sidebar
         side_layout = QVBoxLayout(sidebar)
         side_layout.setContentsMargins(12, 12, 6, 12)
         side_layout.addWidget(self.search_box)
         side_layout.addWidget(self.benefit_filter)
         side_layout.addWidget(self.results_label)
+        self.routine_links = QLabel()  # routines for a complaint typed in the search
+        self.routine_links.setWordWrap(True)
+        self.routine_links.setTextFormat(Qt.TextFormat.RichText)
+        self.routine_links.setAccessibleName("Routines for this search")
+        self.routine_links.linkActivated.connect(lambda link: self.routineRequested.emit(link.removeprefix("routine:")))
+        self.routine_links.hide()
+        self.offered_routines: list[Routine] | None = None  # on offer under the profile (None: the built-in)
+        side_layout.addWidget(self.routine_links)
+        self.benefit_card = QTextBrowser()  # the chosen benefit: what it is, when to see a professional
+        self.benefit_card.setAccessibleName("About this benefit")
+        self.benefit_card.setMaximumHeight(220)
+        self.benefit_card.hide()
+        side_layout.addWidget(self.benefit_card)
         side_layout.addWidget(self.results, 1)
 
         # Centre: view navigation, region bar, map.
@@ -112,7 +133,10 @@ class LearnPage(QWidget):
         self.view_tabs.setAccessibleName("Body map views")
         self.view_tabs.setDrawBase(False)
         self.view_tabs.setExpanding(False)
-        self.view_tabs.setUsesScrollButtons(True)
+        # Every view's tab stays in sight: a title that does not fit is shortened with "…" (full in
+        # its tooltip) instead of scrolling off ("y, front").
+        self.view_tabs.setUsesScrollButtons(False)
+        self.view_tabs.setElideMode(Qt.TextElideMode.ElideRight)
 
         self.region_bar = QFrame()
         self.region_bar.setObjectName("card")
@@ -134,6 +158,19 @@ class LearnPage(QWidget):
         centre_layout.addWidget(self.view_tabs)
         centre_layout.addWidget(self.region_bar)
         centre_layout.addWidget(self.map, 1)
+        self.flag_legend = QLabel("◯  A ring marks a point your safety profile flags: read why before you press it.")
+        self.flag_legend.setObjectName("muted")
+        self.flag_legend.setWordWrap(True)
+        self.flag_legend.setAccessibleName("Map legend")
+        self.flag_legend.hide()
+        centre_layout.addWidget(self.flag_legend)
+        self.side_legend = QLabel("L / R: the person's own left and right side (hover for how each view is drawn)")
+        self.side_legend.setObjectName("muted")
+        self.side_legend.setWordWrap(True)
+        self.side_legend.setToolTip(SIDE_CONVENTION)
+        self.side_legend.setAccessibleName("Map legend: sides")
+        self.side_legend.setAccessibleDescription(SIDE_CONVENTION)
+        centre_layout.addWidget(self.side_legend)
 
         panel_box = QWidget()
         panel_box.setMinimumWidth(300)
@@ -150,8 +187,8 @@ class LearnPage(QWidget):
         splitter.addWidget(sidebar)
         splitter.addWidget(centre)
         splitter.addWidget(panel_box)
-        # The map takes most of any change of width; the details panel shares it, the list keeps its width.
-        splitter.setStretchFactor(0, 0)
+        # The map takes most of any change of width; the details panel and the list share it.
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
         splitter.setSizes([220, 640, 420])
@@ -183,6 +220,15 @@ class LearnPage(QWidget):
         )
         self.panel = PointPanel(catalog)
         self._panel_layout.replaceWidget(self._waiting, self.panel)
+        box = self.panel.parentWidget()
+        if box is not None:  # wide enough for the panel's buttons, never cut ("Add to routine…")
+            margins = self._panel_layout.contentsMargins()
+            panel = self.panel
+            buttons = (panel.practise_button, panel.favourite_button, panel.add_button)
+            layout = panel.layout()
+            spacing = layout.spacing() if layout is not None else 6
+            needed = sum(b.minimumWidth() for b in buttons) + 2 * max(6, spacing)
+            box.setMinimumWidth(max(300, needed + margins.left() + margins.right()))
         self._waiting.hide()  # deleteLater waits for the event loop; a screenshot may come first
         self._waiting.deleteLater()
         self.panel.viewRequested.connect(self.show_view)
@@ -253,9 +299,16 @@ class LearnPage(QWidget):
         self.group_tabs.blockSignals(False)
         self._fill_tabs(view.group, view_id)
         if self.map.view_id != view_id:
+            # A region filter belongs to the view it was clicked on (its close-up shows the same points).
+            keep_region = self._region_codes is not None and view_id == self._closeup
             self.map.show_view(view_id)
             self.map.setAccessibleName(f"Body map: {view.title}")
             self.region_bar.hide()
+            self.map.set_region_outline(None)
+            if self._region_codes is not None and not keep_region:
+                self._region_codes = None
+                self._refresh_results()
+                return
         self._apply_matches(self.matching_codes())
         self._follow_guide()
 
@@ -267,6 +320,7 @@ class LearnPage(QWidget):
             view = self.catalog.views[view_id]
             if view.group == group:
                 index = self.view_tabs.addTab(view.title)
+                self.view_tabs.setTabToolTip(index, view.title)
                 self.view_tabs.setTabData(index, view_id)
                 if view_id == current:
                     self.view_tabs.setCurrentIndex(index)
@@ -333,6 +387,7 @@ class LearnPage(QWidget):
         self.search_box.clear()
         self.search_box.blockSignals(False)
         self._refresh_results(region_title=region.title)
+        self.map.set_region_outline(region_id)
         self.region_label.setText(f"<b>{region.title}</b>: {len(codes)} points listed on the left")
         self._closeup = closeup
         self.closeup_button.setVisible(closeup is not None)
@@ -378,26 +433,70 @@ class LearnPage(QWidget):
 
         codes = self.matching_codes()
         wanted = self.benefit_filter.currentData()
+        self._show_benefit_card(wanted if isinstance(wanted, str) and wanted in self.catalog.benefits else None)
         shown = codes if codes is not None else list(self.catalog.points)
-        self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
-        self.results.clear()
+        rows = []
         for code in shown:
             point = self.catalog.points[code]
             reference = "  (reference only)" if point.reference_only else ""
             graded = point.evidence_for(wanted) if isinstance(wanted, str) else None
             grade = f"  ·  {EVIDENCE_LABELS[graded.level]}" if graded else ""
-            item = QListWidgetItem(f"{point.code}  {point.pinyin}{reference}\n{point.english}{grade}")
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setToolTip(point.location)
-            self.results.addItem(item)
-        self.results.setUpdatesEnabled(True)
+            why = self._flag_reasons.get(code)
+            mark = "⚠ " if why else ""
+            tip = f"Flagged by your safety profile: {why}" if why else point.location
+            rows.append((f"{mark}{point.code}  {point.pinyin}{reference}\n{point.english}{grade}", code, tip))
+        if rows != self._rows or self.results.count() != len(rows):  # a keystroke that changes nothing paints nothing
+            self._rows = rows
+            self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
+            self.results.clear()
+            for text, code, tip in rows:
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, code)
+                item.setToolTip(tip)
+                self.results.addItem(item)
+            self.results.setUpdatesEnabled(True)
+        query = self.search_box.text().strip()
+        plural = "point" if len(shown) == 1 else "points"
         if region_title:
-            self.results_label.setText(f"{len(shown)} points in {region_title}")
+            self.results_label.setText(f"{len(shown)} {plural} in {region_title}")
         elif codes is None:
             self.results_label.setText(f"All {len(shown)} points")
+        elif shown:
+            self.results_label.setText(f"{len(shown)} matching {plural}")
+        elif query:
+            self._show_suggestions(query)
         else:
-            self.results_label.setText(f"{len(shown)} matching points" if shown else "No matching points")
+            self.results_label.setText("No matching points")
+        self._show_routine_links(query)
         self._apply_matches(codes)
+
+    def _show_suggestions(self, query: str) -> None:
+        """Nothing matches: say so, and offer words that would (each one a row to activate)."""
+        tries = self.search.suggest(query)
+        self._rows = [("", "", "")]  # the list holds suggestions now: rebuild it next time
+        self.results_label.setText(f"Nothing matches “{query}”." + (" Try:" if tries else ""))
+        for word in tries:
+            item = QListWidgetItem(f"🔍 {word}")
+            item.setData(Qt.ItemDataRole.UserRole + 1, word)
+            item.setToolTip(f"Search for “{word}”")
+            self.results.addItem(item)
+
+    def _show_routine_links(self, query: str) -> None:
+        offered = self.offered_routines if self.offered_routines is not None else self.catalog.routines.values()
+        found = self.search.routines(query, offered, limit=3) if query else []
+        self.routine_links.setVisible(bool(found))
+        if found:
+            links = ", ".join(f"<a href='routine:{escape(r.id)}'>{escape(r.title)}</a>" for r in found)
+            self.routine_links.setText(f"Routines for this: {links}")
+
+    def _show_benefit_card(self, benefit_id: str | None) -> None:
+        if benefit_id is None:
+            self.benefit_card.hide()
+            return
+        from acupressure_desktop.ui.routines_page import benefit_html  # loaded with the catalog
+
+        self.benefit_card.setHtml(benefit_html(self.catalog, benefit_id))
+        self.benefit_card.show()
 
     def _apply_matches(self, codes: list[str] | None) -> None:
         self.map.set_matches(set(codes) if codes is not None else None)
@@ -410,6 +509,10 @@ class LearnPage(QWidget):
 
     @Slot(QListWidgetItem)
     def _on_result_activated(self, item: QListWidgetItem) -> None:
+        suggestion = item.data(Qt.ItemDataRole.UserRole + 1)
+        if suggestion:
+            self.search_box.setText(suggestion)
+            return
         self.open_point(item.data(Qt.ItemDataRole.UserRole))
 
     @Slot()
@@ -417,6 +520,7 @@ class LearnPage(QWidget):
         """Escape: clear search, filter, region and selection."""
         self._region_codes = None
         self.region_bar.hide()
+        self.map.set_region_outline(None)
         self.search_box.clear()
         self.benefit_filter.setCurrentIndex(0)
         self.map.set_selected(None)
@@ -504,6 +608,8 @@ class LearnPage(QWidget):
     def _follow_guide(self) -> None:
         """After a point or view change: list its guide here, keep a playing guide on the point or stop it."""
         point = self.panel.point
+        # A point with no guide on any view (a reference-only point) shows no guide controls at all.
+        self.panel.guide.setVisible(point is not None and bool(self.catalog.guides_of(point.code)))
         available = point is not None and self.catalog.guide(point.code, self.map.view_id) is not None
         self.panel.guide.set_available(
             available, "" if available else "This view shows no measuring guide for this point."
@@ -567,15 +673,24 @@ class LearnPage(QWidget):
         self.map.set_colors(colors)
         self.panel.set_colors(colors)
 
+    def set_sidebar_visible(self, visible: bool) -> None:
+        """The search list gives way on a narrow window while the session panel is open (the map needs it)."""
+        if self.sidebar.isVisibleTo(self) != visible:
+            self.sidebar.setVisible(visible)
+
     def set_favourites(self, codes: set[str]) -> None:
         self._favourites = set(codes)
         self.panel.set_favourites(self._favourites)
         if self.benefit_filter.currentData() == FAVOURITES:
             self._refresh_results()
 
-    def set_flagged(self, codes: set[str], kinds: set[CautionKind]) -> None:
-        self.map.set_flagged(codes)
+    def set_flagged(self, codes: set[str], kinds: set[CautionKind], reasons: dict[str, str] | None = None) -> None:
+        self.map.set_flagged(codes, reasons)
         self.panel.set_flagged_kinds(kinds)
+        self._flag_reasons = dict(reasons or {})
+        self.flag_legend.setVisible(bool(codes))
+        if hasattr(self, "catalog"):
+            self._refresh_results()
 
     @Slot(str, bool)
     def _on_favourite(self, code: str, on: bool) -> None:

@@ -57,7 +57,10 @@ class MainWindow(QMainWindow):
         self.menu_app = self.menuBar().addMenu("&App")
         self.menu_help = self.menuBar().addMenu("&Help")
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # The platform's quit keys, and Ctrl+Q everywhere (some platform themes, offscreen among them, have none).
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        ctrl_q = QKeySequence("Ctrl+Q")
+        quit_action.setShortcuts(keys if ctrl_q in keys else [ctrl_q, *keys])
         quit_action.triggered.connect(self.close)
         self.quit_action = quit_action
         self.close_guard: Callable[[], bool] = lambda: True  # the shell asks before a running routine is quit
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def show_page(self, index: int) -> None:
         self.page_tabs.setCurrentIndex(index)
+        focus_first(self.pages.widget(index))  # issue 19: a switch by shortcut lands on the page's first control
 
     @Slot(int)
     def _on_page(self, index: int) -> None:
@@ -88,8 +92,6 @@ class MainWindow(QMainWindow):
             if page is not None:
                 page.setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
-        if not self.page_tabs.hasFocus():  # issue 19: a switch by shortcut lands on the page's first control
-            focus_first(self.pages.widget(index))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_guard():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal, SignalInstance, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QTextBrowser, QVBoxLayout, QWidget
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, Point
+from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, MassageTechnique, Point
 from acupressure_desktop.domain.safety import ordered_cautions
 from acupressure_desktop.ui.accessibility import expose_structure
+from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
@@ -55,6 +56,7 @@ class PointPanel(QWidget):
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setAccessibleName("Point details")
+        cap_reading_width(self.browser)
         expose_structure(self.browser)  # headings, numbered steps and links reach screen readers
 
         self.practise_button = QPushButton("Practise now")
@@ -91,6 +93,8 @@ class PointPanel(QWidget):
 
         self.guide = GuideSteps(self)
         layout.addWidget(self.guide)
+        self.picture = PictureView(catalog, 120)  # how to press: the hands at work
+        layout.addWidget(self.picture)
         layout.addLayout(actions)
         self._show_placeholder(True)
 
@@ -126,17 +130,28 @@ class PointPanel(QWidget):
         self._point = self._catalog.points.get(code) if code else None
         self._render()
 
+    def show_technique(self, technique: MassageTechnique) -> None:
+        """A massage step of a running routine: its own steps and cautions (no point buttons)."""
+        self._point = None
+        self.placeholder.setVisible(False)
+        self.browser.setVisible(True)
+        for button in (self.practise_button, self.favourite_button, self.add_button):
+            button.setVisible(False)
+        self.browser.setHtml(technique_html(technique, self._colors))
+
     def _render(self) -> None:
         point = self._point
         self._show_placeholder(point is None)
+        self.picture.show_point(point.code if point is not None else None)
         if point is None:
             return
         html = point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories)
         self.browser.setHtml(link_cun(html))
-        self.practise_button.setEnabled(not point.reference_only)
-        self.practise_button.setToolTip(
-            "This point is shown for learning only and is never practised." if point.reference_only else ""
-        )
+        for button in (self.practise_button, self.add_button):
+            button.setEnabled(not point.reference_only)
+            button.setToolTip(
+                "This point is shown for learning only and is never practised." if point.reference_only else ""
+            )
         self._sync_favourite()
 
     def _sync_favourite(self) -> None:
@@ -175,6 +190,36 @@ class PointPanel(QWidget):
             self.fingerGuideRequested.emit()
 
 
+READING_CHARACTERS = 90  # the longest comfortable line
+
+
+class _ReadingWidth(QObject):
+    """Wraps at the widget's width, but never wider than about READING_CHARACTERS."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() is QEvent.Type.Resize and isinstance(watched, QTextBrowser):
+            cap = watched.fontMetrics().averageCharWidth() * READING_CHARACTERS
+            # The viewport is resized after this event: measure the widget itself (less frame and a scroll bar).
+            scroll_bar = watched.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            wide = watched.width() - 2 * watched.frameWidth() - scroll_bar - 8 > cap
+            mode = QTextBrowser.LineWrapMode.FixedPixelWidth if wide else QTextBrowser.LineWrapMode.WidgetWidth
+            if watched.lineWrapMode() is not mode:
+                watched.setLineWrapMode(mode)
+            if wide and watched.lineWrapColumnOrWidth() != cap:
+                watched.setLineWrapColumnOrWidth(cap)
+        return False
+
+
+def cap_reading_width(browser: QTextBrowser) -> None:
+    """Lines no longer than about READING_CHARACTERS, however wide the window (2560 px screens)."""
+    browser.installEventFilter(_ReadingWidth(browser))
+
+
+def chinese_unbroken(name: str) -> str:
+    """A Chinese name kept on one line: a word joiner between its characters (内关, never 内 / 关)."""
+    return "\u2060".join(name)
+
+
 def point_html(
     point: Point, catalog: Catalog, c: Colors, flagged: set[CautionKind], advisories: list[str] | None = None
 ) -> str:
@@ -184,7 +229,8 @@ def point_html(
     side_text = "both sides of the body" if point.bilateral else "on the midline"
     parts = [
         f"<h2 style='font-size:18pt; font-weight:600; margin-top:0; margin-bottom:0'>{escape(point.code)} · "
-        f"{escape(point.pinyin)} <span style='font-weight:400'>{escape(point.chinese)}</span></h2>",
+        f"{escape(point.pinyin)} <span style='font-weight:400; white-space:nowrap'>"
+        f"{escape(chinese_unbroken(point.chinese))}</span></h2>",
         f"<div style='font-size:12pt; color:{c.muted}'>{escape(point.english)} — {escape(meridian_text)}, "
         f"{side_text}</div>",
     ]
@@ -211,16 +257,19 @@ def point_html(
     parts.append(_section("How to find it", f"<ol>{steps}</ol>"))
     t = point.technique
     sides = " on each side" if point.bilateral else ""
-    parts.append(
-        _section(
-            "How to press",
-            f"<p>{escape(t.instruction)}</p>"
-            f"<table cellpadding='3'><tr><td style='color:{c.muted}'>Pressure</td><td>{t.pressure}</td></tr>"
-            f"<tr><td style='color:{c.muted}'>Motion</td><td>{t.motion}</td></tr>"
-            f"<tr><td style='color:{c.muted}'>Time</td><td>{_duration(t.hold_seconds)}{sides}</td></tr>"
-            f"<tr><td style='color:{c.muted}'>Breathing</td><td>{escape(t.breathing)}</td></tr></table>",
+    if point.reference_only:  # never pressed: no pressure, motion or time to follow
+        parts.append(_section("How to press", "<p>Not pressed: this point is shown for learning only.</p>"))
+    else:
+        parts.append(
+            _section(
+                "How to press",
+                f"<p>{escape(t.instruction)}</p>"
+                f"<table cellpadding='3'><tr><td style='color:{c.muted}'>Pressure</td><td>{t.pressure}</td></tr>"
+                f"<tr><td style='color:{c.muted}'>Motion</td><td>{t.motion}</td></tr>"
+                f"<tr><td style='color:{c.muted}'>Time</td><td>{_duration(t.hold_seconds)}{sides}</td></tr>"
+                f"<tr><td style='color:{c.muted}'>Breathing</td><td>{escape(t.breathing)}</td></tr></table>",
+            )
         )
-    )
     uses = "".join(
         f"<tr><td style='padding-top:6px'><a href='benefit:{e.benefit}'>{escape(catalog.benefits[e.benefit].title)}</a>"
         f" — <b>{EVIDENCE_LABELS[e.level]}</b><br>{escape(e.note)}{_citations(e.sources, catalog)}</td></tr>"
@@ -248,6 +297,21 @@ def point_html(
 def link_cun(html: str) -> str:
     """Every "B-cun" in the text links to the finger-measure guide (what a B-cun is, and how to measure it)."""
     return html.replace("B-cun", "<a href='cun:'>B-cun</a>")
+
+
+def technique_html(technique: MassageTechnique, c: Colors) -> str:
+    """A massage technique during a routine: what it is, its steps, its cautions."""
+    steps = "".join(f"<li>{escape(step)}</li>" for step in technique.steps)
+    cautions = "".join(
+        f"<table width='100%' cellpadding='8' style='margin-top:8px; background:{c.warning_bg}'><tr>"
+        f"<td style='color:{c.warning_text}'><b>⚠ {escape(CAUTION_TITLES[caution.kind])}</b><br>"
+        f"{escape(caution.text)}</td></tr></table>"
+        for caution in technique.cautions
+    )
+    return (
+        f"<div style='font-size:18pt; font-weight:600'>{escape(technique.title)}</div>"
+        f"<p>{escape(technique.summary)}</p>{cautions}{_section('How to do it', f'<ol>{steps}</ol>')}"
+    )
 
 
 def _cited(point: Point) -> list[str]:

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import Routine, Side
 from acupressure_desktop.domain.safety import RoutineOffer
+from acupressure_desktop.ui.pictures import picture_for_step, thumbnail_tag
+from acupressure_desktop.ui.point_panel import cap_reading_width
 from acupressure_desktop.ui.session_dock import clock_text
 
 
@@ -65,6 +67,7 @@ class RoutinesPage(QWidget):
         self.details = QTextBrowser()
         self.details.setAccessibleName("Routine details")
         self.details.setOpenLinks(False)
+        cap_reading_width(self.details)
         self.start_button = QPushButton("Start routine")
         self.start_button.setProperty("primary", True)
         self.start_button.clicked.connect(self._emit_with_id(self.startRequested))
@@ -173,10 +176,11 @@ class RoutinesPage(QWidget):
         ]
         if offer is not None and offer.instead_of is not None:
             name = escape(offer.instead_of.title)
-            parts.append(
-                f"<p><i>Shown instead of “{name}”, which uses points traditionally avoided in pregnancy.</i></p>"
-            )
+            parts.append(f"<p><i>Shown instead of “{name}”, which uses points your safety profile flags.</i></p>")
         rows = []
+        parts.append(
+            f"<p style='color:gray'>Routine id for <code>--routine</code>: <code>{escape(routine.id)}</code></p>"
+        )
         for index, step in enumerate(routine.steps, start=1):
             name = escape(self.catalog.step_title(step.target))
             if step.point:
@@ -184,9 +188,23 @@ class RoutinesPage(QWidget):
                 name = f"{name} <span>· {english}</span>"
             sides = " (left, then right)" if step.side is Side.BOTH else ""
             note = f"<br><i>{escape(step.note)}</i>" if step.note else ""
+            picture = picture_for_step(self.catalog, step)
+            thumb = thumbnail_tag(self.details.document(), picture, 48, self.devicePixelRatioF())
             rows.append(
-                f"<tr><td valign='top' width='24'>{index}.</td><td>{name}{note}</td>"
+                f"<tr><td valign='top' width='24'>{index}.</td><td valign='top'>{thumb}</td><td>{name}{note}</td>"
                 f"<td valign='top' align='right'>{clock_text(step.seconds)}{sides}</td></tr>"
             )
         parts.append(f"<table cellpadding='5' width='100%'>{''.join(rows)}</table>")
+        parts.extend(benefit_html(self.catalog, b) for b in routine.benefits if b in self.catalog.benefits)
         return "".join(parts)
+
+
+def benefit_html(catalog: Catalog, benefit_id: str) -> str:
+    """What a benefit is, and when to see a professional instead ("see a professional if…")."""
+    benefit = catalog.benefits[benefit_id]
+    flags = "".join(f"<li>{escape(flag)}</li>" for flag in benefit.red_flags)
+    return (
+        f"<h3 style='margin-top:14px; margin-bottom:4px'>{escape(benefit.title)}</h3>"
+        f"<p>{escape(benefit.description)}</p>"
+        f"<p><b>See a professional if…</b></p><ul>{flags}</ul>"
+    )

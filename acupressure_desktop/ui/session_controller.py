@@ -1,12 +1,15 @@
 """Drives a SessionRunner from Qt timers and fans its events out to the UI and the recorder.
 
 Two timers: a precise single-shot timer set to the runner's next deadline (so step
-boundaries land on time, whatever happened to the event loop), and a 100 ms display
-refresh while a session runs. Nothing ticks when no session runs.
+boundaries land on time, whatever happened to the event loop), and a display refresh
+while a session runs, set to just after the countdown's next whole second (the only
+moment the dock shows something new; the breathing pacer animates itself). Nothing
+ticks when no session runs.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,18 +34,26 @@ from acupressure_desktop.session.runner import (
 if TYPE_CHECKING:  # the history loads after the first paint; its Status is needed only when a session ends
     from acupressure_desktop.storage.history import Status
 
-# Display refresh while running: the countdown and progress line need about 4 Hz; the
-# breathing pacer's animation needs 10 Hz (the shell picks). Step boundaries do not depend
-# on it: they have their own precise timer.
-DISPLAY_INTERVAL_MS = 250
-ANIMATED_INTERVAL_MS = 100
+# Display refresh while running: once a second, just after the countdown turns (so "0:17"
+# shows on time), never longer than DISPLAY_INTERVAL_MS. Step boundaries do not depend on it:
+# they have their own precise timer. The breathing pacer animates on its own timer.
+DISPLAY_INTERVAL_MS = 1000
+DISPLAY_LAG_MS = 15  # after the second turns, so the rounding shows the new second
+ANIMATED_INTERVAL_MS = 125  # the pacer's frames: its circle moves about a pixel a frame at 8 fps
 
 
 class Recorder(Protocol):
     """What the controller needs from the history (storage.recorder.SessionRecorder)."""
 
     def begin(
-        self, routine_id: str, routine_title: str, planned_seconds: int, steps_total: int, *, rating_label: str | None
+        self,
+        routine_id: str,
+        routine_title: str,
+        planned_seconds: int,
+        steps_total: int,
+        *,
+        rating_label: str | None,
+        before_rating: int | None = None,
     ) -> str: ...
 
     def progress(self, practised_seconds: int, steps_done: int, *, force: bool = False) -> None: ...
@@ -79,16 +90,20 @@ class SessionController(QObject):
         self.runner: SessionRunner | None = None
         self.plan: SessionPlan | None = None
         self.session_id: str | None = None
+        self.recorded = False  # whether the last session was written to the history (it lasted a second or more)
+        self._before_rating: int | None = None
         self._deadline_timer = QTimer(self)
         self._deadline_timer.setSingleShot(True)
         self._deadline_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._deadline_timer.timeout.connect(self.update)
         self._display_timer = QTimer(self)
-        self._display_timer.setInterval(DISPLAY_INTERVAL_MS)
+        self._display_timer.setSingleShot(True)
         self._display_timer.timeout.connect(self.update)
+        self._display_interval = DISPLAY_INTERVAL_MS
 
     def set_display_interval(self, milliseconds: int) -> None:
-        self._display_timer.setInterval(milliseconds)
+        """The longest wait between refreshes (DISPLAY_INTERVAL_MS: once a second)."""
+        self._display_interval = max(50, milliseconds)
 
     def set_recorder(self, recorder: Recorder) -> None:
         self._recorder = recorder
@@ -100,26 +115,23 @@ class SessionController(QObject):
     def timers_active(self) -> int:
         return int(self._deadline_timer.isActive()) + int(self._display_timer.isActive())
 
-    def load(self, plan: SessionPlan, prepare_seconds: float = 0) -> None:
-        """Load a plan without starting it (the dock shows it ready to go)."""
+    def load(self, plan: SessionPlan, prepare_seconds: float = 0, before_rating: int | None = None) -> None:
+        """Load a plan without starting it (the dock shows it ready to go); ``before_rating`` is the
+        check-in answer given before it, kept with the session when it is recorded."""
+        if self.active:
+            raise RuntimeError("a session is running: stop it before loading another")
         self._halt_timers()
         self.plan = plan
         self.runner = SessionRunner(plan.steps, title=plan.title, prepare_seconds=prepare_seconds, clock=self._clock)
         self.session_id = None
+        self.recorded = False
+        self._before_rating = before_rating
         self.snapshotChanged.emit(self.runner.snapshot())
 
     @Slot()
     def start(self) -> None:
         if self.runner is None or self.plan is None or self.runner.state is not RunnerState.READY:
             return
-        if self._recorder is not None:
-            self.session_id = self._recorder.begin(
-                self.plan.routine_id,
-                self.plan.title,
-                int(sum(s.seconds for s in self.plan.steps)),
-                len(self.plan.steps),
-                rating_label=self.plan.rating_label,
-            )
         self.sessionStarted.emit(self.plan)
         self._handle(self.runner.start())
 
@@ -182,9 +194,23 @@ class SessionController(QObject):
         return Status(outcome.value)
 
     def _record(self, snapshot: Snapshot, events: list[RunnerEvent], force: bool) -> None:
-        if self._recorder is None or self.session_id is None:
+        """The history gets a session once a second has been pressed: one stopped during the
+        preparation, or replaced at once by another, is not practice and is never recorded."""
+        if self._recorder is None or self.plan is None:
             return
         practised = round(snapshot.practised_seconds)
+        if self.session_id is None:
+            if practised < 1 or self.recorded:
+                return
+            self.session_id = self._recorder.begin(
+                self.plan.routine_id,
+                self.plan.title,
+                int(sum(s.seconds for s in self.plan.steps)),
+                len(self.plan.steps),
+                rating_label=self.plan.rating_label,
+                before_rating=self._before_rating,
+            )
+            self.recorded = True
         ending = self._ending(events)
         if ending is not None:
             self._recorder.end(ending, practised, snapshot.steps_done)
@@ -199,8 +225,16 @@ class SessionController(QObject):
             self._halt_timers()
             return
         self._deadline_timer.start(max(0, int(wait * 1000) + 1))
-        if not self._display_timer.isActive():
-            self._display_timer.start()
+        self._display_timer.start(self.next_refresh_ms())
+
+    def next_refresh_ms(self) -> int:
+        """Milliseconds to just after the countdown's next whole second, at most the display interval."""
+        runner = self.runner
+        if runner is None:
+            return self._display_interval
+        remaining = runner.snapshot().segment_remaining
+        to_second = (remaining - math.floor(remaining)) or 1.0
+        return max(50, min(self._display_interval, int(to_second * 1000) + DISPLAY_LAG_MS))
 
     def _halt_timers(self) -> None:
         self._deadline_timer.stop()

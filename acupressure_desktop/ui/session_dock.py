@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
@@ -21,9 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acupressure_desktop import APP_TITLE
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import Side
 from acupressure_desktop.session.runner import (
+    Outcome,
     PainReported,
     Phase,
     RunnerEvent,
@@ -34,12 +49,13 @@ from acupressure_desktop.session.runner import (
 )
 from acupressure_desktop.ui.accessibility import SessionAnnouncer, expose_time_left
 from acupressure_desktop.ui.chime import ChimePlayer
-from acupressure_desktop.ui.session_controller import SessionController
+from acupressure_desktop.ui.pictures import PictureView
+from acupressure_desktop.ui.session_controller import ANIMATED_INTERVAL_MS, SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
 SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.CENTER: "", Side.BOTH: "Both sides"}
 PAIN_ADVICE = (
-    "Stopped this step. Sharp or severe pain is a signal to stop: release the pressure, breathe, and do not "
+    "Session stopped. Sharp or severe pain is a signal to stop: release the pressure, breathe, and do not "
     "press that spot again today. Mild soreness can follow firm pressure; pain that is strong, lasts, or "
     "comes with swelling or numbness needs a health professional."
 )
@@ -56,16 +72,62 @@ class BreathingPacer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.inhale, self.exhale = 4.0, 6.0
-        self.running = False
+        self._running = False
+        self._word = ""
         self._origin = time.monotonic()
+        self._frames = QTimer(self)  # its own animation: the session's refresh runs once a second
+        self._frames.setInterval(ANIMATED_INTERVAL_MS)
+        self._frames.timeout.connect(self._frame)
         self._colors = LIGHT
         self.setMinimumSize(QSize(90, 90))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Breathing pacer")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
         self.update()
+
+    @property
+    def origin(self) -> float:
+        """Monotonic time of a breath in's start (the voice's breathing cues keep time with it)."""
+        return self._origin
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @running.setter
+    def running(self, on: bool) -> None:
+        self._running = on
+        self._sync_frames()
+        self.update()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._sync_frames()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._sync_frames()
+
+    def _sync_frames(self) -> None:
+        """Animate only while running and on screen (a hidden pacer costs nothing)."""
+        animate = self._running and self.isVisible()
+        if animate and not self._frames.isActive():
+            self._frames.start()
+        elif not animate:
+            self._frames.stop()
+
+    @Slot()
+    def _frame(self) -> None:
+        word, _fullness = self.phase(time.monotonic())
+        if word != self._word:  # described when it changes, never from paintEvent
+            self._word = word
+            self.setAccessibleDescription({"in": "breathe in", "out": "breathe out"}[word])
+        # Only the circle's square changes: repaint that, not the panel's whole width.
+        side = min(self.width(), self.height())
+        self.update((self.width() - side) // 2, (self.height() - side) // 2, side, side)
 
     def phase(self, now: float) -> tuple[str, float]:
         """('in' | 'out', 0..1 fullness) at monotonic time ``now``."""
@@ -78,6 +140,8 @@ class BreathingPacer(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         word, fullness = self.phase(time.monotonic()) if self.running else ("", 0.4)
         painter = QPainter(self)
+        # Opaque: it paints its own background, so a frame never repaints the panel behind it.
+        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height()) - 8
         centre = QRectF(self.rect()).center()
@@ -93,8 +157,6 @@ class BreathingPacer(QWidget):
         painter.setPen(QColor(self._colors.text))
         label = {"in": "breathe in", "out": "breathe out"}.get(word, "")
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, label)
-        if label != self.accessibleDescription():  # issue 19: not ten events a second
-            self.setAccessibleDescription(label)
 
 
 class ThinProgress(QWidget):
@@ -131,9 +193,134 @@ class ThinProgress(QWidget):
             painter.drawRoundedRect(done, radius, radius)
 
 
+# The session's keys: (action, key). They work wherever the focus is, in the main window, a
+# floating dock or the compact timer, while a session is loaded (so Space keeps its usual meaning
+# on buttons and lists the rest of the time).
+SESSION_KEYS = (
+    ("play", "Space"),
+    ("previous", "Ctrl+Left"),
+    ("next", "Ctrl+Right"),
+    ("stop", "Ctrl+."),
+    ("pain", "Ctrl+H"),
+    ("compact", "Ctrl+M"),
+)
+
+
+def step_text(snap: Snapshot) -> str:
+    """'Step 3 of 3', with the state when it is not plain running: 'Step 2 of 3 · Paused'."""
+    text = f"Step {snap.step_index + 1} of {snap.step_count}"
+    if snap.state is RunnerState.PAUSED:
+        return f"{text} · Paused"
+    if snap.state is RunnerState.READY:
+        return f"{text} · Ready"
+    if snap.phase is Phase.PREPARE and snap.state is RunnerState.RUNNING:
+        return f"{text} · Get ready"
+    return text
+
+
+def summary_text(snap: Snapshot, outcome: Outcome | None) -> str:
+    """The end of a session in one short paragraph."""
+    pressed = clock_text(snap.practised_seconds)
+    steps = f"{snap.steps_done} of {snap.step_count} {'step' if snap.step_count == 1 else 'steps'}"
+    if outcome is Outcome.COMPLETED:
+        return f"Well done: all {snap.step_count} steps, {pressed} of pressing."
+    if outcome is Outcome.PAIN:
+        return f"Stopped because it hurt, after {pressed} of pressing ({steps}).\n\n{PAIN_ADVICE}"
+    return f"Stopped after {pressed} of pressing ({steps})."
+
+
+class _TextFieldGuard(QObject):
+    """Lets the session keys win over a text field: Space in an empty field and the Ctrl keys never
+    type or move the cursor there while a session is loaded (a field with text keeps its Space)."""
+
+    def __init__(self, keys: list[QKeySequence], active: Callable[[], bool], parent: QObject) -> None:
+        super().__init__(parent)
+        self._keys = keys
+        self._active = active
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() is not QEvent.Type.ShortcutOverride or not self._active():
+            return False
+        assert isinstance(event, QKeyEvent)
+        sequence = QKeySequence(event.keyCombination())
+        if not any(sequence.matches(key) == QKeySequence.SequenceMatch.ExactMatch for key in self._keys):
+            return False
+        # Not accepted by the field, so the shortcut runs; but in "neck pain" a space is text.
+        return not (event.key() == Qt.Key.Key_Space and isinstance(watched, QLineEdit) and bool(watched.text()))
+
+
+class CompactTimer(QWidget):
+    """The compact session timer: a small window that stays on top, and stays up when the main
+    window is minimised (it has no parent window, so the window manager does not hide it with it)."""
+
+    expandRequested = Signal()
+
+    def __init__(self, controller: SessionController) -> None:
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
+        self.setObjectName("compact-timer")
+        self.setWindowTitle(APP_TITLE)  # a longer title would be cut in a window this narrow
+        self.setAccessibleName("Compact session timer")
+        self._placed = False
+        self.step = QLabel()
+        self.step.setObjectName("subtitle")
+        self.step.setWordWrap(True)
+        self.countdown = QLabel("0:00")
+        self.countdown.setAccessibleName("Time left in this step")
+        font = self.countdown.font()
+        font.setPointSize(22)
+        self.countdown.setFont(font)
+        self.play = QPushButton("Resume")
+        self.play.setMinimumWidth(self.play.sizeHint().width())  # "Pause" and "Resume" both fit
+        self.play.setAccessibleName("Start or pause")
+        self.stop = QPushButton("Stop")
+        self.stop.setAccessibleName("Stop the session")
+        self.expand = QToolButton()
+        self.expand.setText("Expand")
+        self.expand.setAccessibleName("Show the full session panel")
+        self.pain = QPushButton("It hurts")
+        self.pain.setObjectName("pain")
+        self.pain.setAccessibleName("Stop, this hurts")
+        self.pain.setToolTip("Stop, this hurts (Ctrl+H)")
+        self.play.clicked.connect(controller.toggle)
+        self.stop.clicked.connect(controller.stop)
+        self.pain.clicked.connect(controller.report_pain)
+        self.expand.clicked.connect(self.expandRequested)
+        top = QHBoxLayout()
+        top.addWidget(self.step, 1)
+        top.addWidget(self.pain, 0, Qt.AlignmentFlag.AlignTop)
+        row = QHBoxLayout()
+        row.addWidget(self.countdown, 1)
+        row.addWidget(self.play)
+        row.addWidget(self.stop)
+        row.addWidget(self.expand)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.addLayout(top)
+        layout.addLayout(row)
+        # Pause first in the focus chain: Enter in a fresh window must never mean "it hurts".
+        QWidget.setTabOrder(self.play, self.stop)
+        QWidget.setTabOrder(self.stop, self.expand)
+        QWidget.setTabOrder(self.expand, self.pain)
+        self.setFixedWidth(300)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time: the top-right corner of the screen, out of the way of work."""
+        super().showEvent(event)
+        if not self._placed:
+            self._placed = True
+            screen = self.screen().availableGeometry()
+            self.move(screen.right() - self.frameGeometry().width() - 16, screen.top() + 16)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the small window brings the full panel back (the session goes on)."""
+        self.expandRequested.emit()
+        super().closeEvent(event)
+
+
 class SessionDock(QDockWidget):
     closeRequested = Signal()
     guideRequested = Signal(str)  # point code: show how to find it on the map
+    repeatRequested = Signal()
 
     def __init__(self, controller: SessionController, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__("Session", parent)
@@ -150,6 +337,9 @@ class SessionDock(QDockWidget):
         self.title = QLabel()
         self.title.setObjectName("subtitle")
         self.title.setWordWrap(True)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("muted")
+        self.progress_label.setAccessibleName("Where you are in the routine")
         self.step_label = QLabel()
         self.step_label.setObjectName("title")
         self.step_label.setWordWrap(True)
@@ -168,8 +358,10 @@ class SessionDock(QDockWidget):
         self.countdown.setFont(font)
         self.step_progress = ThinProgress()
         self.routine_progress = QProgressBar()
-        self.routine_progress.setAccessibleName("Routine progress")
-        self.routine_progress.setFormat("%v of %m steps")
+        self.routine_progress.setAccessibleName("Steps done")
+        self.routine_progress.setTextVisible(False)
+        self.routine_progress.setFixedHeight(8)
+        self.routine_progress.hide()  # "Step 2 of 3" says it; an empty bar looked like a text field
         self.pacer = BreathingPacer()
         self.steps = QListWidget()
         self.steps.setAccessibleName("Steps of this routine")
@@ -198,18 +390,45 @@ class SessionDock(QDockWidget):
         self.compact_button = QToolButton()
         self.compact_button.setText("Compact")
         self.compact_button.setCheckable(True)
-        for button, name, key in (
-            (self.play, "Start or pause", "Space"),
-            (self.previous, "Previous step", "Ctrl+Left"),
-            (self.next, "Next step", "Ctrl+Right"),
-            (self.stop, "Stop the session", "Ctrl+."),
-            (self.pain, "Stop, this hurts", "Ctrl+H"),
-            (self.compact_button, "Compact mode", "Ctrl+M"),
-        ):
-            button.setAccessibleName(name)
-            button.setToolTip(f"{name} ({key})")
-            shortcut = QShortcut(QKeySequence(key), self, context=Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(button.click)
+        self.repeat_button = QPushButton("Repeat")
+        self.repeat_button.setProperty("primary", True)
+        self.repeat_button.setAccessibleName("Repeat this routine")
+        self.close_button = QPushButton("Close")
+        self.close_button.setAccessibleName("Close the session panel")
+        self.repeat_button.clicked.connect(self.repeatRequested)
+        self.close_button.clicked.connect(self.closeRequested)
+        self.compact = CompactTimer(controller)
+        self.compact.expandRequested.connect(lambda: self.set_compact(False))
+        self.destroyed.connect(self.compact.deleteLater)
+        buttons = {
+            "play": self.play,
+            "previous": self.previous,
+            "next": self.next,
+            "stop": self.stop,
+            "pain": self.pain,
+            "compact": self.compact_button,
+        }
+        names = {
+            "play": "Start or pause",
+            "previous": "Previous step",
+            "next": "Next step",
+            "stop": "Stop the session",
+            "pain": "Stop, this hurts",
+            "compact": "Compact mode",
+        }
+        # The keys belong to the window (they must work while this dock is hidden behind the compact
+        # timer) and to the whole application (a floating dock, the compact timer).
+        host = parent if parent is not None else self
+        self.shortcuts: list[QShortcut] = []
+        for action, key in SESSION_KEYS:
+            button = buttons[action]
+            button.setAccessibleName(names[action])
+            button.setToolTip(f"{names[action]} ({key})")
+            shortcut = QShortcut(QKeySequence(key), host, context=Qt.ShortcutContext.ApplicationShortcut)
+            shortcut.setEnabled(False)
+            shortcut.activated.connect(self._key_action(action))
+            self.shortcuts.append(shortcut)
+        self._guard = _TextFieldGuard([s.key() for s in self.shortcuts], self._session_loaded, self)
         self.play.clicked.connect(controller.toggle)
         self.previous.clicked.connect(controller.previous_step)
         self.next.clicked.connect(controller.next_step)
@@ -226,28 +445,66 @@ class SessionDock(QDockWidget):
         bottom.addWidget(self.pain)
         bottom.addStretch(1)
         bottom.addWidget(self.compact_button)
+        self.running_controls = QWidget()
+        running_layout = QVBoxLayout(self.running_controls)
+        running_layout.setContentsMargins(0, 0, 0, 0)
+        running_layout.addLayout(controls)
+        running_layout.addLayout(bottom)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("How the session went")
+        end_buttons = QHBoxLayout()
+        end_buttons.addWidget(self.repeat_button, 1)
+        end_buttons.addWidget(self.close_button, 1)
+        self.end_box = QWidget()
+        end_layout = QVBoxLayout(self.end_box)
+        end_layout.setContentsMargins(0, 0, 0, 0)
+        end_layout.addWidget(self.summary)
+        end_layout.addLayout(end_buttons)
+        self.end_box.hide()
 
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 8, 12, 12)
         layout.addWidget(self.title)
+        layout.addWidget(self.progress_label)
         layout.addWidget(self.step_label)
         layout.addWidget(self.side_label)
         layout.addWidget(self.countdown)
         layout.addWidget(self.step_progress)
+        self.picture = PictureView(catalog, 180)  # the current step's hands at work
+        layout.addWidget(self.picture)
         layout.addWidget(self.instruction)
         layout.addWidget(self.guide_button)
         layout.addWidget(self.pacer)
         layout.addWidget(self.notice)
         layout.addWidget(self.routine_progress)
         layout.addWidget(self.steps, 1)
-        layout.addLayout(controls)
-        layout.addLayout(bottom)
+        layout.addWidget(self.end_box)
+        layout.addWidget(self.running_controls)
         self.setWidget(body)
-        self._expanded_only = (self.instruction, self.pacer, self.steps, self.routine_progress, self.title)
 
         controller.snapshotChanged.connect(self.show_snapshot)
         controller.eventHappened.connect(self._on_event)
+
+    def _key_action(self, action: str) -> Callable[[], None]:
+        def run() -> None:
+            if action == "compact":
+                self.set_compact(not self._compact)
+                return
+            button = getattr(self, action)
+            if button.isEnabled():
+                button.click()
+
+        return run
+
+    def _session_loaded(self) -> bool:
+        runner = self.controller.runner
+        return runner is not None and runner.state in (RunnerState.READY, RunnerState.RUNNING, RunnerState.PAUSED)
+
+    def guard_text_field(self, field: QWidget) -> None:
+        """Let the session keys win over ``field`` (a search box) while a session is loaded."""
+        field.installEventFilter(self._guard)
 
     def set_colors(self, colors: Colors) -> None:
         self.pacer.set_colors(colors)
@@ -260,20 +517,33 @@ class SessionDock(QDockWidget):
 
     @Slot(bool)
     def set_compact(self, compact: bool) -> None:
-        """Compact: only the step, the countdown and the controls, small enough to keep beside work."""
+        """Compact: this panel gives way to a small always-on-top timer (step, countdown, pause,
+        stop) that stays up when the main window is minimised; Expand brings the panel back."""
         self._compact = compact
-        for widget in self._expanded_only:
-            widget.setVisible(not compact)
-        self.guide_button.setVisible(not compact and self._guide_point is not None)
-        if not compact:
-            self.pacer.setVisible(self._pacer_enabled)
-        self.setMinimumWidth(220 if compact else 260)
         if self.compact_button.isChecked() != compact:
             self.compact_button.setChecked(compact)
+        if compact:
+            self._show_compact()
+            self.compact.show()
+            self.compact.raise_()
+            self.compact.play.setFocus(Qt.FocusReason.OtherFocusReason)  # never "It hurts" by an Enter
+            self.hide()
+        else:
+            self.compact.blockSignals(True)
+            self.compact.hide()
+            self.compact.blockSignals(False)
+            if self.controller.plan is not None:
+                self.show()
+                self.raise_()
+
+    @property
+    def is_compact(self) -> bool:
+        return self._compact
 
     def load_steps(self) -> None:
         plan = self.controller.plan
         self.steps.clear()
+        self._shown = ()
         if plan is None:
             return
         self.title.setText(plan.title)
@@ -284,7 +554,7 @@ class SessionDock(QDockWidget):
 
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
-        """Called every 100 ms while running: per tick only the countdown and the progress line
+        """Called on every refresh while running: per tick only the countdown and the progress line
         change; the rest is redone when the step, side, phase or state changes."""
         plan = self.controller.plan
         if plan is None:
@@ -295,22 +565,50 @@ class SessionDock(QDockWidget):
             self._show_step(snap)
         finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
         if finished:
-            self.countdown.setText("Done" if snap.state is RunnerState.FINISHED else "Stopped")
+            text = "Done" if snap.state is RunnerState.FINISHED else "Stopped"
         else:
-            self.countdown.setText(clock_text(snap.segment_remaining))
+            text = clock_text(snap.segment_remaining)
+        if text != self.countdown.text():
+            self.countdown.setText(text)
+            if self._compact:
+                self.compact.countdown.setText(text)
         duration = max(snap.segment_duration, 1e-6)
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
-        if self.pacer.running:
-            self.pacer.update()
+        self.picture.follow(plan.steps[snap.step_index], snap)
         self.announcer.update(snap, self.step_label.text(), SIDE_WORDS.get(snap.side, ""))
+
+    def _show_compact(self) -> None:
+        ended = self.end_box.isVisibleTo(self)
+        self.compact.step.setText(
+            self.summary.text() if ended else f"{self.progress_label.text()}: {self.step_label.text()}"
+        )
+        self.compact.countdown.setText(self.countdown.text())
+        self.compact.play.setText(self.play.text())
+        self.compact.play.setEnabled(self.play.isEnabled())
+        self.compact.stop.setEnabled(self.stop.isEnabled())
+        self.compact.pain.setEnabled(self.pain.isEnabled())
+        for widget in (self.compact.countdown, self.compact.play, self.compact.stop, self.compact.pain):
+            widget.setVisible(not ended)  # the end: its sentence and Expand, no dead controls
 
     def _show_step(self, snap: Snapshot) -> None:
         plan = self.controller.plan
         assert plan is not None
         if self.steps.count() != len(plan.steps):
             self.load_steps()
+        finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
+        loaded = snap.state in (RunnerState.READY, RunnerState.RUNNING, RunnerState.PAUSED)
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(loaded)
+        # While a session runs the panel cannot be closed (its controls would vanish with it):
+        # Compact makes it small, Stop ends it, and then Close (or ×) puts it away.
+        features = QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        if not loaded:
+            features |= QDockWidget.DockWidgetFeature.DockWidgetClosable
+        if self.features() != features:
+            self.setFeatures(features)
         step = plan.steps[snap.step_index]
         self.step_label.setText(self.catalog.step_title(step.target))
+        self.progress_label.setText(step_text(snap))
         if step.point:
             text = self.catalog.points[step.point].technique.instruction
         else:
@@ -323,22 +621,43 @@ class SessionDock(QDockWidget):
         self._guide_point = step.point if step.point and self.catalog.guides_of(step.point) else None
         self.guide_button.setVisible(self._guide_point is not None and not self._compact)
         side = "Switch sides: now the right side" if snap.switching_sides else SIDE_WORDS.get(snap.side, "")
+        if finished:
+            side = ""  # no stale "Right side" under the summary
         self.side_label.setText(side)
         self.side_label.setVisible(bool(side))
         self.routine_progress.setMaximum(snap.step_count)
         self.routine_progress.setValue(snap.steps_done)
         self.steps.setCurrentRow(snap.step_index)
         self.play.setText({RunnerState.RUNNING: "Pause", RunnerState.PAUSED: "Resume"}.get(snap.state, "Start"))
-        self.play.setAccessibleName(f"{self.play.text()} the routine")  # issue 19: named by its state
-        finished = snap.state in (RunnerState.FINISHED, RunnerState.STOPPED)
         for button in (self.previous, self.next, self.stop, self.pain):
             button.setEnabled(not finished and snap.state is not RunnerState.READY)
         self.play.setEnabled(not finished)
+        self.play.setAccessibleName(f"{self.play.text()} the routine")  # issue 19: named by its state
         focused = QApplication.focusWidget()
-        if finished and focused is not None and self.isAncestorOf(focused):  # issue 19: not a disabled button
-            self.steps.setFocus(Qt.FocusReason.OtherFocusReason)
+        if finished and focused is not None and self.isAncestorOf(focused) and not focused.isEnabled():
+            self.steps.setFocus(Qt.FocusReason.OtherFocusReason)  # issue 19: not on a disabled button
+        self.instruction.setVisible(not finished)
+        self.step_progress.setVisible(not finished)
+        self.running_controls.setVisible(not finished)
+        self.end_box.setVisible(finished)
+        if finished:
+            outcome = self.controller.runner.outcome if self.controller.runner is not None else None
+            self.summary.setText(summary_text(snap, outcome))
+            self.summary.setObjectName("danger" if outcome is Outcome.PAIN else "")  # the advice stands out
+            self.summary.style().unpolish(self.summary)
+            self.summary.style().polish(self.summary)
+            self.progress_label.setText(f"{snap.steps_done} of {snap.step_count} steps done")
+            self.notice.hide()  # the pain advice is in the summary
+            if outcome is Outcome.PAIN:  # the advice must be read: the full panel, the window up
+                self.set_compact(False)
+                host = self.parentWidget()
+                if host is not None and host.isMinimized():
+                    host.showNormal()
+            # Otherwise a compact timer stays compact and says how it ended; Expand shows Repeat and Close.
         self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
+        if self._compact:
+            self._show_compact()
 
     @Slot()
     def _on_guide(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QRadioButton,
     QScrollArea,
@@ -36,14 +37,24 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.domain.limits import bounds, int_bounds
-from acupressure_desktop.domain.safety import CONDITIONS, SafetyProfile
+from acupressure_desktop.domain.safety import CONDITIONS, FLAGGED_MEANS, SafetyProfile
 from acupressure_desktop.domain.validation import error_message, field_path
-from acupressure_desktop.reminders import ReminderSchedule
+from acupressure_desktop.reminders import FixedReminder, ReminderSchedule, describe_days
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
+from acupressure_desktop.ui.voice import VoiceSettingsBox
 
 THEMES = ("system", "light", "dark")  # button ids in the theme group
 HOLD_FALLBACK = 60  # shown for "the same for every point" while each point keeps its own time
+FIXED_DAYS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("on weekdays", (0, 1, 2, 3, 4)),
+    ("every day", (0, 1, 2, 3, 4, 5, 6)),
+    ("at weekends", (5, 6)),
+)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _days_key(days: tuple[int, ...]) -> str:
+    return ",".join(str(d) for d in days)
 
 
 def _muted(text: str) -> QLabel:
@@ -97,8 +108,15 @@ class SettingsDialog(QDialog):
 
     settingsChanged = Signal(object)  # Settings
 
-    def __init__(self, settings: Settings, routines: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        routines: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+        reminder_note: str | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._reminder_note = reminder_note
         self.setWindowTitle("Settings")
         self.setModal(True)
         self.resize(600, 560)
@@ -244,6 +262,8 @@ class SettingsDialog(QDialog):
         self._pacer_rows = self._row_widgets(pacer_form, self.inhale_seconds, self.exhale_seconds)
         pacer_form.addRow(_muted("A longer breath out than in helps most people relax."))
         layout.addWidget(pacer)
+        self.voice_box = VoiceSettingsBox(self._settings.voice, self.volume.value)
+        layout.addWidget(self.voice_box)
         layout.addStretch(1)
         return page
 
@@ -305,6 +325,36 @@ class SettingsDialog(QDialog):
         form.addRow(self.days_warning)
         layout.addWidget(self.schedule_box)
 
+        self.fixed_box = QGroupBox("At a fixed time")
+        fixed_form = self._form(self.fixed_box)
+        self.fixed_enabled = QCheckBox("Also at a fi&xed time:")
+        self.fixed_enabled.setAccessibleName("Also remind me at a fixed time")
+        self.fixed_time = QTimeEdit()
+        self.fixed_time.setDisplayFormat(time_format)
+        self.fixed_time.setAccessibleName("Fixed reminder time")
+        self.fixed_days = QComboBox()
+        self.fixed_days.setAccessibleName("Days of the fixed reminder")
+        for text, fixed_days in FIXED_DAYS:
+            self.fixed_days.addItem(text, _days_key(fixed_days))
+        fixed_row = QHBoxLayout()
+        fixed_row.addWidget(self.fixed_enabled)
+        fixed_row.addWidget(self.fixed_time)
+        fixed_row.addWidget(self.fixed_days)
+        fixed_row.addStretch(1)
+        fixed_form.addRow(fixed_row)
+        self.fixed_label = QLineEdit()
+        self.fixed_label.setMaxLength(60)
+        self.fixed_label.setPlaceholderText("Bedtime wind-down")
+        self.fixed_label.setAccessibleName("Name of the fixed reminder")
+        fixed_form.addRow("&Called:", self.fixed_label)
+        self.fixed_routine = QComboBox()
+        self.fixed_routine.setAccessibleName("Routine to offer at the fixed time")
+        self.fixed_routine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.fixed_routine.setMinimumContentsLength(24)
+        fixed_form.addRow("Rou&tine to offer:", self.fixed_routine)
+        self._fixed_rows = self._row_widgets(fixed_form, self.fixed_label, self.fixed_routine)
+        layout.addWidget(self.fixed_box)
+
         self.reminder_box = QGroupBox("Reminder")
         reminder_form = self._form(self.reminder_box)
         self.default_routine = QComboBox()
@@ -317,24 +367,71 @@ class SettingsDialog(QDialog):
         self.snooze_minutes.setSuffix(" min")
         self.snooze_minutes.setAccessibleName("Snooze for, in minutes")
         reminder_form.addRow("S&nooze for:", self.snooze_minutes)
+        self.break_minutes = QSpinBox()
+        self.break_minutes.setRange(*int_bounds(ReminderSchedule, "break_minutes"))
+        self.break_minutes.setSuffix(" min")
+        self.break_minutes.setAccessibleName("Away this long counts as a break, in minutes")
+        reminder_form.addRow(
+            "Break &length:", self._with_note(self.break_minutes, "away this long (asleep, locked, idle) is a break")
+        )
+        self._buddy(reminder_form, self.break_minutes)
+        self.delivery = QComboBox()
+        self.delivery.addItem("A small window", "prompt")
+        self.delivery.addItem("A desktop notification", "notification")
+        self.delivery.setAccessibleName("Show reminders as")
+        reminder_form.addRow("Show re&minders as:", self.delivery)
         layout.addWidget(self.reminder_box)
+
+        self.quiet_box = QGroupBox("Not at the wrong moment")
+        quiet_form = self._form(self.quiet_box)
+        self.respect_full_screen = QCheckBox("Wait while a full-screen &window has focus")
+        self.respect_full_screen.setAccessibleName("Wait while a full-screen window has focus")
+        self.respect_dnd = QCheckBox("Wait while do-not-d&isturb is on")
+        self.respect_dnd.setAccessibleName("Wait while do-not-disturb is on")
+        quiet_form.addRow(self.respect_full_screen)
+        quiet_form.addRow(self.respect_dnd)
+        self.quiet_programs = QLineEdit()
+        self.quiet_programs.setPlaceholderText("zoom, obs, teams")
+        self.quiet_programs.setAccessibleName("Don't remind me while these programs run, separated by commas")
+        quiet_form.addRow("Not w&hile these run:", self.quiet_programs)
+        quiet_form.addRow(_muted("A reminder that waits comes once afterwards, never a pile."))
+        layout.addWidget(self.quiet_box)
+
+        self.background_box = QGroupBox("In the background")
+        background_form = self._form(self.background_box)
+        self.start_at_login = QCheckBox("Start automaticall&y when I log in")
+        self.start_at_login.setAccessibleName("Start at login")
+        background_form.addRow(self.start_at_login)
+        self.background = QComboBox()
+        self.background.addItem("Ask", "ask")
+        self.background.addItem("Keep reminding in the background", "keep")
+        self.background.addItem("Quit", "quit")
+        self.background.setAccessibleName("Without a tray, closing the window")
+        background_label = QLabel("Without a tray, closing the window:")
+        background_label.setBuddy(self.background)
+        background_form.addRow(background_label, self.background)
+        layout.addWidget(self.background_box)
+
         layout.addWidget(
             _muted(
                 "Reminders come only in working hours on the ticked days, and never during a routine. "
-                "Time the computer spends asleep never piles up reminders."
+                "Time away from the computer (asleep, locked or idle) as long as a break counts as one."
             )
         )
+        self.detection_note = _muted(self._reminder_note or "")
+        self.detection_note.setAccessibleName("What this desktop tells the reminders")
+        self.detection_note.setVisible(bool(self._reminder_note))
+        layout.addWidget(self.detection_note)
         layout.addStretch(1)
-        return page
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        return scroll
 
     def _safety_page(self, profile: SafetyProfile) -> QWidget:
         page, layout = self._page()
-        layout.addWidget(
-            _muted(
-                "Points your profile flags are hidden, and routines that use them are swapped for "
-                "gentler versions or not offered."
-            )
-        )
+        layout.addWidget(_muted(FLAGGED_MEANS))
         self.safety = SafetyProfileEditor(profile, "Your safety profile (tick what applies)")
         layout.addWidget(self.safety)
         layout.addWidget(_muted("Your answers stay on this computer. Nothing is sent anywhere."))
@@ -423,20 +520,37 @@ class SettingsDialog(QDialog):
             self.work_end.setTime(QTime(schedule.work_end.hour, schedule.work_end.minute))
             for index, box in enumerate(self.weekday_boxes):
                 box.setChecked(index in schedule.weekdays)
-            self._fill_routines(schedule.default_routine_id)
+            self._fill_routines(self.default_routine, schedule.default_routine_id, "None: just remind me")
             self.snooze_minutes.setValue(schedule.snooze_minutes)
+            self.break_minutes.setValue(schedule.break_minutes)
+            self.delivery.setCurrentIndex(max(0, self.delivery.findData(schedule.delivery)))
+            self.respect_full_screen.setChecked(schedule.respect_full_screen)
+            self.respect_dnd.setChecked(schedule.respect_do_not_disturb)
+            self.quiet_programs.setText(", ".join(schedule.quiet_programs))
+            self.start_at_login.setChecked(schedule.start_at_login)
+            self.background.setCurrentIndex(max(0, self.background.findData(schedule.background)))
+            fixed = schedule.fixed[0] if schedule.fixed else FixedReminder(at=time(22, 30))
+            self.fixed_enabled.setChecked(bool(schedule.fixed))
+            self.fixed_time.setTime(QTime(fixed.at.hour, fixed.at.minute))
+            days = self.fixed_days.findData(_days_key(fixed.weekdays))
+            if days < 0:  # days set in the file by hand: shown, and kept
+                self.fixed_days.addItem(describe_days(fixed.weekdays), _days_key(fixed.weekdays))
+                days = self.fixed_days.count() - 1
+            self.fixed_days.setCurrentIndex(days)
+            self.fixed_label.setText(fixed.label)
+            self._fill_routines(self.fixed_routine, fixed.routine_id, "None")
             self.safety.set_profile(settings.safety)
             self.start_minimised.setChecked(settings.start_minimised)
+            self.voice_box.set_value(settings.voice)
         finally:
             self._loading = False
         self._settings = settings
         self._show_problems(None)
         self._sync_enabled()
 
-    def _fill_routines(self, selected: str | None) -> None:
-        combo = self.default_routine
+    def _fill_routines(self, combo: QComboBox, selected: str | None, none: str) -> None:
         combo.clear()
-        combo.addItem("None: just remind me", "")
+        combo.addItem(none, "")
         for routine_id, title in self._routines:
             combo.addItem(title, routine_id)
         if selected and combo.findData(selected) < 0:
@@ -447,18 +561,31 @@ class SettingsDialog(QDialog):
     def _connect(self) -> None:
         self.theme_group.idToggled.connect(self._on_choice)
         self.hold_group.idToggled.connect(self._on_choice)
-        for box in (self.hold_seconds, self.prepare_seconds, self.interval_minutes, self.snooze_minutes):
+        for box in (
+            self.hold_seconds,
+            self.prepare_seconds,
+            self.interval_minutes,
+            self.snooze_minutes,
+            self.break_minutes,
+        ):
             box.valueChanged.connect(self._changed)
         for double in (self.inhale_seconds, self.exhale_seconds):
             double.valueChanged.connect(self._changed)
         self.volume.valueChanged.connect(self._changed)
         checks = [self.sounds_enabled, self.breathing_enabled, self.reminders_enabled, self.start_minimised]
+        checks += [self.fixed_enabled, self.respect_full_screen, self.respect_dnd, self.start_at_login]
+        for combo in (self.delivery, self.background, self.fixed_days, self.fixed_routine):
+            combo.currentIndexChanged.connect(self._changed)
+        self.fixed_time.timeChanged.connect(self._changed)
+        for line in (self.fixed_label, self.quiet_programs):
+            line.editingFinished.connect(self._changed)
         for check in checks + self.weekday_boxes:
             check.toggled.connect(self._changed)
         for edit in (self.work_start, self.work_end):
             edit.timeChanged.connect(self._changed)
         self.default_routine.currentIndexChanged.connect(self._changed)
         self.safety.profileChanged.connect(self._changed)
+        self.voice_box.changed.connect(self._changed)
 
     def settings(self) -> Settings:
         """The settings the dialog last emitted (or was given)."""
@@ -468,6 +595,19 @@ class SettingsDialog(QDialog):
         """Settings from the controls; raises ValueError (with a message for the person) when invalid."""
         start, end = self.work_start.time(), self.work_end.time()
         routine_id = self.default_routine.currentData()
+        kept = self._settings.reminders
+        fixed = list(kept.fixed)
+        if self.fixed_enabled.isChecked():
+            at = self.fixed_time.time()
+            first = FixedReminder(
+                at=time(at.hour(), at.minute()),
+                weekdays=tuple(int(d) for d in self.fixed_days.currentData().split(",") if d),
+                label=self.fixed_label.text().strip() or "Bedtime wind-down",
+                routine_id=self.fixed_routine.currentData() or None,
+            )
+            fixed[:1] = [first]
+        else:
+            fixed = []
         schedule = ReminderSchedule(
             enabled=self.reminders_enabled.isChecked(),
             interval_minutes=self.interval_minutes.value(),
@@ -476,6 +616,14 @@ class SettingsDialog(QDialog):
             weekdays=tuple(i for i, box in enumerate(self.weekday_boxes) if box.isChecked()),
             default_routine_id=routine_id or None,
             snooze_minutes=self.snooze_minutes.value(),
+            break_minutes=self.break_minutes.value(),
+            fixed=tuple(fixed),
+            respect_full_screen=self.respect_full_screen.isChecked(),
+            respect_do_not_disturb=self.respect_dnd.isChecked(),
+            quiet_programs=tuple(self.quiet_programs.text().split(",")),
+            delivery=self.delivery.currentData(),
+            background=self.background.currentData(),
+            start_at_login=self.start_at_login.isChecked(),
         )
         return self._settings.updated(
             theme=THEMES[self.theme_group.checkedId()],
@@ -490,6 +638,7 @@ class SettingsDialog(QDialog):
             reminders=schedule,
             safety=self.safety.profile(),
             start_minimised=self.start_minimised.isChecked(),
+            voice=self.voice_box.value(),
         )
 
     @Slot(int, bool)
@@ -532,8 +681,10 @@ class SettingsDialog(QDialog):
             widget.setEnabled(self.sounds_enabled.isChecked())
         for widget in self._pacer_rows:
             widget.setEnabled(self.breathing_enabled.isChecked())
-        for group in (self.schedule_box, self.reminder_box):
+        for group in (self.schedule_box, self.fixed_box, self.reminder_box, self.quiet_box, self.background_box):
             group.setEnabled(self.reminders_enabled.isChecked())
+        for widget in (self.fixed_time, self.fixed_days, *self._fixed_rows):
+            widget.setEnabled(self.fixed_enabled.isChecked())
 
     @Slot(int)
     def _show_volume(self, value: int) -> None:

@@ -7,10 +7,12 @@ routes requests between widgets and those services and asks the person when need
 from __future__ import annotations
 
 import logging
+import sys
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -22,10 +24,12 @@ from acupressure_desktop.domain.safety import (
     RoutineOffer,
     advisories,
     assess_point,
+    flag_reasons,
     flagged_kinds,
     flagged_points,
     routines_for_profile,
 )
+from acupressure_desktop.platform.clock import awake_clock
 from acupressure_desktop.reminders import ReminderScheduler
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
@@ -34,17 +38,14 @@ from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.dialogs import ask, modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
+from acupressure_desktop.ui.presence import desktop_monitor
 from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routines_page import RoutinesPage
-from acupressure_desktop.ui.session_controller import (
-    ANIMATED_INTERVAL_MS,
-    DISPLAY_INTERVAL_MS,
-    SessionController,
-    SessionPlan,
-)
+from acupressure_desktop.ui.session_controller import SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.settings_dialog import SettingsDialog
 from acupressure_desktop.ui.tasks import Task, TaskRunner
+from acupressure_desktop.ui.voice import VoiceController, system_engine
 from acupressure_desktop.ui.welcome import NOTICE_VERSION, WelcomeDialog
 
 if TYPE_CHECKING:  # the history and its widgets load after the first paint
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 SIDE_CODES = {Side.LEFT: "L", Side.RIGHT: "R"}
 SAVE_DELAY_MS = 400  # settings are written this long after the last change
 DOCK_WIDTH = 300  # wide enough for the instructions, narrow enough to leave the map room
+NARROW_WIDTH = 1300  # below this, with the dock open, the Learn list gives way to the map
 SHORTCUTS = (
     ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Learn, Routines, History"),
     ("Ctrl+F", "Search points"),
@@ -69,6 +71,7 @@ SHORTCUTS = (
     ("Ctrl+.", "Stop the session"),
     ("Ctrl+H", "Stop, this hurts"),
     ("Ctrl+M", "Compact session timer"),
+    ("Ctrl+Q", "Quit (asks first while a session runs)"),
 )
 
 
@@ -84,6 +87,7 @@ class Shell(QObject):
         colors: theme.Colors,
         persist: Callable[[Settings], None] | None = None,
         icon: QIcon | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.history: HistoryRepository | None = None
@@ -106,16 +110,26 @@ class Shell(QObject):
         self.learn = learn
         learn.populate(catalog, search)
         self.routines = RoutinesPage(catalog)
-        self.controller = SessionController(parent=self)
+        self.controller = SessionController(clock=clock, parent=self)
+        self.voice = VoiceController(  # first to hear the session, so speech never waits for the dock or map
+            self.controller, catalog, system_engine(self), breathing_origin=self._pacer_origin, parent=self
+        )
         self.dock = SessionDock(self.controller, catalog, self.window)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.guard_text_field(self.learn.search_box)
+        self.dock.visibilityChanged.connect(self._dock_shown)
+        self.window.installEventFilter(self)  # a resize may make room for the search list again
+        self.dock.repeatRequested.connect(self.repeat_session)
+        self.dock.closeRequested.connect(self.close_session)
+        self._replacing = False  # a session stopped to start another: no after check-in for it
         self.learn.statusMessage.connect(self.window.statusBar().showMessage)
         self.page_learn = self.window.pages.indexOf(learn)
         self.dock.guideRequested.connect(lambda code: (window.show_page(self.page_learn), learn.show_guide_for(code)))
         self.page_routines = self.window.add_page("Routines", self.routines, "Ctrl+2")
 
         self.learn.practiseRequested.connect(self.practise_point)
+        self.learn.routineRequested.connect(self.show_routine)
         self.learn.addToRoutineRequested.connect(self.add_point_to_routine)
         self.learn.favouriteToggled.connect(self._on_favourite)
         self.routines.startRequested.connect(self.start_routine)
@@ -126,9 +140,20 @@ class Shell(QObject):
         self.routines.importRequested.connect(self._import)
         self.routines.exportRequested.connect(self._export)
         self._followed: tuple[object, ...] = ()
+        self._panel_step: tuple[int, int] | None = None  # (plan, step) the panel last followed
         self.controller.snapshotChanged.connect(self._follow_step)
         self.controller.eventHappened.connect(self._on_event)
-        self.reminders = ReminderController(ReminderScheduler(settings.reminders), self._routine_title, icon)
+        self.reminders = ReminderController(
+            ReminderScheduler(settings.reminders, monotonic=awake_clock()),
+            self._routine_title,
+            icon,
+            routine_seconds=self._routine_seconds,
+            monitor=desktop_monitor(self, int(self.window.winId()) if sys.platform == "win32" else None),
+        )
+        self.reminders.keep_running_on_close(self.window)
+        self.window.header_right.addWidget(self.reminders.status_label())
+        self.reminders.scheduleEdited.connect(lambda s: self.update_settings(self.settings.updated(reminders=s)))
+        self.reminders.problem.connect(self.window.statusBar().showMessage)
         self.reminders.startRoutine.connect(self.start_routine)
         self.reminders.openRequested.connect(lambda: self.handle_launch_request(None))
         self.reminders.quitRequested.connect(self.window.close)
@@ -136,6 +161,7 @@ class Shell(QObject):
         self.controller.sessionEnded.connect(lambda _plan, _status: self.reminders.session_finished())
         self.controller.sessionEnded.connect(self._after_session)
         self.window.closing.connect(self.reminders.prompt.hide)
+        self.window.closing.connect(self.dock.compact.hide)  # else the app would not quit
         self.window.close_guard = self.confirm_close
         self._add_help_menu()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
@@ -144,8 +170,32 @@ class Shell(QObject):
         self.settings_action.triggered.connect(self.open_settings)
         self.window.menu_app.addSeparator()
         self.window.menu_app.addAction(self.window.quit_action)
+        # Ctrl+Q from the compact timer or a floating dock too; it goes through close_guard.
+        self.window.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.set_colors(colors)
         self.apply_settings()
+        QTimer.singleShot(0, self, self.search.warm)  # the search index, off the first keystroke
+
+    # -- fitting the screen ------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() is QEvent.Type.Resize:
+            self._fit_width()
+        return False
+
+    @Slot(bool)
+    def _dock_shown(self, visible: bool) -> None:
+        self._fit_width()
+        if not visible and not self.controller.active and not self.dock.is_compact:
+            self.learn.map.set_current(None)  # the panel put away with ×: the map forgets the step
+
+    def _fit_width(self) -> None:
+        """On a narrow window with the session panel open, the search list gives way to the map."""
+        narrow = self.dock.isVisible() and not self.dock.isFloating() and self.window.width() < NARROW_WIDTH
+        self.learn.set_sidebar_visible(not narrow)
+
+    def _pacer_origin(self) -> float:
+        return self.dock.pacer.origin  # the voice's breathing cues keep time with the pacer
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -158,6 +208,8 @@ class Shell(QObject):
         self.settings = settings
         self.apply_settings()
         self.reminders.set_schedule(settings.reminders)
+        if self.history_view is not None:
+            self.history_view.set_plan(settings.reminders.weekdays, settings.practice.rest_days)
         self._save_soon()
 
     def _save_soon(self) -> None:
@@ -189,7 +241,9 @@ class Shell(QObject):
     @Slot()
     def open_settings(self) -> None:
         """The settings dialog: each change applies and is saved at once; a theme change re-themes."""
-        dialog = SettingsDialog(self.settings, [(r.id, r.title) for r in self.library.all()], self.window)
+        dialog = SettingsDialog(
+            self.settings, [(r.id, r.title) for r in self.library.all()], self.window, self.reminders.platform_note()
+        )
 
         def apply(new: Settings) -> None:
             theme_changed = new.theme != self.settings.theme
@@ -223,7 +277,17 @@ class Shell(QObject):
         self.recorder = recorder
         self.controller.set_recorder(recorder)
         self.history_view = HistoryView(repository, self._routine_title, tasks=self.tasks)
+        self.history_view.set_plan(self.settings.reminders.weekdays, self.settings.practice.rest_days)
+        self.history_view.restDayToggled.connect(
+            lambda day, rest: self.update_settings(
+                self.settings.updated(practice=self.settings.practice.with_rest_day(day, rest))
+            )
+        )
         self.page_history = self.window.add_page("History", self.history_view, "Ctrl+3")
+
+    def _routine_seconds(self, routine_id: str) -> int | None:
+        routine = self.library.get(routine_id)
+        return routine.total_seconds if routine is not None else None
 
     def _routine_title(self, routine_id: str) -> str | None:
         routine = self.library.get(routine_id)
@@ -292,20 +356,29 @@ class Shell(QObject):
     def apply_settings(self) -> None:
         settings = self.settings
         flagged = flagged_points(self.catalog.points.values(), settings.safety)
-        self.learn.set_flagged(flagged, set(flagged_kinds(settings.safety)))
+        reasons = flag_reasons(self.catalog.points.values(), settings.safety)
+        self.learn.set_flagged(flagged, set(flagged_kinds(settings.safety)), reasons)
         self.learn.panel.set_advisories(advisories(settings.safety))
         self.learn.set_favourites(set(settings.favourites))
         self.dock.chime.enabled = settings.sounds.enabled
         self.dock.chime.set_volume(settings.sounds.volume)
         breathing = settings.breathing
         self.dock.set_pacer(breathing.enabled, breathing.inhale_seconds, breathing.exhale_seconds)
-        self.controller.set_display_interval(ANIMATED_INTERVAL_MS if breathing.enabled else DISPLAY_INTERVAL_MS)
+        self.voice.apply(settings, self.dock.chime)
         self.refresh_routines()
 
     def refresh_routines(self) -> None:
         routines = self.library.all()
         custom = {r.id for r in self.library.custom()}
-        self.routines.set_routines(self._offers(), {r.id: r for r in routines}, custom)
+        offers = self._offers()
+        self.routines.set_routines(offers, {r.id: r for r in routines}, custom)
+        self.learn.offered_routines = [offer.routine for offer in offers]
+
+    @Slot(str)
+    def show_routine(self, routine_id: str) -> None:
+        """A routine found from the Learn search: show it on the Routines page, ready to start."""
+        self.window.show_page(self.page_routines)
+        self.routines.select(routine_id)
 
     @Slot(str, bool)
     def _on_favourite(self, code: str, on: bool) -> None:
@@ -412,8 +485,7 @@ class Shell(QObject):
             rating_label=self._rating_label(routine.benefits),
             benefits=tuple(routine.benefits),
         )
-        self.run_plan(plan, ask_before=True)
-        return True
+        return self.run_plan(plan, ask_before=True)
 
     def offer_for(self, routine_id: str) -> RoutineOffer | None:
         """What starting ``routine_id`` runs under the profile: itself, its safe variant, or nothing."""
@@ -426,20 +498,61 @@ class Shell(QObject):
         technique_cautions = {t.id: t.cautions for t in self.catalog.techniques.values()}
         return routines_for_profile(self.library.all(), self.catalog.points, technique_cautions, self.settings.safety)
 
-    def run_plan(self, plan: SessionPlan, ask_before: bool = False) -> None:
+    def run_plan(self, plan: SessionPlan, ask_before: bool = False) -> bool:
+        """Run ``plan``; while another session runs, ask first. False when the person keeps the
+        running one."""
         if self.controller.active:
-            self.controller.stop()
+            current = self.controller.plan
+            if current is not None and not self._confirm_replace(current, plan):
+                return False
+            self._replacing = True  # one question at a time: no "how do you feel now" for this one
+            try:
+                self.controller.stop()
+            finally:
+                self._replacing = False
         before = self._check_in("before", plan) if ask_before else None
-        self.controller.load(plan, prepare_seconds=self.settings.prepare_seconds)
+        rating = before.rating if before is not None else None
+        self.controller.load(plan, prepare_seconds=self.settings.prepare_seconds, before_rating=rating)
+        self._panel_step = None
         self.dock.load_steps()
-        self.dock.show()
-        self.dock.raise_()
-        self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        if not self.dock.is_compact:
+            self.dock.show()
+            self.dock.raise_()
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.window.show_page(self.page_learn)
         self.controller.start()
-        self.dock.play.setFocus(Qt.FocusReason.OtherFocusReason)  # issue 19: focus goes to the session
-        if before is not None and before.rating is not None and self.recorder is not None:
-            self.recorder.checkin(before_rating=before.rating)
+        # The keys are the session's now: Space must not type into the search box it came from.
+        if self.dock.isVisible():
+            self.dock.play.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _confirm_replace(self, current: SessionPlan, new: SessionPlan) -> bool:
+        with modal(QMessageBox(self.window)) as box:
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Start another session?")
+            box.setText(f"Stop “{current.title}” and start “{new.title}”?")
+            box.setInformativeText("The time you have practised so far is kept in your history.")
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            box.button(QMessageBox.StandardButton.Yes).setText(f"Start “{new.title}”")
+            box.button(QMessageBox.StandardButton.Cancel).setText(f"Keep “{current.title}”")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            return box.exec() == QMessageBox.StandardButton.Yes
+
+    @Slot()
+    def repeat_session(self) -> None:
+        """The summary's *Repeat*: the same plan once more, from the start."""
+        plan = self.controller.plan
+        if plan is not None and not self.controller.active:
+            self.run_plan(plan, ask_before=plan.routine_id.startswith("point:") is False)
+
+    @Slot()
+    def close_session(self) -> None:
+        """The summary's *Close* (or the dock closed): the panel goes, the map forgets the step."""
+        if self.controller.active:
+            return
+        self.dock.set_compact(False)
+        self.dock.hide()
+        self.learn.map.set_current(None)
 
     def _check_in(self, moment: Literal["before", "after"], plan: SessionPlan) -> CheckIn | None:
         """The optional rating; None when skipped, or when there is no history to keep it."""
@@ -455,7 +568,8 @@ class Shell(QObject):
     def _after_session(self, plan: SessionPlan, status: Status) -> None:
         from acupressure_desktop.storage.history import Status
 
-        after = self._check_in("after", plan) if status is not Status.PAIN else None
+        asked = status is not Status.PAIN and not self._replacing and self.controller.recorded
+        after = self._check_in("after", plan) if asked else None
         if after is not None and self.recorder is not None:
             self.recorder.checkin(after_rating=after.rating, note=after.note)
         if self.history_view is not None:
@@ -489,12 +603,18 @@ class Shell(QObject):
 
     @Slot(object)
     def _on_event(self, event: object) -> None:
+        """A new step shows its point (or massage) in the panel; the preparation ending or the second
+        side starting does not, so a point the person opened meanwhile stays open."""
         if isinstance(event, SegmentStarted):
             plan = self.controller.plan
-            if plan is not None:
+            where = (id(plan), event.step_index)
+            if plan is not None and where != self._panel_step:
+                self._panel_step = where
                 step = plan.steps[event.step_index]
                 if step.point:
                     self.learn.panel.show_point(step.point)
+                else:  # a massage step: its own text, not the last step's point
+                    self.learn.panel.show_technique(self.catalog.techniques[step.target])
 
     # -- custom routines ---------------------------------------------------------------------------
 

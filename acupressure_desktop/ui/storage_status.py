@@ -9,6 +9,7 @@ recovery file. :func:`offer_backup` asks whether to restore a daily backup.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -49,7 +50,10 @@ class MainThreadRelay(QObject):
 
     def wrap(self, function: Callable[..., Any]) -> Callable[..., None]:
         def call(*args: Any) -> None:
-            self._call.emit(function, args)
+            # The writer thread may outlive the window (a test, the end of the app): then nobody
+            # is there to tell, and PySide raises instead of emitting.
+            with contextlib.suppress(RuntimeError):
+                self._call.emit(function, args)
 
         return call
 

@@ -13,9 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
 
 @dataclass(frozen=True)
@@ -123,8 +131,58 @@ def resolve(theme: str) -> Colors:
     return DARK if system_prefers_dark() else LIGHT
 
 
+class _Style(QProxyStyle):
+    """Fusion without the platform's stock icons on dialog buttons (they crowded the text of *Save*,
+    *Cancel* and *OK*)."""
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        return_data: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint is QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, return_data)
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        """Fusion's radio and check box edges and focus rectangles all but vanish in the dark theme:
+        draw a clear edge in the muted text colour, and the keyboard focus as an accent ring."""
+        if element is QStyle.PrimitiveElement.PE_FrameFocusRect:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 1.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(
+                QRectF(option.rect).adjusted(-2.5, -1.5, 2.5, 1.5), 3, 3
+            )  # around, not on, the text
+            painter.restore()
+            return
+        super().drawPrimitive(element, option, painter, widget)
+        radio = element is QStyle.PrimitiveElement.PE_IndicatorRadioButton
+        if radio or element is QStyle.PrimitiveElement.PE_IndicatorCheckBox:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.PlaceholderText), 1.2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            box = QRectF(option.rect).adjusted(0.6, 0.6, -0.6, -0.6)
+            if radio:
+                painter.drawEllipse(box)
+            else:
+                painter.drawRoundedRect(box, 2, 2)
+            painter.restore()
+
+
 def apply(app: QApplication, colors: Colors) -> None:
-    app.setStyle("Fusion")
+    if not isinstance(app.style(), _Style):
+        app.setStyle(_Style(QStyleFactory.create("Fusion")))
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: colors.window,
@@ -190,7 +248,7 @@ def style_sheet(c: Colors) -> str:
     QTabBar::tab:selected {{ color: {c.text}; border-bottom: 2px solid {c.accent}; }}
     QTabBar::tab:focus {{ border: 2px solid {c.focus}; border-radius: 4px; }}
     QTabBar::tab:hover {{ color: {c.text}; }}
-    QTabBar#groups::tab {{ border: 1px solid transparent; border-radius: 6px; margin-right: 2px; padding: 5px 10px; }}
+    QTabBar#groups::tab {{ border: 1px solid transparent; border-radius: 6px; margin-right: 1px; padding: 5px 7px; }}
     QTabBar#groups::tab:selected {{ background: {c.info_bg}; border-color: {c.accent}; }}
     QDockWidget::title {{ padding: 6px 10px; background: {c.window}; }}
     QFrame#card {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 10px; }}

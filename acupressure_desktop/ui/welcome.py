@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop import APP_TITLE
-from acupressure_desktop.domain.safety import SafetyProfile
+from acupressure_desktop.domain.safety import FLAGGED_MEANS, SafetyProfile
 from acupressure_desktop.ui.accessibility import expose_structure
 from acupressure_desktop.ui.settings_dialog import SafetyProfileEditor
 
@@ -41,7 +42,7 @@ class WelcomeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Welcome to {APP_TITLE}")
         self.setModal(True)
-        self.resize(640, 720)
+        self.setMinimumWidth(520)
         heading = QLabel(f"Welcome to {APP_TITLE}")
         heading.setObjectName("title")
         notice = QLabel(NOTICE)
@@ -53,6 +54,9 @@ class WelcomeDialog(QDialog):
         self.safety = SafetyProfileEditor(
             profile, "Your safety profile (tick what applies; you can change it later in Settings)"
         )
+        means = QLabel(FLAGGED_MEANS)
+        means.setWordWrap(True)
+        means.setObjectName("muted")
         privacy = QLabel("Your answers stay on this computer. Nothing is sent anywhere.")
         privacy.setObjectName("muted")
 
@@ -61,8 +65,10 @@ class WelcomeDialog(QDialog):
         body_layout.addWidget(heading)
         body_layout.addWidget(notice)
         body_layout.addWidget(self.safety)
+        body_layout.addWidget(means)
         body_layout.addWidget(privacy)
         body_layout.addStretch(1)
+        self._body = body
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -81,5 +87,24 @@ class WelcomeDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """As tall as its text (no empty band), no taller than the screen, centred on the window."""
+        super().showEvent(event)
+        place_on_parent(self, 640, self._body.sizeHint().height() + 90)
+
     def profile(self) -> SafetyProfile:
         return self.safety.profile()
+
+
+def place_on_parent(dialog: QDialog, width: int, height: int) -> None:
+    """Size ``dialog`` to ``width`` x ``height`` within the available screen, centred on its parent
+    window (or the screen), never above the screen's top."""
+    screen = dialog.screen().availableGeometry()
+    width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+    parent = dialog.parentWidget()
+    anchor = parent.window().frameGeometry() if parent is not None else screen
+    box = QRect(0, 0, width, height)
+    box.moveCenter(anchor.center())
+    box.moveLeft(max(screen.left(), min(box.left(), screen.right() - width)))
+    box.moveTop(max(screen.top() + 30, min(box.top(), screen.bottom() - height)))
+    dialog.setGeometry(box)

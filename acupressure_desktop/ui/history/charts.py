@@ -52,6 +52,12 @@ def minutes_text(minutes: float) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
+def label_left(left: float, text_width: float, limit: float) -> float:
+    """A label's left edge: where it belongs, moved left just enough to end inside ``limit`` ("Dec",
+    not "De", at the right edge of a chart)."""
+    return min(left, limit - text_width - 2)
+
+
 def _small_font(widget: QWidget) -> QFont:
     font = QFont(widget.font())
     font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
@@ -167,8 +173,11 @@ class HeatMap(QWidget):
 
         painter.setPen(muted)
         for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
-            rect = QRectF(0, self._top() + row * cell, self._label_width() - 6, cell - 2)
-            painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), name)
+            # Centred on the row and never clipped, however small the cells ("Fri", not "Fr").
+            middle = self._top() + row * cell + (cell - 2) / 2
+            rect = QRectF(0, middle - metrics.height() / 2, self._label_width() - 6, metrics.height())
+            flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip
+            painter.drawText(rect, int(flags), name)
 
         month_right = -1.0
         for column in range(HEAT_WEEKS):
@@ -178,7 +187,7 @@ class HeatMap(QWidget):
             )
             if column == 0 or first_of_month is not None:
                 name = (first_of_month or monday).strftime("%b")
-                left = self._label_width() + column * cell
+                left = label_left(self._label_width() + column * cell, metrics.horizontalAdvance(name), self.width())
                 if left > month_right:
                     painter.drawText(QRectF(left, 0, 60, self._top() - 2), int(Qt.AlignmentFlag.AlignBottom), name)
                     month_right = left + metrics.horizontalAdvance(name) + 6
@@ -409,7 +418,7 @@ class WeeklyChart(QWidget):
             starts_month = week.week_start.day == 1 or sunday.month != week.week_start.month
             if index == 0 or starts_month:
                 name = (sunday if starts_month and index else week.week_start).strftime("%b")
-                left = plot.left() + index * slot
+                left = label_left(plot.left() + index * slot, metrics.horizontalAdvance(name), self.width())
                 if left > right_edge:
                     painter.drawText(QRectF(left, plot.bottom() + 3, 60, metrics.height()), name)
                     right_edge = left + metrics.horizontalAdvance(name) + 8

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +50,7 @@ from acupressure_desktop.storage.history import (
     Status,
     week_start,
 )
+from acupressure_desktop.streaks import EVERY_DAY
 from acupressure_desktop.ui.dialogs import modal, warn
 from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
@@ -116,8 +117,19 @@ def _section(title: str, *widgets: QWidget, grow: QWidget | None = None) -> QFra
     return card
 
 
+def change_arrow(before: float, after: float, left: float, right: float) -> tuple[float, int] | None:
+    """Where the arrowhead of a before → after change sits on a 0–10 track from ``left`` to ``right``,
+    and which way it points (-1 left, +1 right); None when nothing changed. The head sits midway, so
+    the direction reads at a glance whichever end "after" is at."""
+    if abs(after - before) < 0.05:
+        return None
+    middle = left + (right - left) * (before + after) / 20
+    return middle, 1 if after > before else -1
+
+
 class ChangeDelegate(QStyledItemDelegate):
-    """Draws before → after on a 0–10 track: a ring for before, a dot for after."""
+    """Draws before → after on a 0–10 track: a ring for before, a dot for after, an arrowhead
+    between them pointing the way the rating went."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -151,6 +163,13 @@ class ChangeDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(accent)
         painter.drawEllipse(QRect(int(x_of(after)) - 5, y - 5, 10, 10))
+        arrow = change_arrow(before, after, left, right)
+        if arrow is not None and abs(x_of(after) - x_of(before)) > 16:  # room for a head between the marks
+            tip, way = arrow
+            tip += 3 * way
+            painter.drawPolygon(
+                QPolygonF([QPointF(tip, y), QPointF(tip - 7 * way, y - 5), QPointF(tip - 7 * way, y + 5)])
+            )
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -254,6 +273,7 @@ class HistoryView(QWidget):
     """The History page; ``refresh()`` after a session ends."""
 
     historyChanged = Signal()  # after an edit, a delete, an undo or an import
+    restDayToggled = Signal(object, bool)  # date, rest: the person marked (or unmarked) a rest day
 
     def __init__(
         self,
@@ -267,6 +287,8 @@ class HistoryView(QWidget):
         self.repository = repository
         self._titles = routine_title
         self._deleted: list[Session] = []  # newest last: what Undo brings back
+        self._weekdays: tuple[int, ...] = EVERY_DAY  # the planned practice days, for fair streaks
+        self._rest_days: tuple[date, ...] = ()
 
         title = QLabel("Practice history")
         title.setObjectName("title")
@@ -279,9 +301,15 @@ class HistoryView(QWidget):
         export_menu.addAction("As CSV (spreadsheets)…", lambda: self.export_history(ExportFormat.CSV))
         export_menu.addAction("As JSON (can be imported)…", lambda: self.export_history(ExportFormat.JSON))
         self.export_button.setMenu(export_menu)
+        self.rest_button = QPushButton("Rest day today")
+        self.rest_button.setCheckable(True)
+        self.rest_button.setAccessibleName("Mark today as a rest day")
+        self.rest_button.setToolTip("A rest day never ends a streak")
+        self.rest_button.toggled.connect(self._on_rest_toggled)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
+        top.addWidget(self.rest_button)
         top.addWidget(self.import_button)
         top.addWidget(self.export_button)
 
@@ -293,10 +321,11 @@ class HistoryView(QWidget):
         self.week_card = StatCard("This week")
         self.current_card = StatCard("Current streak")
         self.longest_card = StatCard("Longest streak")
+        self.consistency_card = StatCard("Last 4 weeks")
         self.sessions_card = StatCard("Sessions")
         cards = QHBoxLayout()
         cards.setSpacing(12)
-        for card in (self.week_card, self.current_card, self.longest_card, self.sessions_card):
+        for card in (self.week_card, self.current_card, self.consistency_card, self.longest_card, self.sessions_card):
             cards.addWidget(card)
 
         self.heat_map = HeatMap()
@@ -389,7 +418,9 @@ class HistoryView(QWidget):
             "Sessions", self._wrap(filters), self.undo_bar, self.table, self.count_label, grow=self.table
         )
         self.changes = RoutineChangeTable()
-        self.changes_legend = QLabel("○ before  ● after · averages on the 0–10 scale")
+        self.changes_legend = QLabel(
+            "○ before → ● after (the arrow points the way it went) · averages on the 0–10 scale"
+        )
         self.changes_legend.setObjectName("muted")
         self.changes_empty = QLabel("Rate a session before and after it to see here how much each routine helps you.")
         self.changes_empty.setObjectName("muted")
@@ -454,12 +485,29 @@ class HistoryView(QWidget):
             self._refresh_stats()
         self._update_count()
 
+    def set_plan(self, weekdays: tuple[int, ...], rest_days: tuple[date, ...]) -> None:
+        """The planned practice days and the rest days the streaks count with."""
+        if (weekdays or EVERY_DAY, rest_days) != (self._weekdays, self._rest_days):
+            self._weekdays, self._rest_days = weekdays or EVERY_DAY, rest_days
+            with self._storage("The history could not be read"):
+                self._refresh_stats()
+
+    @Slot(bool)
+    def _on_rest_toggled(self, rest: bool) -> None:
+        self.restDayToggled.emit(self.repository.today(), rest)
+
     def _refresh_stats(self) -> None:
         repo = self.repository
         today = repo.today()
-        summary = repo.summary(today)
+        summary = repo.summary(today, self._weekdays, self._rest_days)
         self.week_card.set_value(minutes_text(summary.week_seconds / 60))
-        self.current_card.set_value(_plural(summary.streaks.current, "day"))
+        planned = "planned days" if self._weekdays != EVERY_DAY or self._rest_days else ""
+        self.current_card.set_value(_plural(summary.streaks.current, "day"), planned)
+        kept = repo.consistency(today, self._weekdays, self._rest_days)
+        self.consistency_card.set_value("–" if kept.ratio is None else f"{kept.ratio:.0%}", kept.describe())
+        self.rest_button.blockSignals(True)
+        self.rest_button.setChecked(today in self._rest_days)
+        self.rest_button.blockSignals(False)
         longest = summary.streaks.longest_end
         self.longest_card.set_value(
             _plural(summary.streaks.longest, "day"),
