@@ -77,6 +77,7 @@ def test_every_hotspot_and_region_is_an_accessible_child_with_a_name(page: Learn
 
 def test_a_hotspot_has_the_spoken_name_of_the_issue(page: LearnPage) -> None:
     page.show_view("hand-back")
+    page.map.set_flagged({"LI4"}, {"LI4": "Traditionally avoided in pregnancy"})  # refreshes the tooltips
     names = [c.text(QAccessible.Text.Name) for c in _map_children(page)]
     li4 = CATALOG.points["LI4"]
     assert f"LI4 {li4.pinyin}, {li4.english}, left hand" in names

@@ -492,6 +492,7 @@ def test_compact_mode_is_a_small_window_on_top_that_outlives_minimising(shell: S
     assert timer.sizeHint().height() < 160 and timer.width() <= 300
     assert "Step 1 of 3" in timer.step.text()
     assert timer.focusWidget() is not timer.pain  # Enter in the fresh window never reports pain
+    assert timer.play.accessibleName() == f"{timer.play.text()} the routine"  # named by its state (issue 19)
     shell.window.showMinimized()
     assert timer.isVisible()
     shell.clock.now += 3  # type: ignore[attr-defined]

@@ -411,11 +411,14 @@ class BodyMapView(QGraphicsView):
     ) -> None:
         """Point names for tooltips and accessible names, once the catalog has loaded.
 
-        ``places`` says where a point is ("hand"), ``regions`` names each (view, region).
+        ``places`` says where a point is ("hand"), ``regions`` names each (view, region); None keeps
+        what was given before (a refresh of the tooltips keeps the spoken names whole).
         """
         self._titles = titles
-        self._places = dict(places or {})
-        self._region_titles = dict(regions or {})
+        if places is not None:
+            self._places = dict(places)
+        if regions is not None:
+            self._region_titles = dict(regions)
         for built in self._scenes.values():
             for marker in built.markers:
                 marker.title = self._title(marker.hotspot)
@@ -427,7 +430,7 @@ class BodyMapView(QGraphicsView):
     # -- accessibility ------------------------------------------------------------------------
 
     def spoken_name(self, marker: HotspotItem) -> str:
-        """ "LI4 Hégǔ, Union Valley, left hand": what a screen reader says for a marker."""
+        """What a screen reader says for a marker: "LI4 Hégǔ, Union Valley, left hand"."""
         hotspot = marker.hotspot
         title = self._titles.get(hotspot.code, hotspot.code).replace(" · ", ", ")
         place = self._places.get(hotspot.code, "").replace("-", " ")

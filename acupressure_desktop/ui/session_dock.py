@@ -584,6 +584,7 @@ class SessionDock(QDockWidget):
         )
         self.compact.countdown.setText(self.countdown.text())
         self.compact.play.setText(self.play.text())
+        self.compact.play.setAccessibleName(self.play.accessibleName())  # issue 19: named by its state
         self.compact.play.setEnabled(self.play.isEnabled())
         self.compact.stop.setEnabled(self.stop.isEnabled())
         self.compact.pain.setEnabled(self.pain.isEnabled())
