@@ -492,6 +492,7 @@ def test_compact_mode_is_a_small_window_on_top_that_outlives_minimising(shell: S
     assert timer.sizeHint().height() < 160 and timer.width() <= 300
     assert "Step 1 of 3" in timer.step.text()
     assert timer.focusWidget() is not timer.pain  # Enter in the fresh window never reports pain
+    assert timer.play.accessibleName() == f"{timer.play.text()} the routine"  # named by its state (issue 19)
     shell.window.showMinimized()
     assert timer.isVisible()
     shell.clock.now += 3  # type: ignore[attr-defined]
@@ -947,3 +948,118 @@ def test_the_welcome_dialog_fits_its_text_and_opens_centred_on_the_window(shell:
     assert abs(frame.center().x() - window.frameGeometry().center().x()) <= 2
     body = dialog._body.sizeHint().height()
     assert frame.height() <= body + 120  # as tall as its text: no empty band
+
+
+def test_the_dock_announces_steps_sides_halfway_and_the_end_once_each(qtbot: QtBot, catalog: Catalog) -> None:
+    from PySide6.QtGui import QAccessible
+
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    controller.load(PLAN)
+    controller.start()
+    li4 = catalog.step_title("LI4")
+    assert dock.announcer.spoken[0].startswith(f"Step 1 of 2: {li4}, left side.")
+    assert dock.play.accessibleName() == "Pause the routine"
+    for _ in range(10):  # ten refreshes, nothing new: nothing said
+        clock.now += 0.1
+        controller.update()
+    assert len(dock.announcer.spoken) == 1
+    iface = QAccessible.queryAccessibleInterface(dock.countdown)
+    assert iface is not None
+    assert iface.text(QAccessible.Text.Name) == f"Time left in this step: {dock.countdown.text()}"
+    controller.toggle()
+    assert dock.announcer.spoken[-1] == "Paused."
+    assert dock.play.accessibleName() == "Resume the routine"
+    controller.toggle()
+    assert dock.announcer.spoken[-1] == "Resumed."
+    clock.now += 30
+    controller.update()
+    assert dock.announcer.spoken[-1] == "Switch sides: now the right side."
+    while controller.runner.snapshot().state is RunnerState.RUNNING:
+        clock.now += 1
+        controller.update()
+    gv20 = catalog.step_title("GV20")
+    assert dock.announcer.spoken == [
+        f"Step 1 of 2: {li4}, left side.",
+        "Paused.",
+        "Resumed.",
+        "Switch sides: now the right side.",
+        "Halfway through the routine.",
+        f"Step 2 of 2: {gv20}.",
+        "Routine finished. Well done.",
+    ]
+
+
+def test_focus_goes_to_the_session_then_somewhere_sensible_and_to_a_page_s_first_control(
+    shell: Shell, qtbot: QtBot
+) -> None:
+    shell.window.resize(1280, 800)
+    shell.window.show()
+    qtbot.waitExposed(shell.window)
+    shell.window.activateWindow()
+    qtbot.waitUntil(shell.window.isActiveWindow)
+    assert shell.start_routine("quick-reset")
+    assert shell.dock.play.hasFocus()
+    assert shell.dock.play.accessibleName() == "Pause the routine"
+    shell.controller.stop()
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.isEnabled()  # never left on the disabled Pause button
+    assert focused not in (shell.dock.play, shell.dock.stop, shell.dock.pain)
+    assert shell.page_routines is not None
+    shell.window.show_page(shell.page_routines)  # as Ctrl+2 does
+    focused = QApplication.focusWidget()
+    page = shell.window.pages.widget(shell.page_routines)
+    assert focused is not None and page.isAncestorOf(focused) and focused.accessibleName()
+
+
+def test_keyboard_journey_open_a_point_read_it_practise_pause_stop_and_open_history(
+    shell: Shell, qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    """Issue 19's journey with keys only: no Ctrl+F to escape the map, no mouse."""
+    from PySide6.QtCore import Qt
+
+    from acupressure_desktop.storage.recorder import SessionRecorder
+
+    opened = open_history(app_paths)
+    shell.attach_history(opened.repository, SessionRecorder(opened.repository))
+    shell.ask_checkins = False
+    window = shell.window
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    learn = shell.learn
+
+    def tab_until(target: Any, limit: int = 40) -> None:
+        for _ in range(limit):
+            if target():
+                return
+            qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+        assert target(), f"Tab never reached it; focus is on {QApplication.focusWidget()!r}"
+
+    learn.search_box.setFocus()  # where the Learn page starts (its first control)
+    tab_until(learn.map.hasFocus)
+    assert learn.map.focused_marker is not None  # tabbing in lands on a point
+    qtbot.keyClick(learn.map, Qt.Key.Key_Down)
+    code = learn.map.focused_marker.hotspot.code
+    qtbot.keyClick(learn.map, Qt.Key.Key_Return)
+    assert learn.panel.point is not None and learn.panel.point.code == code
+    qtbot.keyClick(learn.map, Qt.Key.Key_D)  # the one-key jump to the details
+    assert learn.panel.browser.hasFocus()
+    tab_until(learn.panel.practise_button.hasFocus)
+    qtbot.keyClick(learn.panel.practise_button, Qt.Key.Key_Space)
+    assert shell.controller.runner is not None
+    assert shell.controller.runner.snapshot().state is RunnerState.RUNNING
+    assert shell.dock.play.hasFocus()
+    qtbot.keyClick(shell.dock.play, Qt.Key.Key_Space)
+    assert shell.controller.runner.snapshot().state is RunnerState.PAUSED
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
+    assert shell.controller.runner.snapshot().state is RunnerState.STOPPED
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert shell.page_history is not None
+    assert window.pages.currentIndex() == shell.page_history
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.pages.currentWidget().isAncestorOf(focused)

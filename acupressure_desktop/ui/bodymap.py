@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
+    QAccessible,
     QBrush,
     QColor,
     QFocusEvent,
@@ -39,12 +40,15 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QPinchGesture,
+    QStyleOptionGraphicsItem,
     QToolButton,
     QWidget,
 )
 
 from acupressure_desktop.catalog.bodymaps import BodyMap, Hotspot
-from acupressure_desktop.ui.theme import LIGHT, Colors
+from acupressure_desktop.ui import accessibility
+from acupressure_desktop.ui.accessibility import HotspotAccessible, RegionAccessible
+from acupressure_desktop.ui.theme import LIGHT, MAP_FOCUS, Colors
 
 if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the first paint
     from acupressure_desktop.catalog.guides import ResolvedGuide
@@ -62,6 +66,10 @@ ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
 GUIDE_FRAME_MIN = 110.0  # SVG units: the smallest area a guide is framed in
 GUIDE_MAX_ZOOM = 3.0
 GUIDE_LABEL_ROOM_PX = 240.0  # landmark titles are drawn beside their landmark: keep room for them
+MAP_HELP = (
+    "Arrow keys move between points, Home and End go to the first and last, Return or Space shows "
+    "a point's details, D moves to them, plus and minus zoom, Tab leaves the map."
+)
 
 
 @dataclass
@@ -107,8 +115,9 @@ class HotspotItem(QGraphicsEllipseItem):
     def restyle(self) -> None:
         c, s = self.colors, self.state
         fill = QColor(c.hotspot)
-        edge = QColor(c.hotspot_edge)
+        edge = QColor(c.marker_edge)
         edge_px = 2.0
+        dashed = False
         if s.current:
             fill = QColor(c.current)
             edge_px = 3.0
@@ -118,8 +127,9 @@ class HotspotItem(QGraphicsEllipseItem):
         elif s.matched:
             fill = QColor(c.match)
         if s.flagged and not (s.selected or s.current):
-            edge = QColor(c.danger_text)
+            edge = QColor(c.flagged)
             edge_px = 2.5
+            dashed = True  # flagged by shape too: a dashed ring
         if s.dimmed and not (s.selected or s.current):
             fill.setAlphaF(0.22)
             edge.setAlphaF(0.35)
@@ -128,12 +138,41 @@ class HotspotItem(QGraphicsEllipseItem):
         else:
             fill.setAlphaF(0.88)
         if s.focused:
-            edge = QColor(c.text)
+            edge = QColor(MAP_FOCUS)
             edge_px = 3.0
         self.setBrush(QBrush(fill))
         pen = QPen(edge, edge_px / self._scale)  # scene units: shape() then matches the drawing
+        if dashed and not s.focused:
+            pen.setStyle(Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([1.5, 1.0])
         self.setPen(pen)
+        self.update()
         self.setZValue(12 if (s.selected or s.current) else 11 if s.matched else 10)
+
+    def glyph(self) -> str:
+        """The shape inside the marker that tells its state without colour: "", "dot" or "square"."""
+        if self.state.current:
+            return "square"
+        if self.state.selected:
+            return "dot"
+        return ""
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        super().paint(painter, option, widget)
+        glyph = self.glyph()
+        if not glyph:
+            return
+        # Inside the circle, so shape() (what is hit) stays the drawn circle: selected shows a dot
+        # (a bullseye), the current step a square, each in the ring's colour.
+        rect = self.rect()
+        size = rect.width() * 0.42
+        inner = QRectF(rect.center().x() - size / 2, rect.center().y() - size / 2, size, size)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(QColor(self.colors.marker_edge)))
+        if glyph == "square":
+            painter.drawRect(inner)
+        else:
+            painter.drawEllipse(inner)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.state.hovered = True
@@ -165,11 +204,17 @@ class BodyMapView(QGraphicsView):
     pointActivated = Signal(str)  # point code
     regionActivated = Signal(str, str)  # view id, region id
     hotspotFocused = Signal(str)  # accessible description of the focused hotspot
+    detailsRequested = Signal()  # D: move focus to the open point's details
     zoomChanged = Signal(float)
 
     def __init__(self, titles: dict[str, str], parent: QWidget | None = None) -> None:
+        accessibility.install()  # before the widget exists: Qt keeps the first interface it makes for it
         super().__init__(parent)
         self._titles = titles  # point code -> "LI4 Hégǔ · Union Valley"
+        self._places: dict[str, str] = {}  # point code -> "hand" (where on the body, for spoken names)
+        self._region_titles: dict[tuple[str, str], str] = {}  # (view, region) -> "Face and head"
+        self._accessibles: dict[int, HotspotAccessible] = {}  # id(marker) -> its accessible child
+        self._region_accessibles: dict[tuple[str, str], RegionAccessible] = {}
         self._scenes: dict[str, _ViewScene] = {}
         self._view_id = ""
         self._colors = LIGHT
@@ -193,11 +238,15 @@ class BodyMapView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self.setAccessibleName("Body map")
+        self.setAccessibleDescription(MAP_HELP)
+        self.viewport().setAccessibleName("Body figure")
         self.zoom_bar = self._make_zoom_bar()
+        accessibility.adopt(self)
 
     def _make_zoom_bar(self) -> QWidget:
         """Zoom buttons floating in the map's top-right corner, where they take no layout width."""
         bar = QWidget(self)
+        bar.setAccessibleName("Zoom")
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -354,9 +403,22 @@ class BodyMapView(QGraphicsView):
         why = self._flag_reasons.get(hotspot.code)
         return f"{title}\n⚠ Flagged by your safety profile: {why}" if why else title
 
-    def set_titles(self, titles: dict[str, str]) -> None:
-        """Point names for tooltips and accessible descriptions, once the catalog has loaded."""
+    def set_titles(
+        self,
+        titles: dict[str, str],
+        places: dict[str, str] | None = None,
+        regions: dict[tuple[str, str], str] | None = None,
+    ) -> None:
+        """Point names for tooltips and accessible names, once the catalog has loaded.
+
+        ``places`` says where a point is ("hand"), ``regions`` names each (view, region); None keeps
+        what was given before (a refresh of the tooltips keeps the spoken names whole).
+        """
         self._titles = titles
+        if places is not None:
+            self._places = dict(places)
+        if regions is not None:
+            self._region_titles = dict(regions)
         for built in self._scenes.values():
             for marker in built.markers:
                 marker.title = self._title(marker.hotspot)
@@ -364,6 +426,58 @@ class BodyMapView(QGraphicsView):
 
     def has_view(self, view_id: str) -> bool:
         return view_id in self._scenes
+
+    # -- accessibility ------------------------------------------------------------------------
+
+    def spoken_name(self, marker: HotspotItem) -> str:
+        """What a screen reader says for a marker: "LI4 Hégǔ, Union Valley, left hand"."""
+        hotspot = marker.hotspot
+        title = self._titles.get(hotspot.code, hotspot.code).replace(" · ", ", ")
+        place = self._places.get(hotspot.code, "").replace("-", " ")
+        where = " ".join(w for w in (hotspot.side_label, place or ("side" if hotspot.side else "")) if w)
+        return f"{title}, {where}" if where else title
+
+    def region_title(self, view_id: str, region_id: str) -> str:
+        return self._region_titles.get((view_id, region_id), region_id.replace("-", " "))
+
+    def region_rect(self, view_id: str, region_id: str) -> QRectF:
+        built = self._scenes.get(view_id)
+        shape = next((r for r in built.body_map.regions if r.region_id == region_id), None) if built else None
+        if shape is None or not shape.polygon:
+            return QRectF()
+        xs, ys = [p[0] for p in shape.polygon], [p[1] for p in shape.polygon]
+        return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+    def accessible_for(self, marker: HotspotItem) -> HotspotAccessible:
+        """The marker's accessible child: one per marker, kept, so assistive technology sees one object."""
+        iface = self._accessibles.get(id(marker))
+        if iface is None or iface.marker is not marker:
+            iface = HotspotAccessible(self, marker)
+            self._accessibles[id(marker)] = iface
+        return iface
+
+    def accessible_hotspots(self) -> list[HotspotAccessible]:
+        """The shown view's hotspots in reading order (top to bottom, then left to right)."""
+        markers = self.markers
+        return [self.accessible_for(markers[i]) for i in self._reading_order()]
+
+    def accessible_regions(self) -> list[RegionAccessible]:
+        body_map = self.body_map()
+        if body_map is None:
+            return []
+        found = []
+        for region in body_map.regions:
+            key = (self._view_id, region.region_id)
+            if key not in self._region_accessibles:
+                self._region_accessibles[key] = RegionAccessible(self, *key)
+            found.append(self._region_accessibles[key])
+        return found
+
+    def press_marker(self, marker: HotspotItem) -> None:
+        """Open a marker's point, as a click or Return does."""
+        if marker in self.markers:
+            self._focus_index = self.markers.index(marker)
+            self.pointActivated.emit(marker.hotspot.code)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -391,6 +505,7 @@ class BodyMapView(QGraphicsView):
         self._restyle_all()
         self._apply_frame()
         self._sync_labels()
+        accessibility.notify_reorder(self)
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
@@ -525,9 +640,11 @@ class BodyMapView(QGraphicsView):
 
     def _restyle_all(self) -> None:
         scale = self._scale()
+        listening = QAccessible.isActive()
         for index, marker in enumerate(self.markers):
             code = marker.hotspot.code
             state = marker.state
+            was = (state.selected, state.current)
             state.selected = code == self._selected
             state.current = bool(
                 self._current
@@ -543,6 +660,9 @@ class BodyMapView(QGraphicsView):
             state.focused = index == self._focus_index and self.hasFocus()
             state.flagged = code in self._flagged
             marker.relayout(scale)
+            if listening and was != (state.selected, state.current):
+                changed = {"selected": was[0] != state.selected, "active": was[1] != state.current}
+                accessibility.notify_state(self.accessible_for(marker), **{k: v for k, v in changed.items() if v})
         overlay = self.guide_overlay
         if overlay is not None and overlay.guide is not None:
             overlay.set_pixel(1.0 / scale)
@@ -687,6 +807,8 @@ class BodyMapView(QGraphicsView):
         self._restyle_all()
         self.setAccessibleDescription(marker.title)
         self.hotspotFocused.emit(marker.title)
+        if self.hasFocus():
+            accessibility.notify_focus(self, self.accessible_for(marker))
 
     @property
     def focused_marker(self) -> HotspotItem | None:
@@ -694,17 +816,11 @@ class BodyMapView(QGraphicsView):
         return markers[self._focus_index] if 0 <= self._focus_index < len(markers) else None
 
     def focusNextPrevChild(self, forward: bool) -> bool:
-        """Tab walks the hotspots in reading order, then leaves the map."""
-        order = self._reading_order()
-        if not order:
-            return super().focusNextPrevChild(forward)
-        position = order.index(self._focus_index) if self._focus_index in order else -1
-        position = position + 1 if forward else (position - 1 if position >= 0 else len(order) - 1)
-        if 0 <= position < len(order):
-            self.focus_marker(order[position])
-            return True
-        self._focus_index = -1
-        self._restyle_all()
+        """Tab and Shift+Tab leave the map (arrows move inside it): no focus trap.
+
+        The zoom buttons are the map's children, so Qt asks the map when Tab is pressed on them;
+        walking the hotspots here would trap focus between the markers and a button.
+        """
         return super().focusNextPrevChild(forward)
 
     def _move_focus(self, dx: int, dy: int) -> None:
@@ -737,10 +853,15 @@ class BodyMapView(QGraphicsView):
             Qt.Key.Key_Up: (0, -1),
             Qt.Key.Key_Down: (0, 1),
         }
+        order = self._reading_order()
         if key in arrows:
             self._move_focus(*arrows[Qt.Key(key)])
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.focused_marker:
+        elif key in (Qt.Key.Key_Home, Qt.Key.Key_End) and order:
+            self.focus_marker(order[0 if key == Qt.Key.Key_Home else -1])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.focused_marker:
             self.pointActivated.emit(self.focused_marker.hotspot.code)
+        elif key == Qt.Key.Key_D and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.detailsRequested.emit()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_in()
         elif key == Qt.Key.Key_Minus:
@@ -754,7 +875,14 @@ class BodyMapView(QGraphicsView):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
+        tabbed = event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+        if tabbed and self.focused_marker is None and self.markers:
+            selected = [i for i, m in enumerate(self.markers) if m.hotspot.code == self._selected]
+            self.focus_marker(selected[0] if selected else self._reading_order()[0])
+            return
         self._restyle_all()
+        if self.focused_marker is not None:
+            accessibility.notify_focus(self, self.accessible_for(self.focused_marker))
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)

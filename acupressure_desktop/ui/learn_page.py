@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabBar,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from acupressure_desktop.catalog.bodymaps import BodyMap
 from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.ui.accessibility import announce
 from acupressure_desktop.ui.bodymap import SIDE_CONVENTION, BodyMapView
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import Colors
@@ -74,6 +76,8 @@ class LearnPage(QWidget):
         self.search_box.setPlaceholderText("Search: name, code, complaint…")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName("Search points")
+        for clear in self.search_box.findChildren(QToolButton):  # Qt's clear button: unnamed to a screen reader
+            clear.setAccessibleName("Clear the search")  # (its action keeps no text: the button stays icon-wide)
         self.benefit_filter = QComboBox()
         self.benefit_filter.setAccessibleName("Filter points by benefit")
         self.benefit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -209,7 +213,11 @@ class LearnPage(QWidget):
         self.search = search
         for benefit in sorted(catalog.benefits.values(), key=lambda b: b.title):
             self.benefit_filter.addItem(benefit.title, benefit.id)
-        self.map.set_titles({code: catalog.point_title(code) for code in catalog.points})
+        self.map.set_titles(
+            {code: catalog.point_title(code) for code in catalog.points},
+            places={code: point.region for code, point in catalog.points.items()},
+            regions={(view.id, region.id): region.title for view in catalog.views.values() for region in view.regions},
+        )
         self.panel = PointPanel(catalog)
         self._panel_layout.replaceWidget(self._waiting, self.panel)
         box = self.panel.parentWidget()
@@ -234,7 +242,8 @@ class LearnPage(QWidget):
         self.benefit_filter.currentIndexChanged.connect(self._refresh_results)
         self.results.itemActivated.connect(self._on_result_activated)
         self.results.itemClicked.connect(self._on_result_activated)
-        self.map.pointActivated.connect(self.open_point)
+        self.map.pointActivated.connect(self._open_from_map)
+        self.map.detailsRequested.connect(self.focus_details)
         self.map.regionActivated.connect(self._on_region)
         self.group_tabs.currentChanged.connect(self._on_group)
         self.view_tabs.currentChanged.connect(self._on_view_tab)
@@ -242,6 +251,8 @@ class LearnPage(QWidget):
         escape.activated.connect(self.clear)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.search_box.setFocus)
+        details = QShortcut(QKeySequence("Alt+D"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        details.activated.connect(self.focus_details)
         self._build_order: list[str] = [v for v in catalog.views if v in catalog.maps]
         self._refresh_results()
         if self._build_order:
@@ -342,6 +353,22 @@ class LearnPage(QWidget):
                 self.show_view(views[0].id)
                 self.map.set_selected(code)
         self._follow_guide()
+
+    @Slot(str)
+    def _open_from_map(self, code: str) -> None:
+        """A point opened on the map: say that its details appeared and how to reach them."""
+        self.open_point(code)
+        point = self.panel.point
+        if point is not None and point.code == code:
+            message = f"Details of {self.catalog.point_title(code)} shown. Press D to read them."
+            self.statusMessage.emit(message)
+            announce(self.map, message)
+
+    @Slot()
+    def focus_details(self) -> None:
+        """D on the map (Alt+D anywhere on the page): focus the open point's details."""
+        if self.panel.point is not None:
+            self.panel.browser.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot(str, str)
     def _on_region(self, view_id: str, region_id: str) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.catalog.resources import ResourceDirs
+from acupressure_desktop.ui.accessibility import focus_first
 from acupressure_desktop.ui.learn_page import LearnPage
 
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def show_page(self, index: int) -> None:
         self.page_tabs.setCurrentIndex(index)
+        focus_first(self.pages.widget(index))  # issue 19: a switch by shortcut lands on the page's first control
 
     @Slot(int)
     def _on_page(self, index: int) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QTextBro
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, MassageTechnique, Point
 from acupressure_desktop.domain.safety import ordered_cautions
+from acupressure_desktop.ui.accessibility import expose_structure
 from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import LIGHT, Colors
@@ -56,6 +57,7 @@ class PointPanel(QWidget):
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setAccessibleName("Point details")
         cap_reading_width(self.browser)
+        expose_structure(self.browser)  # headings, numbered steps and links reach screen readers
 
         self.practise_button = QPushButton("Practise now")
         self.practise_button.setProperty("primary", True)
@@ -226,8 +228,9 @@ def point_html(
     meridian_text = f"{meridian.name} meridian ({meridian.code})" if meridian else "Extra point (outside the meridians)"
     side_text = "both sides of the body" if point.bilateral else "on the midline"
     parts = [
-        f"<div style='font-size:18pt; font-weight:600'>{escape(point.code)} · {escape(point.pinyin)} "
-        f"<span style='font-weight:400; white-space:nowrap'>{escape(chinese_unbroken(point.chinese))}</span></div>",
+        f"<h2 style='font-size:18pt; font-weight:600; margin-top:0; margin-bottom:0'>{escape(point.code)} · "
+        f"{escape(point.pinyin)} <span style='font-weight:400; white-space:nowrap'>"
+        f"{escape(chinese_unbroken(point.chinese))}</span></h2>",
         f"<div style='font-size:12pt; color:{c.muted}'>{escape(point.english)} — {escape(meridian_text)}, "
         f"{side_text}</div>",
     ]

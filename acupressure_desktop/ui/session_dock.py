@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -46,6 +47,7 @@ from acupressure_desktop.session.runner import (
     SidesSwitched,
     Snapshot,
 )
+from acupressure_desktop.ui.accessibility import SessionAnnouncer, expose_time_left
 from acupressure_desktop.ui.chime import ChimePlayer
 from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.session_controller import ANIMATED_INTERVAL_MS, SessionController
@@ -348,6 +350,8 @@ class SessionDock(QDockWidget):
         self.countdown = QLabel("0:00")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown.setAccessibleName("Time left in this step")
+        expose_time_left(self.countdown)  # issue 19: read on demand
+        self.announcer = SessionAnnouncer(self)  # issue 19: step, side, halfway, end
         font = self.countdown.font()
         font.setPointSize(34)
         font.setWeight(font.Weight.Light)
@@ -571,6 +575,7 @@ class SessionDock(QDockWidget):
         duration = max(snap.segment_duration, 1e-6)
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
         self.picture.follow(plan.steps[snap.step_index], snap)
+        self.announcer.update(snap, self.step_label.text(), SIDE_WORDS.get(snap.side, ""))
 
     def _show_compact(self) -> None:
         ended = self.end_box.isVisibleTo(self)
@@ -579,6 +584,7 @@ class SessionDock(QDockWidget):
         )
         self.compact.countdown.setText(self.countdown.text())
         self.compact.play.setText(self.play.text())
+        self.compact.play.setAccessibleName(self.play.accessibleName())  # issue 19: named by its state
         self.compact.play.setEnabled(self.play.isEnabled())
         self.compact.stop.setEnabled(self.stop.isEnabled())
         self.compact.pain.setEnabled(self.pain.isEnabled())
@@ -627,6 +633,10 @@ class SessionDock(QDockWidget):
         for button in (self.previous, self.next, self.stop, self.pain):
             button.setEnabled(not finished and snap.state is not RunnerState.READY)
         self.play.setEnabled(not finished)
+        self.play.setAccessibleName(f"{self.play.text()} the routine")  # issue 19: named by its state
+        focused = QApplication.focusWidget()
+        if finished and focused is not None and self.isAncestorOf(focused) and not focused.isEnabled():
+            self.steps.setFocus(Qt.FocusReason.OtherFocusReason)  # issue 19: not on a disabled button
         self.instruction.setVisible(not finished)
         self.step_progress.setVisible(not finished)
         self.running_controls.setVisible(not finished)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop import APP_TITLE
 from acupressure_desktop.domain.safety import FLAGGED_MEANS, SafetyProfile
+from acupressure_desktop.ui.accessibility import expose_structure
 from acupressure_desktop.ui.settings_dialog import SafetyProfileEditor
 
 # Bump when the notice changes in substance: people then see it once more.
@@ -48,6 +49,7 @@ class WelcomeDialog(QDialog):
         notice.setWordWrap(True)
         notice.setTextFormat(Qt.TextFormat.RichText)
         notice.setAccessibleName("What the app is and how to press safely")
+        expose_structure(notice)  # issue 19: its three paragraphs are children, not hidden behind the name
 
         self.safety = SafetyProfileEditor(
             profile, "Your safety profile (tick what applies; you can change it later in Settings)"

@@ -1,0 +1,71 @@
+"""Both themes meet WCAG AA contrast for every component, and docs/accessibility.md says so truly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from acupressure_desktop.ui import theme
+from acupressure_desktop.ui.theme import DARK, LIGHT, SKIN, Colors
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "accessibility.md"
+
+
+def test_contrast_follows_wcag() -> None:
+    assert theme.contrast("#FFFFFF", "#000000") == pytest.approx(21.0)
+    assert theme.contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("colors", [LIGHT, DARK], ids=["light", "dark"])
+def test_every_component_reaches_its_contrast(colors: Colors) -> None:
+    pairs = theme.components(colors)
+    assert len(pairs) >= 40
+    low = [f"{p.component}: {p.ratio:.2f}:1 < {p.needed:g}:1" for p in pairs if p.ratio < p.needed]
+    assert low == []
+
+
+def test_the_document_carries_the_figures_of_the_theme() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert theme.contrast_table() in text, "run tools/contrast-report --write"
+
+
+def test_the_skin_tones_are_the_figures_own() -> None:
+    svgs = " ".join(p.read_text(encoding="utf-8").upper() for p in (ROOT / "assets" / "bodymaps").glob("*.svg"))
+    for tone in SKIN.values():
+        assert f'FILL="{tone}"' in svgs
+    fills = set(re.findall(r'FILL="(#[0-9A-F]{6})"', svgs))
+    assert fills - set(SKIN.values()) <= {"#B08E7E", "#8A6A5C"}  # hair and nails: no marker sits there
+
+
+@pytest.mark.parametrize("colors", [LIGHT, DARK], ids=["light", "dark"])
+def test_a_focused_primary_button_shows_a_ring_in_the_focus_colour(qtbot: QtBot, colors: Colors) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(theme.style_sheet(colors))
+    try:
+        host = QWidget()
+        qtbot.addWidget(host)
+        button = QPushButton("Start", host)
+        button.setProperty("primary", True)
+        other = QPushButton("Other", host)
+        other.move(0, 60)
+        host.resize(200, 120)
+        host.show()
+        qtbot.waitExposed(host)
+        button.setFocus()
+        qtbot.waitUntil(button.hasFocus)
+        image = button.grab().toImage()
+        y = image.height() // 2
+        edge = QColor(image.pixel(0, y)).name().upper(), QColor(image.pixel(1, y)).name().upper()
+        assert colors.focus.upper() in edge
+        middle = QColor(image.pixel(image.width() // 2, 3)).name().upper()
+        assert middle == colors.primary_focus_bg.upper()
+    finally:
+        app.setStyleSheet(before)
