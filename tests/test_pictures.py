@@ -114,8 +114,11 @@ def test_catalog_json_carries_the_pictures(catalog: Catalog) -> None:
 
 
 def test_point_panel_shows_the_points_picture(qtbot: QtBot, catalog: Catalog) -> None:
+    from acupressure_desktop.ui.point_panel import PICTURE_MIN_PANEL_HEIGHT
+
     panel = PointPanel(catalog)
     qtbot.addWidget(panel)
+    panel.resize(400, PICTURE_MIN_PANEL_HEIGHT + 100)  # tall enough for a picture
     panel.show()
     panel.show_point("LI4")
     assert panel.picture.isVisible() and panel.picture.picture is not None
@@ -199,3 +202,16 @@ def test_the_dock_shows_a_techniques_moves_in_turn(qtbot: QtBot, catalog: Catalo
         "fingertip-press-neck",
         "fingertip-press-neck",
     ]
+
+
+def test_a_short_point_panel_leaves_the_height_to_the_text(qtbot: QtBot, catalog: Catalog) -> None:
+    from acupressure_desktop.ui.point_panel import PICTURE_MIN_PANEL_HEIGHT
+
+    panel = PointPanel(catalog)
+    qtbot.addWidget(panel)
+    panel.show_point("LI4")
+    panel.resize(400, PICTURE_MIN_PANEL_HEIGHT + 100)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.picture.isVisible())
+    panel.resize(400, PICTURE_MIN_PANEL_HEIGHT - 100)  # a 1280x720 window
+    qtbot.waitUntil(lambda: not panel.picture.isVisible())

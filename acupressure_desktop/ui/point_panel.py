@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal, SignalInstance, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QTextBrowser, QVBoxLayout, QWidget
 
 from acupressure_desktop.catalog.loader import Catalog
@@ -33,6 +34,8 @@ CAUTION_TITLES = {
     CautionKind.SPINE: "Spine",
     CautionKind.HARD_TO_REACH: "Hard to reach",
 }
+
+PICTURE_MIN_PANEL_HEIGHT = 640  # px: below this the panel shows no picture
 
 
 class PointPanel(QWidget):
@@ -101,6 +104,12 @@ class PointPanel(QWidget):
     @property
     def point(self) -> Point | None:
         return self._point
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # On a short screen the point's text needs the height more than the picture does (the
+        # routine's steps and the session dock show it too).
+        self.picture.setVisible(event.size().height() >= PICTURE_MIN_PANEL_HEIGHT)
 
     def _show_placeholder(self, empty: bool) -> None:
         self.placeholder.setVisible(empty)
