@@ -58,20 +58,47 @@ def spoken_states(marker: HotspotItem) -> list[str]:
     return words
 
 
-class _ChildAccessible(QAccessibleInterface, QAccessibleActionInterface):
+class _ObjectlessAccessible(QAccessibleInterface, QAccessibleActionInterface):
+    """An accessible with no QObject of its own (a map hotspot, a paragraph of a text): no
+    children under a point, no relations, no editable text, no key bindings for its actions."""
+
+    def __init__(self) -> None:
+        QAccessibleInterface.__init__(self)
+        QAccessibleActionInterface.__init__(self)
+
+    def object(self) -> QObject | None:  # type: ignore[override]
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def relations(self, match: Any = None) -> list[Any]:
+        return []
+
+    def setText(self, t: QAccessible.Text, text: str) -> None:
+        pass
+
+    def keyBindingsForAction(self, name: str) -> list[str]:
+        return []
+
+    def _actions_cast(self, t: QAccessible.InterfaceType, has_actions: bool) -> Any:
+        # A void pointer back to C++: the address of this object's action-interface part, else null
+        # (a Python None would reach C++ as the address of None, which the bridge then calls into).
+        if t == QAccessible.InterfaceType.ActionInterface and has_actions:
+            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])
+        return shiboken6.VoidPtr(0)
+
+
+class _ChildAccessible(_ObjectlessAccessible):
     """Common ground of a hotspot and a region: an object-less child of the map's interface."""
 
     def __init__(self, view: BodyMapView) -> None:
-        QAccessibleInterface.__init__(self)
-        QAccessibleActionInterface.__init__(self)
+        super().__init__()
         self._view = view
 
     # -- tree ------------------------------------------------------------------------------
     def isValid(self) -> bool:
         return shiboken6.isValid(self._view)
-
-    def object(self) -> QObject | None:  # type: ignore[override]
-        return None
 
     def window(self) -> QWindow | None:  # type: ignore[override]
         if not self.isValid():
@@ -93,21 +120,8 @@ class _ChildAccessible(QAccessibleInterface, QAccessibleActionInterface):
     def indexOfChild(self, child: QAccessibleInterface) -> int:
         return -1
 
-    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
-    def relations(self, match: Any = None) -> list[Any]:
-        return []
-
-    def setText(self, t: QAccessible.Text, text: str) -> None:
-        pass
-
     def interface_cast(self, t: QAccessible.InterfaceType) -> Any:
-        # A void pointer back to C++: the address of this object's action-interface part, else null
-        # (a Python None would reach C++ as the address of None, which the bridge then calls into).
-        if t == QAccessible.InterfaceType.ActionInterface:
-            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])
-        return shiboken6.VoidPtr(0)
+        return self._actions_cast(t, True)
 
     # -- geometry ----------------------------------------------------------------------------
     def _screen_rect(self, scene_rect: QRectF) -> QRect:
@@ -435,12 +449,11 @@ def _links(block: QTextBlock) -> list[Part]:
     return links
 
 
-class PartAccessible(QAccessibleInterface, QAccessibleActionInterface):
+class PartAccessible(_ObjectlessAccessible):
     """An object-less child of a structured text; links can be pressed."""
 
     def __init__(self, owner: StructuredTextAccessible, parent: QAccessibleInterface, part: Part) -> None:
-        QAccessibleInterface.__init__(self)
-        QAccessibleActionInterface.__init__(self)
+        super().__init__()
         self._owner = owner
         self._parent = parent
         self.part = part
@@ -448,9 +461,6 @@ class PartAccessible(QAccessibleInterface, QAccessibleActionInterface):
 
     def isValid(self) -> bool:
         return self._owner.isValid()
-
-    def object(self) -> QObject | None:  # type: ignore[override]
-        return None
 
     def window(self) -> QWindow | None:  # type: ignore[override]
         return self._owner.window() if self.isValid() else None
@@ -466,15 +476,6 @@ class PartAccessible(QAccessibleInterface, QAccessibleActionInterface):
 
     def indexOfChild(self, child: QAccessibleInterface) -> int:
         return next((i for i, k in enumerate(self.kids) if k is child), -1)
-
-    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
-    def relations(self, match: Any = None) -> list[Any]:
-        return []
-
-    def setText(self, t: QAccessible.Text, text: str) -> None:
-        pass
 
     def text(self, t: QAccessible.Text) -> str:
         if t == QAccessible.Text.Name:
@@ -498,18 +499,13 @@ class PartAccessible(QAccessibleInterface, QAccessibleActionInterface):
         return self._owner.rect() if self.isValid() else QRect()
 
     def interface_cast(self, t: QAccessible.InterfaceType) -> Any:
-        if t == QAccessible.InterfaceType.ActionInterface and self.part.href:
-            return shiboken6.VoidPtr(shiboken6.getCppPointer(self)[1])
-        return shiboken6.VoidPtr(0)
+        return self._actions_cast(t, bool(self.part.href))
 
     def actionNames(self) -> list[str]:
         return [PRESS] if self.part.href else []
 
     def localizedActionDescription(self, name: str) -> str:
         return "Follow the link"
-
-    def keyBindingsForAction(self, name: str) -> list[str]:
-        return []
 
     def doAction(self, name: str) -> None:
         if name == PRESS and self.part.href:
