@@ -48,10 +48,6 @@ class Progress:
     def cancel(self) -> None:
         self._cancelled.set()
 
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
-
     def __call__(self, done: int, total: int) -> None:
         if self._cancelled.is_set():
             raise Cancelled
