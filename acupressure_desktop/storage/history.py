@@ -22,6 +22,7 @@ from acupressure_desktop.paths import AppPaths
 from acupressure_desktop.storage.db import Database, backup_daily, list_backups, open_database
 from acupressure_desktop.storage.errors import StorageUnavailable
 from acupressure_desktop.streaks import CONSISTENCY_DAYS, EVERY_DAY, Consistency, consistency, count_streaks
+from acupressure_desktop.streaks import StreakCount as Streaks  # the history's streaks are the core's count
 
 T = TypeVar("T")
 
@@ -290,13 +291,6 @@ class WeekTotal:
     @property
     def minutes(self) -> float:
         return self.seconds / 60
-
-
-@dataclass(frozen=True, slots=True)
-class Streaks:
-    current: int  # alive while yesterday counted and today is not over
-    longest: int
-    longest_end: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,8 +577,7 @@ class HistoryRepository:
                 (today.isoformat(), COUNTED_SECONDS),
             )
             days = [date.fromisoformat(text) for (text,) in cursor]
-        count = count_streaks(days, today, weekdays, rest_days)
-        return Streaks(current=count.current, longest=count.longest, longest_end=count.longest_end)
+        return count_streaks(days, today, weekdays, rest_days)
 
     def consistency(
         self,
