@@ -140,3 +140,18 @@ def generate_sessions(count: int, *, days: int, end: date = TODAY, seed: int = 7
             )
         )
     return sessions
+
+
+def strict_streaks(practised: set[date], today: date) -> tuple[int, int]:
+    """Current and longest run of consecutive days, counted the slow obvious way (a test oracle)."""
+    current, day = 0, today if today in practised else today - timedelta(days=1)
+    while day in practised:
+        current, day = current + 1, day - timedelta(days=1)
+    longest = 0
+    for start in practised:
+        if start - timedelta(days=1) not in practised:
+            length = 0
+            while start + timedelta(days=length) in practised:
+                length += 1
+            longest = max(longest, length)
+    return current, longest

@@ -24,7 +24,7 @@ from acupressure_desktop.storage.history import (
     Streaks,
     open_history,
 )
-from tests.historydata import NOW, TODAY, TZ, Clock, generate_sessions, make_session, start_running
+from tests.historydata import NOW, TODAY, TZ, Clock, generate_sessions, make_session, start_running, strict_streaks
 
 
 @pytest.fixture
@@ -267,16 +267,7 @@ def test_streaks_match_a_day_by_day_count(shared_repo: HistoryRepository, offset
         conn.execute("DELETE FROM sessions")
     _practise(shared_repo, *offsets)
     practised = {TODAY - timedelta(days=n) for n in offsets}
-    current, day = 0, TODAY if TODAY in practised else TODAY - timedelta(days=1)
-    while day in practised:
-        current, day = current + 1, day - timedelta(days=1)
-    longest = 0
-    for start in practised:
-        if start - timedelta(days=1) not in practised:
-            length = 0
-            while start + timedelta(days=length) in practised:
-                length += 1
-            longest = max(longest, length)
+    current, longest = strict_streaks(practised, TODAY)
     streaks = shared_repo.streaks(TODAY)
     assert (streaks.current, streaks.longest) == (current, longest)
 

@@ -24,7 +24,7 @@ from acupressure_desktop.streaks import (
     count_streaks,
 )
 from acupressure_desktop.ui.history.view import HistoryView
-from tests.historydata import TODAY, TZ, Clock, make_session
+from tests.historydata import TODAY, TZ, Clock, make_session, strict_streaks
 
 WORKDAYS = (0, 1, 2, 3, 4)
 FRIDAY = date(2024, 6, 7)
@@ -71,16 +71,7 @@ def test_no_planned_days_means_every_day() -> None:
 @given(offsets=st.sets(st.integers(min_value=0, max_value=60), max_size=40))
 def test_with_every_day_planned_it_is_the_strict_consecutive_count(offsets: set[int]) -> None:
     practised = {TODAY - timedelta(days=n) for n in offsets}
-    current, day = 0, TODAY if TODAY in practised else TODAY - timedelta(days=1)
-    while day in practised:
-        current, day = current + 1, day - timedelta(days=1)
-    longest = 0
-    for start in practised:
-        if start - timedelta(days=1) not in practised:
-            length = 0
-            while start + timedelta(days=length) in practised:
-                length += 1
-            longest = max(longest, length)
+    current, longest = strict_streaks(practised, TODAY)
     count = count_streaks(practised, TODAY)
     assert (count.current, count.longest) == (current, longest)
 
