@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QProxyStyle,
     QStyle,
     QStyleFactory,
-    QStyleHintReturn,
     QStyleOption,
     QWidget,
 )
@@ -135,17 +134,6 @@ class _Style(QProxyStyle):
     """Fusion without the platform's stock icons on dialog buttons (they crowded the text of *Save*,
     *Cancel* and *OK*)."""
 
-    def styleHint(
-        self,
-        hint: QStyle.StyleHint,
-        option: QStyleOption | None = None,
-        widget: QWidget | None = None,
-        return_data: QStyleHintReturn | None = None,
-    ) -> int:
-        if hint is QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
-            return 0
-        return super().styleHint(hint, option, widget, return_data)
-
     def drawPrimitive(
         self,
         element: QStyle.PrimitiveElement,
@@ -213,6 +201,7 @@ def apply(app: QApplication, colors: Colors) -> None:
 
 def style_sheet(c: Colors) -> str:
     return f"""
+    * {{ dialogbuttonbox-buttons-have-icons: 0; }}
     QToolTip {{ border: 1px solid {c.border}; padding: 4px 6px; }}
     QLineEdit, QPlainTextEdit, QTextEdit {{
         border: 1px solid {c.border}; border-radius: 6px; padding: 5px 8px; background: {c.surface};
