@@ -74,6 +74,8 @@ def point(code: str, *, bilateral: bool = True, **extra: Any) -> dict[str, Any]:
     }
     data.update(extra)
     data.setdefault("evidence", uses(*data["benefits"]))
+    kinds = {c["kind"] for c in data["cautions"]}
+    data.setdefault("tier", "reference" if "reference_only" in kinds else "self-care")
     return data
 
 

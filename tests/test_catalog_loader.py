@@ -69,9 +69,9 @@ def test_cross_references_are_checked(tmp_path: Path) -> None:
 def test_reference_only_point_cannot_be_in_a_routine(tmp_path: Path) -> None:
     dirs = write_minidata(tmp_path)
     caution = {"kind": "reference_only", "text": "Never press.", "sources": ["advice"]}
-    _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(cautions=[caution]))
+    _edit(dirs.data / "points" / "hand.json", lambda d: d[1].update(cautions=[caution], tier="reference"))
     _edit(dirs.data / "routines.json", lambda d: d[0]["steps"].append({"point": "PC6", "seconds": 30}))
-    assert "data/routines.json: quick.steps.2: PC6 is reference-only and cannot be practised" in _problems(dirs)
+    assert "data/routines.json: quick.steps.2: PC6 is a reference point: never practised" in _problems(dirs)
 
 
 def test_duplicate_point_across_files(tmp_path: Path) -> None:

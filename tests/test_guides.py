@@ -98,9 +98,9 @@ def test_a_dividing_step_must_land_on_its_fraction(tmp_path: Path) -> None:
     ]
 
 
-def test_every_self_care_point_needs_a_guide_and_names_must_exist(tmp_path: Path) -> None:
+def test_every_drawn_point_needs_a_guide_and_names_must_exist(tmp_path: Path) -> None:
     problems = _problems(tmp_path, edit=lambda guides: guides.pop(1))
-    assert problems == ["data/guides.json: PC6@hand: no measuring guide for this self-care point"]
+    assert problems == ["data/guides.json: PC6@hand: no measuring guide for this point"]
 
     def unknown(guides: list[dict[str, Any]]) -> None:
         guides[0]["steps"][1]["from"] = "elbow"
@@ -129,11 +129,10 @@ def test_shipped_guides_measure_true() -> None:
     assert guide_faults == []
 
 
-def test_every_self_care_point_has_a_guide_on_every_view_that_draws_it() -> None:
+def test_every_point_has_a_guide_on_every_view_that_draws_it() -> None:
     for view_id, body_map in SHIPPED.maps.items():
         for code in {h.code for h in body_map.hotspots}:
-            if not SHIPPED.points[code].reference_only:
-                assert (code, view_id) in SHIPPED.guides, f"{code} on {view_id}"
+            assert (code, view_id) in SHIPPED.guides, f"{code} on {view_id}"
 
 
 def test_shipped_guides_end_on_the_hotspot_of_every_side_and_measure_within_tolerance() -> None:
@@ -187,7 +186,8 @@ def test_export_carries_landmarks_scales_and_guides() -> None:
     }
     assert guide["steps"][-1]["to"] == [293.0, 689.0]
     st9 = next(p for p in document["points"] if p["code"] == "ST9")
-    assert st9["guides"] == [] and st9["self_care"] is False
+    assert [g["view"] for g in st9["guides"]] == ["head-side"] and st9["self_care"] is False
+    assert st9["tier"] == "reference"
     json.dumps(document)  # plain JSON all through
 
 

@@ -128,9 +128,8 @@ def test_reference_only_point_cannot_be_practised(tmp_path: Path, qtbot: QtBot) 
     path = dirs.data / "points" / "hand.json"
     points = json.loads(path.read_text())
     points[2]["cautions"] = [{"kind": "reference_only", "text": "Never press.", "sources": ["advice"]}]
+    points[2]["tier"] = "reference"
     path.write_text(json.dumps(points))
-    guides = dirs.data / "guides.json"
-    guides.write_text(json.dumps([g for g in json.loads(guides.read_text()) if g["point"] != "GV20"]))
     catalog = load_catalog(dirs)
     page = LearnPage.loaded(catalog, PointSearch(catalog), dirs)
     qtbot.addWidget(page)

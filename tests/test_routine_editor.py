@@ -38,6 +38,7 @@ def catalog(tmp_path: Path) -> Catalog:
         "LI10",
         english="Arm Three Miles",
         cautions=[{"kind": "reference_only", "text": "Shown for reference only.", "sources": ["who-2008"]}],
+        tier="reference",
     )
     catalog.points["LI10"] = Point.model_validate(reference)
     return catalog
@@ -172,7 +173,7 @@ def test_reference_only_points_are_never_offered(make_editor: MakeEditor, qtbot:
     assert "LI10" not in _targets(editor)
     # From the map or the point panel: refused, with the reason.
     assert editor.add_step("LI10") is False
-    assert "reference-only" in editor.add_hint.text()
+    assert "reference point" in editor.add_hint.text()
     assert _targets(editor) == []
 
 

@@ -64,6 +64,7 @@ def make_point(code: str = "LI4", *, bilateral: bool = True, hold: int = 60) -> 
         meridian="LI",
         region="hand",
         bilateral=bilateral,
+        tier="self-care",
         location="On the back of the hand.",
         find_it=["Squeeze thumb and finger together.", "Press the top of the bulge."],
         technique=Technique(pressure="firm", motion="hold", hold_seconds=hold, breathing="Slow.", instruction="Press."),

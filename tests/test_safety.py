@@ -34,6 +34,7 @@ def point(code: str, *kinds: CautionKind) -> Point:
         meridian=code[:2] if not code.startswith("EX") else "EX",
         region="hand",
         bilateral=True,
+        tier="reference" if CautionKind.REFERENCE_ONLY in kinds else "self-care",
         location="Somewhere.",
         find_it=["Find the landmark.", "Press there."],
         technique=Technique(pressure="firm", motion="hold", hold_seconds=60, breathing="Slow.", instruction="Press."),
@@ -154,7 +155,7 @@ def test_eye_condition_hides_eye_points_only() -> None:
 def test_reference_only_is_never_practicable() -> None:
     for profile in (NOBODY, PREGNANT, THINNERS):
         assert not assess_point(POINTS["ST9"], profile).practicable
-        assert assess_point(POINTS["ST9"], profile).reference_only
+        assert not assess_point(POINTS["ST9"], profile).self_care
 
 
 def test_artery_and_gentle_cautions_do_not_hide_a_point() -> None:
@@ -185,7 +186,7 @@ def test_unknown_and_reference_only_steps_are_always_flagged() -> None:
     odd = routine("odd", "PC6", "ST9", "GB99", "mystery-rub")
     flagged = flagged_steps(odd, POINTS, TECHNIQUES, NOBODY)
     assert flagged == [
-        FlaggedStep(1, "ST9", "ST9 is for reference only"),
+        FlaggedStep(1, "ST9", "ST9 is a reference point"),
         FlaggedStep(2, "GB99", "unknown point 'GB99'"),
         FlaggedStep(3, "mystery-rub", "unknown technique 'mystery-rub'"),
     ]

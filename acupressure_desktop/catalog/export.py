@@ -14,8 +14,8 @@ FORMAT_VERSION = 2  # 2: per-use evidence lists, structured sources, glossary
 def catalog_document(catalog: Catalog) -> dict[str, Any]:
     """Everything in the catalog as plain JSON data, with a few derived conveniences.
 
-    Per point ``self_care`` is true when the point is fully described and may be
-    practised (reference-only points are described for learning but never pressed).
+    Per point ``self_care`` is true when its ``tier`` is ``self-care``: fully described and
+    offered for practice (gentle points are pressed lightly and reference points never).
     """
     return {
         "format": FORMAT,
@@ -25,7 +25,7 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
                 **p.model_dump(mode="json"),
                 # Derived from the hotspot layers (the one record of where a point is drawn).
                 "views": [v.id for v in catalog.views_of(p.code)],
-                "self_care": not p.reference_only,
+                "self_care": p.self_care,
                 "guides": _guides(catalog, p.code),
             }
             for p in catalog.points.values()

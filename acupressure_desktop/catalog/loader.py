@@ -122,7 +122,7 @@ class Catalog:
         if point is None:
             seconds = self.techniques[target].seconds
         else:
-            seconds = point.technique.hold_seconds * (2 if side is Side.BOTH else 1)
+            seconds = point.pressing().hold_seconds * (2 if side is Side.BOTH else 1)
         low, high = STEP_SECONDS
         return max(low, min(high, seconds))
 
@@ -351,8 +351,6 @@ def _cross_check(catalog: Catalog, shown: Callable[[str], str]) -> list[Problem]
         where = f"{guide.point}@{guide.view}"
         if guide.point not in catalog.points:
             problems.append(Problem(shown("guides.json"), where, f"unknown point {guide.point!r}"))
-        elif catalog.points[guide.point].reference_only:
-            problems.append(Problem(shown("guides.json"), where, f"{guide.point} is reference-only: no guide"))
         if guide.view not in catalog.views:
             problems.append(Problem(shown("guides.json"), where, f"unknown view {guide.view!r}"))
     return problems
@@ -395,8 +393,8 @@ def routine_problems(routine: Routine, catalog: Catalog, file: str) -> list[Prob
             point = catalog.points.get(step.point)
             if point is None:
                 problems.append(Problem(file, where, f"unknown point {step.point!r}"))
-            elif point.reference_only:
-                problems.append(Problem(file, where, f"{step.point} is reference-only and cannot be practised"))
+            elif not point.self_care:
+                problems.append(Problem(file, where, f"{step.point} is a {point.tier.value} point: never practised"))
             elif step.side not in catalog.side_choices(step.point):
                 want = "'both', 'left' or 'right'" if point.bilateral else "'center' (a midline point)"
                 problems.append(Problem(file, f"{where}.side", f"{step.point} needs side {want}"))
@@ -466,13 +464,17 @@ def _load_maps(catalog: Catalog, dirs: ResourceDirs) -> tuple[dict[str, BodyMap]
 
 
 def guide_problems(catalog: Catalog, maps: Mapping[str, BodyMap], file: str) -> list[Problem]:
-    """Every self-care point has a guide on every view that draws it, and every guide measures true."""
+    """Every point has a guide on every view that draws it, and every guide measures true: a dot is
+    placed by measurement, whether it is pressed or only learnt."""
     problems: list[Problem] = []
+    drawn = {h.code for body_map in maps.values() for h in body_map.hotspots}
+    if len(maps) == len(catalog.views):  # with a broken view its points may look undrawn
+        for code in sorted(set(catalog.points) - drawn):
+            problems.append(Problem(file, code, "drawn on no view: place it on one with its guide"))
     for view_id, body_map in maps.items():
         for code in sorted({h.code for h in body_map.hotspots}):
-            point = catalog.points[code]
-            if not point.reference_only and (code, view_id) not in catalog.guides:
-                problems.append(Problem(file, f"{code}@{view_id}", "no measuring guide for this self-care point"))
+            if (code, view_id) not in catalog.guides:
+                problems.append(Problem(file, f"{code}@{view_id}", "no measuring guide for this point"))
     for (code, view_id), guide in catalog.guides.items():
         if view_id not in maps or code not in catalog.points:
             continue

@@ -74,8 +74,8 @@ def picture_problems(
             point = points.get(code)
             if point is None:
                 problems.append(Problem(file, f"{picture.id}.points", f"unknown point {code!r}"))
-            elif point.reference_only:
-                problems.append(Problem(file, f"{picture.id}.points", f"{code} is reference-only: never practised"))
+            elif not point.self_care:
+                problems.append(Problem(file, f"{picture.id}.points", f"{code} is a {point.tier.value} point"))
             elif code in point_owner:
                 problems.append(Problem(file, f"{picture.id}.points", f"{code} already shown by {point_owner[code]!r}"))
             else:
@@ -95,7 +95,7 @@ def picture_problems(
                 else:
                     step_owner[key] = picture.id
     for code, point in points.items():
-        if not point.reference_only and code not in point_owner:
+        if point.self_care and code not in point_owner:
             problems.append(Problem(file, "(points)", f"no picture for point {code}"))
     for technique in techniques.values():
         for number in range(1, len(technique.steps) + 1):

@@ -400,7 +400,7 @@ class PointSearch:
         pinyin name)."""
         scored: list[tuple[int, int, str]] = []
         for rank, hit in enumerate(self.search(query)):
-            if not self._catalog.points[hit.code].reference_only:
+            if self._catalog.points[hit.code].self_care:
                 scored.append((hit.score, rank, hit.code))
         words = fold(query).split()
         for rank, technique in enumerate(self._catalog.techniques.values()):

@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-CODE_PATTERN = r"^(?:(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)\d{1,2}|EX-(?:HN|CA|B|UE|LE)\d{1,2}|Anmian)$"
+# WHO codes, the WHO extra points (EX-), and extra points outside the WHO list by their pinyin (Anmian).
+CODE_PATTERN = r"^(?:(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)\d{1,2}|EX-(?:HN|CA|B|UE|LE)\d{1,2}|[A-Z][a-z]{2,})$"
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
@@ -146,6 +147,14 @@ class Alternative(Strict):
     sources: list[Slug] = Field(min_length=1)
 
 
+class Tier(StrEnum):
+    """How the atlas offers a point; the map and the panel show it."""
+
+    SELF_CARE = "self-care"  # fully described for pressing: technique, uses graded by evidence, a guide
+    GENTLE = "gentle"  # may be pressed lightly, never in a routine; its 'gentle' caution says why
+    REFERENCE = "reference"  # learn where it is, never pressed; its 'reference_only' caution says why
+
+
 class Point(Strict):
     code: Code
     aliases: list[str] = Field(default_factory=list)
@@ -155,11 +164,12 @@ class Point(Strict):
     meridian: Annotated[str, StringConstraints(pattern=r"^(?:LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV|EX)$")]
     region: Slug
     bilateral: bool
+    tier: Tier
     location: Text
-    find_it: list[Text] = Field(min_length=2)
-    technique: Technique
-    benefits: list[Slug] = Field(min_length=1)
-    evidence: list[UseEvidence] = Field(min_length=1)  # one entry per benefit, in the same order
+    find_it: list[Text] = Field(default_factory=list)
+    technique: Technique | None = None
+    benefits: list[Slug] = Field(default_factory=list)
+    evidence: list[UseEvidence] = Field(default_factory=list)  # one entry per benefit, in the same order
     cautions: list[Caution] = Field(default_factory=list)
     sources: list[Slug] = Field(min_length=1)
     disputed: Alternative | None = None
@@ -171,12 +181,34 @@ class Point(Strict):
             raise ValueError(f"evidence must grade each benefit once, in order: {self.benefits}, not {graded}")
         return self
 
+    @model_validator(mode="after")
+    def _tier_has_what_it_needs(self) -> Point:
+        kinds = self.caution_kinds()
+        if (self.tier is Tier.REFERENCE) != (CautionKind.REFERENCE_ONLY in kinds):
+            raise ValueError("a 'reference' point, and only one, carries a 'reference_only' caution saying why")
+        if self.tier is Tier.GENTLE and CautionKind.GENTLE not in kinds:
+            raise ValueError("a 'gentle' point carries a 'gentle' caution saying why")
+        if self.tier is Tier.SELF_CARE and (len(self.find_it) < 2 or self.technique is None or not self.benefits):
+            raise ValueError("a 'self-care' point needs 'find_it' (2 steps or more), 'technique' and 'benefits'")
+        return self
+
+    @property
+    def self_care(self) -> bool:
+        """Fully described and offered for practice."""
+        return self.tier is Tier.SELF_CARE
+
     def evidence_for(self, benefit: str) -> UseEvidence | None:
         return next((e for e in self.evidence if e.benefit == benefit), None)
 
+    def pressing(self) -> Technique:
+        """How a routine presses it; routines hold self-care points only, which all have one."""
+        if self.technique is None:
+            raise ValueError(f"{self.code} is a {self.tier.value} point and has no technique to press it with")
+        return self.technique
+
     @property
     def reference_only(self) -> bool:
-        return any(c.kind is CautionKind.REFERENCE_ONLY for c in self.cautions)
+        return self.tier is Tier.REFERENCE
 
     def caution_kinds(self) -> set[CautionKind]:
         return {c.kind for c in self.cautions}

@@ -185,7 +185,7 @@ class PointSafety:
     """Everything the point panel shows about safety for this person."""
 
     practicable: bool
-    reference_only: bool
+    self_care: bool  # only self-care points are practised
     flagged: tuple[Caution, ...]  # cautions this profile makes apply
     advisories: tuple[str, ...]  # profile-wide advice, shown with every point
 
@@ -193,8 +193,8 @@ class PointSafety:
 def assess_point(point: Point, profile: SafetyProfile) -> PointSafety:
     flagged = tuple(point_flags(point, profile))
     return PointSafety(
-        practicable=not point.reference_only and not flagged,
-        reference_only=point.reference_only,
+        practicable=point.self_care and not flagged,
+        self_care=point.self_care,
         flagged=flagged,
         advisories=tuple(advisories(profile)),
     )
@@ -226,8 +226,8 @@ def flagged_steps(
             if point is None:
                 found.append(FlaggedStep(index, step.point, f"unknown point {step.point!r}"))
                 continue
-            if point.reference_only:
-                found.append(FlaggedStep(index, step.point, f"{step.point} is for reference only"))
+            if not point.self_care:
+                found.append(FlaggedStep(index, step.point, f"{step.point} is a {point.tier.value} point"))
                 continue
             cautions = point_flags(point, profile)
         else:

@@ -431,7 +431,7 @@ class SessionRunner:
 
 def point_step(point: Point, seconds_per_side: int | None = None) -> Step:
     """A step pressing one point: both sides in turn if it is bilateral."""
-    per_side = seconds_per_side if seconds_per_side is not None else point.technique.hold_seconds
+    per_side = seconds_per_side if seconds_per_side is not None else point.pressing().hold_seconds
     if point.bilateral:
         return Step(point=point.code, seconds=2 * per_side, side=Side.BOTH)
     return Step(point=point.code, seconds=per_side, side=Side.CENTER)

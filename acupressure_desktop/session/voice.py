@@ -109,7 +109,7 @@ def first_sentence(text: str, max_words: int = 16) -> str:
 
 
 def point_script(point: Point) -> StepScript:
-    return StepScript(point.english, first_sentence(point.technique.instruction))
+    return StepScript(point.english, first_sentence(point.pressing().instruction))
 
 
 def technique_script(technique: MassageTechnique) -> StepScript:

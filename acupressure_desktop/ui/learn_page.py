@@ -438,7 +438,7 @@ class LearnPage(QWidget):
         rows = []
         for code in shown:
             point = self.catalog.points[code]
-            reference = "  (reference only)" if point.reference_only else ""
+            reference = "" if point.self_care else f"  ({point.tier.value})"
             graded = point.evidence_for(wanted) if isinstance(wanted, str) else None
             grade = f"  ·  {EVIDENCE_LABELS[graded.level]}" if graded else ""
             why = self._flag_reasons.get(code)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QTextBrowser, QVBoxLayout, QWidget
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, MassageTechnique, Point
+from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, MassageTechnique, Point, Tier
 from acupressure_desktop.domain.safety import ordered_cautions
 from acupressure_desktop.ui.accessibility import expose_structure
 from acupressure_desktop.ui.pictures import PictureView
@@ -33,6 +33,16 @@ CAUTION_TITLES = {
     CautionKind.BLOOD_THINNERS: "Blood thinners",
     CautionKind.SPINE: "Spine",
     CautionKind.HARD_TO_REACH: "Hard to reach",
+}
+
+TIER_LABELS = {
+    Tier.SELF_CARE: "Self-care point",
+    Tier.GENTLE: "Gentle point: light pressure only",
+    Tier.REFERENCE: "Reference point: learn where it is, do not press",
+}
+NOT_PRACTISED = {
+    Tier.GENTLE: "Press this point lightly if you wish; it is not part of routines, which hold self-care points only.",
+    Tier.REFERENCE: "This point is shown for learning only and is never pressed or practised.",
 }
 
 PICTURE_MIN_PANEL_HEIGHT = 640  # px: below this the panel shows no picture
@@ -157,10 +167,8 @@ class PointPanel(QWidget):
         html = point_html(point, self._catalog, self._colors, self._flagged_kinds, self._advisories)
         self.browser.setHtml(link_cun(html))
         for button in (self.practise_button, self.add_button):
-            button.setEnabled(not point.reference_only)
-            button.setToolTip(
-                "This point is shown for learning only and is never practised." if point.reference_only else ""
-            )
+            button.setEnabled(point.self_care)
+            button.setToolTip("" if point.self_care else NOT_PRACTISED[point.tier])
         self._sync_favourite()
 
     def _sync_favourite(self) -> None:
@@ -241,7 +249,7 @@ def point_html(
         f"{escape(point.pinyin)} <span style='font-weight:400; white-space:nowrap'>"
         f"{escape(chinese_unbroken(point.chinese))}</span></h2>",
         f"<div style='font-size:12pt; color:{c.muted}'>{escape(point.english)} — {escape(meridian_text)}, "
-        f"{side_text}</div>",
+        f"{side_text} · {TIER_LABELS[point.tier]}</div>",
     ]
     for caution in ordered_cautions(point.cautions, flagged):
         serious = caution.kind is CautionKind.REFERENCE_ONLY or caution.kind in flagged
@@ -262,12 +270,13 @@ def point_html(
             f"<p style='color:{c.muted}'><i>Location disputed in the WHO standard. Alternative: "
             f"{escape(point.disputed.location)}</i></p>"
         )
-    steps = "".join(f"<li>{escape(step)}</li>" for step in point.find_it)
-    parts.append(_section("How to find it", f"<ol>{steps}</ol>"))
+    if point.find_it:
+        steps = "".join(f"<li>{escape(step)}</li>" for step in point.find_it)
+        parts.append(_section("How to find it", f"<ol>{steps}</ol>"))
     t = point.technique
     sides = " on each side" if point.bilateral else ""
-    if point.reference_only:  # never pressed: no pressure, motion or time to follow
-        parts.append(_section("How to press", "<p>Not pressed: this point is shown for learning only.</p>"))
+    if not point.self_care or t is None:  # nothing to follow in a routine: say how it may be touched
+        parts.append(_section("How to press", f"<p>{escape(NOT_PRACTISED[point.tier])}</p>"))
     else:
         parts.append(
             _section(
@@ -285,12 +294,13 @@ def point_html(
         for e in point.evidence
         if e.benefit in catalog.benefits
     )
-    parts.append(_section("Used for, and how strong the evidence is", f"<table cellpadding='2'>{uses}</table>"))
+    if uses:
+        parts.append(_section("Used for, and how strong the evidence is", f"<table cellpadding='2'>{uses}</table>"))
     views = catalog.views_of(point.code)
     if views:
         links = " · ".join(f"<a href='view:{v.id}'>{escape(v.title)}</a>" for v in views)
         parts.append(_section("Shown on", f"<p>{links}</p>"))
-    terms = catalog.terms_in([point.location, *point.find_it, point.technique.instruction])
+    terms = catalog.terms_in([point.location, *point.find_it, *([t.instruction] if t else [])])
     if terms:
         words = "".join(f"<p><b>{escape(t.term)}</b>: {escape(t.definition)}</p>" for t in terms)
         parts.append(_section("Words used here", words))

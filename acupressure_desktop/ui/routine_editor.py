@@ -451,8 +451,8 @@ class RoutineEditor(QDialog):
         if point is None and target not in self._catalog.techniques:
             raise ValueError(f"unknown point or technique {target!r}")
         name = self._catalog.step_title(target)
-        if point is not None and point.reference_only:
-            self.add_hint.setText(f"{name} is reference-only: it is not pressed, so it cannot be a step.")
+        if point is not None and not point.self_care:
+            self.add_hint.setText(f"{name} is a {point.tier.value} point: only self-care points are routine steps.")
             return False
         side = self._catalog.side_choices(target)[0]
         self._append(target, self._catalog.default_seconds(target, side), side, None)

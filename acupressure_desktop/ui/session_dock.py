@@ -611,7 +611,7 @@ class SessionDock(QDockWidget):
         self.step_label.setText(self.catalog.step_title(step.target))
         self.progress_label.setText(step_text(snap))
         if step.point:
-            text = self.catalog.points[step.point].technique.instruction
+            text = self.catalog.points[step.point].pressing().instruction
         else:
             text = " ".join(self.catalog.techniques[step.target].steps)
         if step.note:

@@ -38,6 +38,7 @@ from acupressure_desktop.ui import theme
 from acupressure_desktop.ui.dialogs import ask, modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
+from acupressure_desktop.ui.point_panel import NOT_PRACTISED
 from acupressure_desktop.ui.presence import desktop_monitor
 from acupressure_desktop.ui.reminders import ReminderController
 from acupressure_desktop.ui.routines_page import RoutinesPage
@@ -438,10 +439,8 @@ class Shell(QObject):
     def practise_point(self, code: str) -> None:
         point = self.catalog.points[code]
         safety = assess_point(point, self.settings.safety)
-        if safety.reference_only:
-            QMessageBox.information(
-                self.window, "Reference only", "This point is shown for learning and is never practised."
-            )
+        if not safety.self_care:
+            QMessageBox.information(self.window, "Not practised", NOT_PRACTISED[point.tier])
             return
         if safety.flagged and not self._confirm_flagged(point.code, [c.text for c in safety.flagged]):
             return
