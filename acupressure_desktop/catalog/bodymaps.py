@@ -1,15 +1,19 @@
 """Read hotspots and regions out of the body-map SVGs, without Qt.
 
-Hotspots are ``<circle id="pt-CODE[-L|-R][-N]">`` in a ``<g id="hotspots">`` layer and
-regions ``<polygon id="region-ID">`` in ``<g id="regions">``; neither layer may carry a
-transform (checked here), so their coordinates are plain viewBox units and the UI can
-place markers without asking the SVG renderer.
+Hotspots are ``<circle id="pt-CODE[-L|-R][-N]">`` in a ``<g id="hotspots">`` layer, regions
+``<polygon id="region-ID">`` in ``<g id="regions">`` and channel paths ``<path id="ch-XX[-L|-R][-N]">``
+in ``<g id="channels">``; no layer may carry a transform (checked here), so their coordinates
+are plain viewBox units and the UI can place markers and draw channels without asking the
+SVG renderer.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,12 +65,67 @@ class RegionShape:
         return inside
 
 
+Vec = tuple[float, float]
+CURVE_PIECES = 8  # straight pieces per cubic curve when measuring distance along a channel
+
+
+@dataclass(frozen=True)
+class ChannelPath:
+    """One run of a channel across a view, on one side of the body (None on the midline).
+
+    ``segments`` are lines (two points) and cubic curves (four points), each starting where
+    the previous one ended or at a new move; only absolute M, L and C commands are read, so
+    the path needs no SVG library and the check can measure it.
+    """
+
+    element_id: str
+    meridian: str
+    side: str | None
+    segments: tuple[tuple[Vec, ...], ...]
+
+    def polyline(self) -> list[list[Vec]]:
+        """The path as straight pieces, one list per stretch drawn without lifting the pen."""
+        lines: list[list[Vec]] = []
+        for segment in self.segments:
+            if not lines or lines[-1][-1] != segment[0]:
+                lines.append([segment[0]])
+            if len(segment) == 2:
+                lines[-1].append(segment[1])
+                continue
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = segment
+            for i in range(1, CURVE_PIECES + 1):
+                t = i / CURVE_PIECES
+                u = 1 - t
+                lines[-1].append(
+                    (
+                        u**3 * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t**3 * x3,
+                        u**3 * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y3,
+                    )
+                )
+        return lines
+
+    def nearest(self, x: float, y: float) -> tuple[float, float]:
+        """Distance from (x, y) to the path, and how far along the path (in units) that nearest place lies."""
+        best, best_along, along = float("inf"), 0.0, 0.0
+        for line in self.polyline():
+            for (ax, ay), (bx, by) in itertools.pairwise(line):
+                dx, dy = bx - ax, by - ay
+                length_sq = dx * dx + dy * dy
+                t = 0.0 if length_sq == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length_sq))
+                distance = math.hypot(ax + t * dx - x, ay + t * dy - y)
+                if distance < best:
+                    best, best_along = distance, along + t * math.sqrt(length_sq)
+                along += math.sqrt(length_sq)
+        return best, best_along
+
+
 @dataclass(frozen=True)
 class BodyMap:
     width: float
     height: float
     hotspots: tuple[Hotspot, ...]
     regions: tuple[RegionShape, ...]
+    channels: tuple[ChannelPath, ...] | None = None  # None: the SVG has no channels layer yet
 
 
 # A point code (as domain.models.CODE_PATTERN, kept here so parsing needs no pydantic),
@@ -80,6 +139,53 @@ def split_hotspot_id(element_id: str, known_codes: set[str] | None) -> tuple[str
     if match is None or (known_codes is not None and match.group(1) not in known_codes):
         return None
     return match.group(1), match.group(2)
+
+
+_CHANNEL_ID = re.compile(r"ch-(LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)(?:-([LR]))?(?:-[1-9])?")
+_PATH_TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def parse_path_data(d: str, element: str) -> tuple[tuple[Vec, ...], ...]:
+    """Absolute ``M``, ``L`` and ``C`` commands (coordinates repeat a command, as in SVG) as segments."""
+    tokens = _PATH_TOKEN.findall(d)
+    segments: list[tuple[Vec, ...]] = []
+    command, here = "", None
+    numbers: list[float] = []
+    arity = {"M": 2, "L": 2, "C": 6}
+
+    def flush() -> None:
+        nonlocal here, command
+        if not command:
+            return
+        if not numbers or len(numbers) % arity[command]:
+            raise BodyMapError(f"{element}: {command} needs coordinates in groups of {arity[command]}", element)
+        for i in range(0, len(numbers), arity[command]):
+            group = numbers[i : i + arity[command]]
+            pairs = [(group[j], group[j + 1]) for j in range(0, len(group), 2)]
+            if command == "M" and i == 0:
+                here = pairs[0]
+                continue
+            if here is None:
+                raise BodyMapError(f"{element}: path data must start with M", element)
+            segments.append((here, *pairs))
+            here = pairs[-1]
+        if command == "M":
+            command = "L"  # later pairs of a move draw lines, as SVG has it
+
+    for token in tokens:
+        if token.isalpha():
+            flush()
+            if token not in arity:
+                raise BodyMapError(f"{element}: only absolute M, L and C commands are read, not {token!r}", element)
+            command, numbers = token, []
+        else:
+            if not command:
+                raise BodyMapError(f"{element}: path data must start with M", element)
+            numbers.append(float(token))
+    flush()
+    if not segments:
+        raise BodyMapError(f"{element}: the path draws nothing", element)
+    return tuple(segments)
 
 
 def _floats(text: str | None, what: str, element: str) -> float:
@@ -159,8 +265,26 @@ def parse_bodymap(path: Path, known_codes: set[str] | None) -> BodyMap:
             pairs = tuple(zip(coords[::2], coords[1::2], strict=True))
             regions.append(RegionShape(region_id=element_id.removeprefix("region-"), polygon=pairs))
 
-    ids = [h.element_id for h in hotspots]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    channels: list[ChannelPath] | None = None
+    channel_layer = layers.get("channels")
+    if channel_layer is not None:
+        channels = []
+        for el in _layer_elements(channel_layer, "channel"):
+            element_id = el.get("id", "")
+            match = _CHANNEL_ID.fullmatch(element_id)
+            if el.tag != f"{SVG_NS}path" or match is None:
+                raise BodyMapError(f"{element_id or el.tag}: channels must be <path id='ch-XX[-L|-R]'>", element_id)
+            segments = parse_path_data(el.get("d", ""), element_id)
+            channels.append(ChannelPath(element_id, match.group(1), match.group(2), segments))
+
+    ids = Counter([h.element_id for h in hotspots] + [c.element_id for c in channels or ()])
+    duplicates = sorted(i for i, n in ids.items() if n > 1)
     if duplicates:
-        raise BodyMapError(f"{duplicates[0]}: duplicate hotspot id", duplicates[0])
-    return BodyMap(width=width, height=height, hotspots=tuple(hotspots), regions=tuple(regions))
+        raise BodyMapError(f"{duplicates[0]}: duplicate id", duplicates[0])
+    return BodyMap(
+        width=width,
+        height=height,
+        hotspots=tuple(hotspots),
+        regions=tuple(regions),
+        channels=None if channels is None else tuple(channels),
+    )

@@ -7,6 +7,7 @@ as ``file: field: problem``. A broken body map only removes that view (the app s
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, parse_bodymap
+from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, ChannelPath, parse_bodymap
 from acupressure_desktop.catalog.guides import check_guide
 from acupressure_desktop.catalog.pictures import picture_problems
 from acupressure_desktop.catalog.resources import ResourceDirs
@@ -496,4 +497,56 @@ def _map_problems(view: View, body_map: BodyMap, catalog: Catalog, shown: str) -
             problems.append(Problem(shown, f"region-{region.id}", "missing region polygon"))
     for region_id in region_ids - {r.id for r in view.regions}:
         problems.append(Problem(shown, f"region-{region_id}", f"region not listed for view {view.id!r}"))
+    problems.extend(_overlaps(body_map, shown))
+    if body_map.channels is not None:
+        problems.extend(_channel_problems(body_map, catalog, shown))
+    return problems
+
+
+def _overlaps(body_map: BodyMap, shown: str) -> list[Problem]:
+    """No two markers of a view overlap: a dense area needs a close-up view instead."""
+    problems: list[Problem] = []
+    spots = sorted(body_map.hotspots, key=lambda h: h.x)
+    widest = max((h.r for h in spots), default=0.0)
+    for i, a in enumerate(spots):
+        for b in spots[i + 1 :]:
+            if b.x - a.x >= a.r + widest:
+                break
+            gap = math.dist((a.x, a.y), (b.x, b.y))
+            if gap < a.r + b.r:
+                problems.append(
+                    Problem(shown, a.element_id, f"overlaps {b.element_id}: {gap:.1f} units apart, needs {a.r + b.r:g}")
+                )
+    return problems
+
+
+def _channel_problems(body_map: BodyMap, catalog: Catalog, shown: str) -> list[Problem]:
+    """Each channel point of the view lies on a run of its channel's path for its side, and along
+    each run the points come in the order of their numbers."""
+    problems: list[Problem] = []
+    runs: dict[tuple[str, str | None], list[ChannelPath]] = {}
+    for channel in body_map.channels or ():
+        runs.setdefault((channel.meridian, channel.side), []).append(channel)
+    along_runs: dict[str, list[tuple[float, int, str]]] = {}
+    for hotspot in body_map.hotspots:
+        meridian = catalog.points[hotspot.code].meridian
+        if meridian not in catalog.meridians:
+            continue  # extra points lie off the channels
+        candidates = runs.get((meridian, hotspot.side), [])
+        if not candidates:
+            side = f"-{hotspot.side}" if hotspot.side else ""
+            problems.append(Problem(shown, hotspot.element_id, f"no channel path ch-{meridian}{side} on this view"))
+            continue
+        distance, along, run = min((*c.nearest(hotspot.x, hotspot.y), c.element_id) for c in candidates)
+        if distance > hotspot.r:
+            problems.append(
+                Problem(shown, hotspot.element_id, f"{distance:.1f} units off {run} (allowed {hotspot.r:g})")
+            )
+            continue
+        along_runs.setdefault(run, []).append((along, int(hotspot.code[len(meridian) :]), hotspot.code))
+    for run, placed in along_runs.items():
+        numbers = [number for _along, number, _code in sorted(placed)]
+        if numbers != sorted(numbers) and numbers != sorted(numbers, reverse=True):
+            order = ", ".join(code for _along, _number, code in sorted(placed))
+            problems.append(Problem(shown, run, f"passes its points out of order: {order}"))
     return problems
