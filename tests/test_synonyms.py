@@ -82,6 +82,12 @@ def test_several_complaints_in_one_query(search: PointSearch, catalog: Catalog) 
     assert "headache-relief" in ids and "nausea-relief" in ids
 
 
+def test_words_of_a_longer_phrase_are_not_read_again_alone(search: PointSearch) -> None:
+    # "tired eyes" once ranked kidney points for "tired" (more energy) above the eye points.
+    assert [c.phrase for c in search.complaints("tired eyes")] == ["tired eyes"]
+    assert [c.phrase for c in search.complaints("tired eyes and nausea")] == ["tired eyes", "nausea"]
+
+
 def test_nothing_matches_gives_suggestions(search: PointSearch, catalog: Catalog) -> None:
     results = search.search_all("insomia", catalog.routines.values())
     assert results.empty and results.suggestions[0] == "insomnia"

@@ -220,15 +220,26 @@ class PointSearch:
 
     def complaints(self, query: str) -> list[Complaint]:
         """The everyday phrases in ``query``: each phrase found as whole words, or the one-word
-        phrase a one-word query begins (four letters or more: "insom" -> "insomnia"); the longest first."""
+        phrase a one-word query begins (four letters or more: "insom" -> "insomnia"); the longest
+        first. Words read as part of a longer phrase are not read again alone ("tired eyes" is
+        not also "tired")."""
         folded = fold(query)
         if not folded:
             return []
-        padded = f" {folded} "
-        found: list[Complaint] = []
+        words = folded.split()
+        spans: list[tuple[int, int, Complaint]] = []
         for phrase, written, benefits, regions in self._phrases:
-            if f" {phrase} " in padded:
-                found.append(Complaint(written, benefits, regions, exact=True))
+            size = len(phrase.split())
+            for start in range(len(words) - size + 1):
+                if " ".join(words[start : start + size]) == phrase:
+                    spans.append((start, start + size, Complaint(written, benefits, regions, exact=True)))
+        spans.sort(key=lambda s: s[0] - s[1])  # longest first
+        taken: set[int] = set()
+        found: list[Complaint] = []
+        for start, end, complaint in spans:
+            if taken.isdisjoint(range(start, end)):
+                taken.update(range(start, end))
+                found.append(complaint)
         if not found and len(folded) >= 4 and " " not in folded:
             for phrase, written, benefits, regions in self._phrases:
                 if " " not in phrase and phrase.startswith(folded):
