@@ -79,6 +79,26 @@ def test_the_eye_condition_hides_every_eye_point_and_eye_technique(catalog: Cata
     assert offered["headache-relief-gentle"] == "headache-relief"  # the gentle variant has no eye point
 
 
+# Words a stand-in routine's purpose uses for each condition it is offered under.
+CONDITION_WORDS = {
+    "pregnant_or_trying": "pregnancy",
+    "varicose_veins_or_fragile_skin": "varicose",
+    "recent_injury_or_surgery": "varicose",  # the same skin points are left out
+    "eye_surgery_glaucoma_or_inflamed_eye": "eyes",
+    "cancer_or_implanted_device": "devices",
+}
+
+
+@pytest.mark.parametrize("condition", sorted(CONDITION_WORDS))
+def test_a_stand_in_routine_says_what_it_leaves_out_for_each_condition_it_serves(
+    catalog: Catalog, condition: str
+) -> None:
+    # The gentle routines once all said "leaves out the points avoided in pregnancy", also
+    # when they stood in for another condition.
+    stand_ins = {rid for rid, instead in _offered(catalog, SafetyProfile(**{condition: True})).items() if instead}
+    assert all(CONDITION_WORDS[condition] in catalog.routines[rid].purpose for rid in stand_ins), stand_ins
+
+
 def test_bl1_is_described_for_learning_only(catalog: Catalog) -> None:
     bl1 = catalog.points["BL1"]
     assert bl1.reference_only
