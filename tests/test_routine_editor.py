@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from acupressure_desktop.catalog.loader import Catalog, load_catalog
 from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import Point, Routine, Side, Step
+from acupressure_desktop.domain.safety import SafetyProfile
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.ui import routine_editor
 from acupressure_desktop.ui.routine_editor import (
@@ -53,8 +54,8 @@ def library(catalog: Catalog, tmp_path: Path) -> RoutineLibrary:
 
 @pytest.fixture
 def make_editor(qtbot: QtBot, catalog: Catalog, library: RoutineLibrary) -> MakeEditor:
-    def make(routine: Routine | None = None) -> RoutineEditor:
-        editor = RoutineEditor(catalog, PointSearch(catalog), library, routine)
+    def make(routine: Routine | None = None, profile: SafetyProfile | None = None) -> RoutineEditor:
+        editor = RoutineEditor(catalog, PointSearch(catalog), library, routine, profile=profile)
         qtbot.addWidget(editor)
         editor.show()
         qtbot.waitExposed(editor)
@@ -63,6 +64,21 @@ def make_editor(qtbot: QtBot, catalog: Catalog, library: RoutineLibrary) -> Make
         return editor
 
     return make
+
+
+def test_steps_the_safety_profile_flags_are_marked_with_the_reason(make_editor: MakeEditor) -> None:
+    editor = make_editor(profile=SafetyProfile(pregnant_or_trying=True))
+    assert editor.offers("LI4")[0] == ("⚠ LI4 Hégǔ · Union Valley", "LI4")
+    assert editor.add_step("LI4")
+    assert editor.add_hint.text().endswith("Your safety profile flags it: Traditionally avoided in pregnancy.")
+    assert editor.add_step("PC6")
+    assert "flags" not in editor.add_hint.text()
+    flagged, plain = editor.step_list.item(0), editor.step_list.item(1)
+    assert "⚠" in flagged.text() and "flagged by your safety profile" in flagged.text()
+    assert flagged.toolTip() == "Flagged by your safety profile: Traditionally avoided in pregnancy."
+    assert "⚠" not in plain.text() and plain.toolTip() == ""
+    unflagged = make_editor()
+    assert unflagged.offers("LI4")[0][0] == "LI4 Hégǔ · Union Valley"
 
 
 def _targets(editor: RoutineEditor) -> list[str]:

@@ -166,11 +166,16 @@ FLAGGED_MEANS = (
 
 def flag_reasons(points: Iterable[Point], profile: SafetyProfile) -> dict[str, str]:
     """Code -> why this profile flags it, one line for a tooltip ("Pregnancy: traditionally avoided…")."""
+    return target_flag_reasons({point.code: point.cautions for point in points}, profile)
+
+
+def target_flag_reasons(cautions: Mapping[str, Iterable[Caution]], profile: SafetyProfile) -> dict[str, str]:
+    """Point code or technique id -> why this profile flags it, for the targets it flags."""
     reasons: dict[str, str] = {}
-    for point in points:
-        cautions = point_flags(point, profile)
-        if cautions:
-            reasons[point.code] = " ".join(dict.fromkeys(c.text for c in cautions))
+    for target, target_cautions in cautions.items():
+        flagged = flagged_cautions(target_cautions, profile)
+        if flagged:
+            reasons[target] = " ".join(dict.fromkeys(c.text for c in flagged))
     return reasons
 
 

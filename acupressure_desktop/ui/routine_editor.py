@@ -49,9 +49,11 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import ROUTINE_STEPS, STEP_SECONDS, Routine, Side, Step
+from acupressure_desktop.domain.safety import SafetyProfile, target_flag_reasons
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.ui.dialogs import warn
 from acupressure_desktop.ui.session_dock import clock_text
+from acupressure_desktop.ui.texts import FLAG_MARK
 
 OFFER_LIMIT = 12  # entries in the add-step popup
 BENEFIT_COLUMNS = 3
@@ -129,9 +131,15 @@ class RoutineEditor(QDialog):
         library: RoutineLibrary,
         routine: Routine | None = None,
         parent: QWidget | None = None,
+        profile: SafetyProfile | None = None,
     ) -> None:
         super().__init__(parent)
         self._catalog = catalog
+        # Steps this person's safety profile flags: marked, with the reason, as on the map.
+        targets = {c: p.cautions for c, p in catalog.points.items()} | {
+            t.id: t.cautions for t in catalog.techniques.values()
+        }
+        self._flags = target_flag_reasons(targets, profile or SafetyProfile())
         self._search = search
         self._library = library
         self._original = routine
@@ -457,7 +465,10 @@ class RoutineEditor(QDialog):
         side = self._catalog.side_choices(target)[0]
         self._append(target, self._catalog.default_seconds(target, side), side, None)
         self.step_list.setCurrentRow(self.step_list.count() - 1)
-        self.add_hint.setText(f"Added {name}.")
+        flag = self._flags.get(target)
+        self.add_hint.setText(
+            f"Added {name}. {FLAG_MARK} Your safety profile flags it: {flag}" if flag else f"Added {name}."
+        )
         return True
 
     def offers(self, query: str) -> list[tuple[str, str]]:
@@ -465,9 +476,12 @@ class RoutineEditor(QDialog):
         catalog = self._catalog
         return [
             (
-                catalog.point_title(target)
-                if target in catalog.points
-                else f"{catalog.step_title(target)} · massage technique",
+                ((FLAG_MARK + " ") if target in self._flags else "")
+                + (
+                    catalog.point_title(target)
+                    if target in catalog.points
+                    else f"{catalog.step_title(target)} · massage technique"
+                ),
                 target,
             )
             for target in self._search.step_targets(query, OFFER_LIMIT)
@@ -546,11 +560,13 @@ class RoutineEditor(QDialog):
                 name = f"{name} · {self._catalog.points[target].english}"
             side_words = SIDE_WORDS[Side(item.data(SIDE_ROLE))]
             detail = clock_text(item.data(SECONDS_ROLE)) + (f" · {side_words}" if side_words else "")
-            item.setData(NAME_ROLE, f"{row + 1}.  {name}")
+            flag = self._flags.get(target)
+            mark = f"{FLAG_MARK} " if flag else ""
+            item.setData(NAME_ROLE, f"{row + 1}.  {mark}{name}")
             item.setData(DETAIL_ROLE, detail)
-            item.setText(f"{row + 1}. {name}, {detail}")
-            if item.data(NOTE_ROLE):
-                item.setToolTip(item.data(NOTE_ROLE))
+            item.setText(f"{row + 1}. {mark}{name}, {detail}" + (", flagged by your safety profile" if flag else ""))
+            tips = [f"Flagged by your safety profile: {flag}" if flag else "", item.data(NOTE_ROLE) or ""]
+            item.setToolTip("\n\n".join(t for t in tips if t))
         total = self.total_seconds()
         self.total_label.setText(f"{clock_text(total)} total" if total else "")
         self._update_step_buttons()

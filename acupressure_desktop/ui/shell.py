@@ -621,7 +621,9 @@ class Shell(QObject):
         from acupressure_desktop.ui.routine_editor import RoutineEditor  # only when asked: off the start-up path
 
         routine = self.library.get(routine_id) if routine_id else None
-        with modal(RoutineEditor(self.catalog, self.search, self.library, routine, self.window)) as editor:
+        with modal(
+            RoutineEditor(self.catalog, self.search, self.library, routine, self.window, self.settings.safety)
+        ) as editor:
             if add:
                 editor.add_step(add)
             if not editor.exec():
