@@ -147,13 +147,22 @@ def _catalog_json() -> int:
 def _search(query: str, as_json: bool, limit: int) -> int:
     from acupressure_desktop.catalog.loader import CatalogError, load_catalog
     from acupressure_desktop.catalog.search import PointSearch, results_document
+    from acupressure_desktop.paths import AppPaths, PathsError
+    from acupressure_desktop.session.library import RoutineLibrary
 
     try:
         catalog = load_catalog()
     except (CatalogError, FileNotFoundError) as exc:
         print(f"{APP_NAME}: the catalog cannot be loaded:\n{exc}", file=sys.stderr)
         return 1
-    results = PointSearch(catalog).search_all(query, catalog.routines.values(), limit)
+    try:
+        library = RoutineLibrary(catalog, AppPaths.resolve().routines_dir)
+    except PathsError as exc:
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 1
+    for notice in library.load(repair=False):  # your own routines too, read without touching them
+        print(f"{APP_NAME}: {notice}", file=sys.stderr)
+    results = PointSearch(catalog).search_all(query, library.all(), limit)
     document = results_document(catalog, results)
     if as_json:
         json.dump(document, sys.stdout, ensure_ascii=False, indent=2)

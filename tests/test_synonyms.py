@@ -10,6 +10,7 @@ import pytest
 from acupressure_desktop.catalog.loader import Catalog, CatalogError, load_catalog
 from acupressure_desktop.catalog.search import PointSearch, fold
 from acupressure_desktop.cli import main
+from acupressure_desktop.paths import AppPaths
 from tests.minidata import write_minidata
 
 
@@ -132,6 +133,28 @@ def test_cli_search_prints_ranked_points_routines_and_techniques(capsys: pytest.
     assert "Nothing matches “insomia”. Try: insomnia" in capsys.readouterr().out
     assert main(["search", "--json", "zzzz"]) == 1
     assert json.loads(capsys.readouterr().out)["suggestions"]
+
+
+def test_cli_search_finds_your_own_routines_and_leaves_a_broken_one_in_place(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = AppPaths.resolve().routines_dir
+    folder.mkdir(parents=True)
+    mine = {
+        "id": "evening-eyes",
+        "title": "My evening eyes",
+        "purpose": "After a day at the screen.",
+        "benefits": ["eye-strain"],
+        "steps": [{"point": "BL2", "seconds": 60, "side": "both"}, {"point": "GB20", "seconds": 60, "side": "both"}],
+        "builtin": False,
+    }
+    (folder / "evening-eyes.json").write_text(json.dumps(mine))
+    (folder / "broken.json").write_text("{ not json")
+    assert main(["search", "--json", "evening", "eyes"]) == 0
+    captured = capsys.readouterr()
+    assert [r["id"] for r in json.loads(captured.out)["routines"]][:1] == ["evening-eyes"]
+    assert "broken.json could not be read" in captured.err
+    assert sorted(p.name for p in folder.iterdir()) == ["broken.json", "evening-eyes.json"]  # nothing moved
 
 
 def test_catalog_json_carries_the_synonyms(catalog: Catalog) -> None:

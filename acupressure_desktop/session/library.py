@@ -48,19 +48,24 @@ class RoutineLibrary:
     def folder(self) -> Path:
         return self._folder
 
-    def load(self) -> list[str]:
-        """Read the custom routines; return a notice per file moved aside."""
+    def load(self, *, repair: bool = True) -> list[str]:
+        """Read the custom routines; return a notice per unreadable file, moved aside when
+        ``repair`` (the app does; a read-only command such as search leaves the folder alone)."""
         self._custom.clear()
         notices: list[str] = []
         if not self._folder.is_dir():
             return notices
-        clean_stale_temporaries_in(self._folder)  # saves killed midway
+        if repair:
+            clean_stale_temporaries_in(self._folder)  # saves killed midway
         for path in sorted(self._folder.glob("*.json")):
             try:
                 routine = self._parse(read_bounded(path, MAX_IMPORT_BYTES), name=path.name)
             except FileNotFoundError:
                 continue  # deleted meanwhile
             except (FileProblem, RoutineError) as exc:
+                if not repair:
+                    notices.append(f"The routine file {path} could not be read ({exc}).")
+                    continue
                 try:
                     kept = move_aside(path, "broken", datetime.now())
                     notices.append(f"The routine file {path} could not be read ({exc}); it was kept as {kept}.")
