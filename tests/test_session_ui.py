@@ -1063,3 +1063,32 @@ def test_keyboard_journey_open_a_point_read_it_practise_pause_stop_and_open_hist
     assert window.pages.currentIndex() == shell.page_history
     focused = QApplication.focusWidget()
     assert focused is not None and window.pages.currentWidget().isAncestorOf(focused)
+
+
+def test_with_reduced_motion_the_pacer_stays_still_and_counts_the_seconds(
+    qtbot: QtBot, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acupressure_desktop.ui import motion, session_dock
+
+    monkeypatch.setenv(motion.ENV, "1")
+    dock = SessionDock(SessionController(None, clock=FakeClock()), catalog)
+    qtbot.addWidget(dock)
+    pacer = dock.pacer
+    assert pacer.reduced_motion and pacer._frames.interval() == session_dock.STILL_INTERVAL_MS
+    pacer.running = True
+    origin = pacer.origin
+    assert pacer.label(origin + 0.2) == "breathe in\n4"
+    assert pacer.label(origin + 3.5) == "breathe in\n1"
+    assert pacer.label(origin + 4.0) == "breathe out\n6"
+    painted: list[int] = []
+    monkeypatch.setattr(pacer, "update", lambda *args: painted.append(1))
+    monkeypatch.setattr(session_dock.time, "monotonic", lambda: origin + 1.1)
+    pacer._frame()
+    pacer._frame()  # the same second: nothing to repaint
+    monkeypatch.setattr(session_dock.time, "monotonic", lambda: origin + 2.1)
+    pacer._frame()
+    assert len(painted) == 2
+    monkeypatch.delenv(motion.ENV)
+    moving = SessionDock(SessionController(None, clock=FakeClock()), catalog)
+    qtbot.addWidget(moving)
+    assert not moving.pacer.reduced_motion

@@ -8,6 +8,7 @@ desktop portal's settings are asked (GNOME's ``enable-animations``, the freedesk
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -32,6 +33,7 @@ def prefers_reduced_motion() -> bool:
     return _portal_reduced_motion()
 
 
+@functools.cache  # asked once per run: the map's guide and the session's pacer both want it
 def _portal_reduced_motion() -> bool:  # pragma: no cover - needs a desktop session bus
     try:
         from PySide6.QtDBus import QDBusConnection, QDBusMessage

@@ -50,6 +50,7 @@ from acupressure_desktop.session.runner import (
 from acupressure_desktop.ui.accessibility import SessionAnnouncer, expose_time_left
 from acupressure_desktop.ui.chime import ChimePlayer
 from acupressure_desktop.ui.pictures import PictureView
+from acupressure_desktop.ui.motion import prefers_reduced_motion
 from acupressure_desktop.ui.session_controller import ANIMATED_INTERVAL_MS, SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
@@ -61,22 +62,31 @@ PAIN_ADVICE = (
 )
 
 
+STILL_INTERVAL_MS = 250  # reduced motion: the seconds left change within a quarter second
+
+
 def clock_text(seconds: float) -> str:
     whole = max(0, math.ceil(seconds - 1e-6))
     return f"{whole // 60}:{whole % 60:02d}"
 
 
 class BreathingPacer(QWidget):
-    """A circle that grows while you breathe in and shrinks while you breathe out."""
+    """A circle that grows while you breathe in and shrinks while you breathe out.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    With reduced motion the circle stays still: the words and the seconds left of each breath
+    change once a second instead.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, reduced_motion: bool = False) -> None:
         super().__init__(parent)
         self.inhale, self.exhale = 4.0, 6.0
+        self.reduced_motion = reduced_motion
         self._running = False
         self._word = ""
+        self._shown = ""  # the label last painted (reduced motion)
         self._origin = time.monotonic()
         self._frames = QTimer(self)  # its own animation: the session's refresh runs once a second
-        self._frames.setInterval(ANIMATED_INTERVAL_MS)
+        self._frames.setInterval(STILL_INTERVAL_MS if reduced_motion else ANIMATED_INTERVAL_MS)
         self._frames.timeout.connect(self._frame)
         self._colors = LIGHT
         self.setMinimumSize(QSize(90, 90))
@@ -121,10 +131,16 @@ class BreathingPacer(QWidget):
 
     @Slot()
     def _frame(self) -> None:
-        word, _fullness = self.phase(time.monotonic())
+        now = time.monotonic()
+        word, _fullness = self.phase(now)
         if word != self._word:  # described when it changes, never from paintEvent
             self._word = word
             self.setAccessibleDescription({"in": "breathe in", "out": "breathe out"}[word])
+        if self.reduced_motion:
+            label = self.label(now)
+            if label == self._shown:
+                return  # nothing moves: repaint only when the words or the seconds change
+            self._shown = label
         # Only the circle's square changes: repaint that, not the panel's whole width.
         side = min(self.width(), self.height())
         self.update((self.width() - side) // 2, (self.height() - side) // 2, side, side)
@@ -137,8 +153,23 @@ class BreathingPacer(QWidget):
             return "in", 0.5 - 0.5 * math.cos(math.pi * t / self.inhale)
         return "out", 0.5 + 0.5 * math.cos(math.pi * (t - self.inhale) / self.exhale)
 
+    def seconds_left(self, now: float) -> int:
+        """Whole seconds left of the current breath in or out (what reduced motion shows)."""
+        t = (now - self._origin) % (self.inhale + self.exhale)
+        left = self.inhale - t if t < self.inhale else self.inhale + self.exhale - t
+        return max(1, math.ceil(left - 1e-6))
+
+    def label(self, now: float) -> str:
+        if not self.running:
+            return ""
+        word = {"in": "breathe in", "out": "breathe out"}[self.phase(now)[0]]
+        return f"{word}\n{self.seconds_left(now)}" if self.reduced_motion else word
+
     def paintEvent(self, event: QPaintEvent) -> None:
-        word, fullness = self.phase(time.monotonic()) if self.running else ("", 0.4)
+        now = time.monotonic()
+        word, fullness = self.phase(now) if self.running else ("", 0.4)
+        if self.reduced_motion:
+            fullness = 0.7  # a still circle
         painter = QPainter(self)
         # Opaque: it paints its own background, so a frame never repaints the panel behind it.
         painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()))
@@ -155,8 +186,7 @@ class BreathingPacer(QWidget):
         painter.setBrush(accent)
         painter.drawEllipse(centre, radius, radius)
         painter.setPen(QColor(self._colors.text))
-        label = {"in": "breathe in", "out": "breathe out"}.get(word, "")
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, label)
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.label(now))
 
 
 class ThinProgress(QWidget):
@@ -362,7 +392,7 @@ class SessionDock(QDockWidget):
         self.routine_progress.setTextVisible(False)
         self.routine_progress.setFixedHeight(8)
         self.routine_progress.hide()  # "Step 2 of 3" says it; an empty bar looked like a text field
-        self.pacer = BreathingPacer()
+        self.pacer = BreathingPacer(reduced_motion=prefers_reduced_motion())
         self.steps = QListWidget()
         self.steps.setAccessibleName("Steps of this routine")
         self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
