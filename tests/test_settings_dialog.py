@@ -239,7 +239,7 @@ def test_restore_defaults_keeps_the_profile_favourites_and_accepted_notice(qtbot
     dialog, emitted = _dialog(qtbot, settings)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     [(*_, default)] = confirm.calls
-    assert default == QMessageBox.StandardButton.No  # Enter in the question keeps the settings
+    assert default == QMessageBox.StandardButton.Cancel  # Enter in the question keeps the settings
     expected = Settings(safety=profile, favourites=("LI4", "PC6"), disclaimer_accepted_version=1)
     assert emitted == [expected]
     assert dialog.theme_buttons["system"].isChecked()
@@ -251,7 +251,7 @@ def test_restore_defaults_keeps_the_profile_favourites_and_accepted_notice(qtbot
 
 
 def test_restore_defaults_declined_changes_nothing(qtbot: QtBot, confirm: Confirm) -> None:
-    confirm.reply = QMessageBox.StandardButton.No
+    confirm.reply = QMessageBox.StandardButton.Cancel
     dialog, emitted = _dialog(qtbot, START.updated(theme="dark"))
     dialog.restore_button.click()
     assert len(confirm.calls) == 1

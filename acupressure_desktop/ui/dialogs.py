@@ -1,40 +1,73 @@
-"""Modal dialogs that are deleted once answered (a parented dialog otherwise lives as long as its window)."""
+"""Modal dialogs that are deleted once answered (a parented dialog otherwise lives as long as its window)
+and give the keyboard focus back when they close."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from acupressure_desktop.ui.accessibility import focus_first
 
 D = TypeVar("D", bound=QDialog)
 log = logging.getLogger(__name__)
 
 
+@contextmanager
+def focus_returns(parent: QWidget | None) -> Iterator[None]:
+    """Around a dialog: focus goes back to where it was, or, when that is gone (or there was none,
+    as before the first notice), to the first control of the window; never nowhere."""
+    before = QApplication.focusWidget()
+    try:
+        yield
+    finally:
+        if _alive(before) and before.isVisible() and before.isEnabled():
+            before.window().activateWindow()
+            before.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        elif _alive(parent):
+            parent.window().activateWindow()
+            focus_first(parent.window())
+
+
+def _alive(widget: QWidget | None) -> TypeGuard[QWidget]:
+    return widget is not None and shiboken6.isValid(widget)
+
+
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
     """A Yes/Cancel question whose safe answer (Cancel) is the default; True for Yes."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
+    with focus_returns(parent):
+        answer = QMessageBox.question(
+            parent,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    with focus_returns(parent):
+        QMessageBox.information(parent, title, text)
 
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     """A problem the person must read; it goes to the log too, for when they report it later."""
     log.warning("%s: %s", title, text.replace("\n", " "))
-    QMessageBox.warning(parent, title, text)
+    with focus_returns(parent):
+        QMessageBox.warning(parent, title, text)
 
 
 @contextmanager
 def modal(dialog: D) -> Iterator[D]:
     """``with modal(SomeDialog(...)) as dialog: if dialog.exec(): ...``; read its answers inside the block."""
-    try:
-        yield dialog
-    finally:
-        dialog.deleteLater()
+    with focus_returns(dialog.parentWidget()):
+        try:
+            yield dialog
+        finally:
+            dialog.deleteLater()

@@ -49,8 +49,8 @@ from acupressure_desktop.session.runner import (
 )
 from acupressure_desktop.ui.accessibility import SessionAnnouncer, expose_time_left
 from acupressure_desktop.ui.chime import ChimePlayer
-from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.motion import prefers_reduced_motion
+from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.session_controller import ANIMATED_INTERVAL_MS, SessionController
 from acupressure_desktop.ui.theme import LIGHT, Colors
 
@@ -167,9 +167,7 @@ class BreathingPacer(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         now = time.monotonic()
-        word, fullness = self.phase(now) if self.running else ("", 0.4)
-        if self.reduced_motion:
-            fullness = 0.7  # a still circle
+        fullness = 0.4 if not self.running else 0.7 if self.reduced_motion else self.phase(now)[1]
         painter = QPainter(self)
         # Opaque: it paints its own background, so a frame never repaints the panel behind it.
         painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()))

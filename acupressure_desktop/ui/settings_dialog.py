@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QRadioButton,
     QScrollArea,
     QSlider,
@@ -41,6 +40,7 @@ from acupressure_desktop.domain.safety import CONDITIONS, FLAGGED_MEANS, SafetyP
 from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.reminders import FixedReminder, ReminderSchedule, describe_days
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
+from acupressure_desktop.ui.dialogs import ask
 from acupressure_desktop.ui.voice import VoiceSettingsBox
 
 THEMES = ("system", "light", "dark")  # button ids in the theme group
@@ -695,14 +695,9 @@ class SettingsDialog(QDialog):
     @Slot()
     def restore_defaults(self) -> None:
         """Defaults for everything but the safety profile, favourites and the accepted notice."""
-        answer = QMessageBox.question(
-            self,
-            "Restore defaults",
-            "Restore the default settings? Your safety profile and favourite points are kept.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask(
+            self, "Restore defaults", "Restore the default settings? Your safety profile and favourite points are kept."
+        ):
             return
         current = self._settings
         defaults = Settings(

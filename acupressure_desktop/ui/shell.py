@@ -35,7 +35,7 @@ from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
 from acupressure_desktop.settings import Settings, SettingsError
 from acupressure_desktop.ui import theme
-from acupressure_desktop.ui.dialogs import ask, modal, warn
+from acupressure_desktop.ui.dialogs import ask, inform, modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
 from acupressure_desktop.ui.point_panel import NOT_PRACTISED
@@ -405,7 +405,7 @@ class Shell(QObject):
     @Slot()
     def _show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS)
-        QMessageBox.information(self.window, "Keyboard shortcuts", f"<table cellpadding='3'>{rows}</table>")
+        inform(self.window, "Keyboard shortcuts", f"<table cellpadding='3'>{rows}</table>")
 
     @Slot()
     def _show_about(self) -> None:
@@ -440,7 +440,7 @@ class Shell(QObject):
         point = self.catalog.points[code]
         safety = assess_point(point, self.settings.safety)
         if not safety.self_care:
-            QMessageBox.information(self.window, "Not practised", NOT_PRACTISED[point.tier])
+            inform(self.window, "Not practised", NOT_PRACTISED[point.tier])
             return
         if safety.flagged and not self._confirm_flagged(point.code, [c.text for c in safety.flagged]):
             return

@@ -1,0 +1,56 @@
+"""After a dialog closes the keyboard focus is somewhere sensible, never nowhere (issue 19)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from acupressure_desktop.ui.dialogs import ask, modal
+
+
+def _window(qtbot: QtBot) -> tuple[QWidget, QLineEdit, QPushButton]:
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    first, second = QLineEdit(), QPushButton("Later")
+    layout.addWidget(first)
+    layout.addWidget(second)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window, first, second
+
+
+def _answer_soon(window: QWidget, answer: object) -> None:
+    def close() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        if isinstance(dialog, QMessageBox):
+            dialog.button(QMessageBox.StandardButton.Cancel).click()
+        elif isinstance(dialog, QDialog):
+            dialog.done(int(answer))  # type: ignore[call-overload]
+
+    QTimer.singleShot(50, window, close)
+
+
+def test_focus_goes_back_to_where_it_was(qtbot: QtBot) -> None:
+    window, _first, second = _window(qtbot)
+    second.setFocus()
+    _answer_soon(window, 0)
+    with modal(QDialog(window)) as dialog:
+        dialog.exec()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is second)
+    _answer_soon(window, 0)
+    assert ask(window, "Stop?", "Stop the routine?") is False
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is second)
+
+
+def test_with_no_focus_before_it_lands_on_the_first_control(qtbot: QtBot) -> None:
+    window, first, second = _window(qtbot)
+    second.setFocus()
+    second.hide()  # what had the focus is gone by the time the dialog closes
+    _answer_soon(window, 1)
+    with modal(QDialog(window)) as dialog:
+        dialog.exec()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
