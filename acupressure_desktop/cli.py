@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -104,12 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.guide_step is not None and (args.point is None or args.guide_step < 1):
         parser.error("--guide-step N needs --point and N from 1")
 
-    if args.command == "catalog":
-        return _catalog_json()
-    if args.command == "validate-data":
-        return _validate(args.dir)
-    if args.command == "search":
-        return _search(" ".join(args.query), args.json, max(1, args.limit))
+    if args.command in ("catalog", "validate-data", "search"):
+        try:
+            if args.command == "catalog":
+                return _catalog_json()
+            if args.command == "validate-data":
+                return _validate(args.dir)
+            return _search(" ".join(args.query), args.json, max(1, args.limit))
+        except BrokenPipeError:  # piped into `head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            return 1
 
     try:
         paths = AppPaths.resolve(args.home)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,6 +91,13 @@ def test_words_of_a_longer_phrase_are_not_read_again_alone(search: PointSearch) 
     assert [c.phrase for c in search.complaints("tired eyes and nausea")] == ["tired eyes", "nausea"]
 
 
+def test_suggestions_find_something_and_are_never_the_query_itself(search: PointSearch) -> None:
+    # "cough" (a benefit no point had yet) once answered: Nothing matches "cough". Try: cough.
+    assert "insomnia" not in search.suggest("insomnia")
+    for query in ("coughh", "insomia", "sore nek", "xyzzy"):
+        assert all(search.search(w, 1) or search.techniques(w) for w in search.suggest(query)), query
+
+
 def test_nothing_matches_gives_suggestions(search: PointSearch, catalog: Catalog) -> None:
     results = search.search_all("insomia", catalog.routines.values())
     assert results.empty and results.suggestions[0] == "insomnia"
@@ -155,6 +164,17 @@ def test_cli_search_finds_your_own_routines_and_leaves_a_broken_one_in_place(
     assert [r["id"] for r in json.loads(captured.out)["routines"]][:1] == ["evening-eyes"]
     assert "broken.json could not be read" in captured.err
     assert sorted(p.name for p in folder.iterdir()) == ["broken.json", "evening-eyes.json"]  # nothing moved
+
+
+def test_a_command_piped_into_head_ends_quietly() -> None:
+    # "acupressure-desktop catalog --json | head" printed a BrokenPipeError traceback.
+    command = [sys.executable, "-m", "acupressure_desktop", "catalog", "--json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10)
+        process.stdout.close()  # the reader goes away, as head does
+        errors = process.stderr.read().decode()
+    assert process.returncode == 1 and "Traceback" not in errors, errors
 
 
 def test_catalog_json_carries_the_synonyms(catalog: Catalog) -> None:

@@ -379,7 +379,8 @@ class PointSearch:
         found = list(dict.fromkeys(vocabulary[c] for c in close))
         if not found:  # nothing close: what most people come for
             found = [b.title.lower() for b in self._catalog.benefits.values()]
-        return found[:limit]
+        # Only what finds something, and never the query itself ("cough": try "cough").
+        return [w for w in found if fold(w) != folded and (self.search(w, 1) or self.techniques(w))][:limit]
 
     def search_all(self, query: str, routines: Iterable[Routine], limit: int = 50) -> Results:
         """Points, routines and techniques for ``query``, and suggestions when none matched."""
