@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from acupressure_desktop.storage.db import open_database
+from acupressure_desktop.storage.errors import StorageError
 from acupressure_desktop.storage.exchange import ExportFormat
 from acupressure_desktop.storage.history import HistoryRepository, Status
 from acupressure_desktop.ui.history import HistoryView
@@ -62,7 +64,13 @@ def view(qtbot: QtBot, repo: HistoryRepository) -> HistoryView:
     widget.resize(1180, 820)
     widget.show()
     qtbot.waitExposed(widget)
+    _settled(qtbot, widget)
     return widget
+
+
+def _settled(qtbot: QtBot, view: HistoryView) -> None:
+    """The statistics are read in a worker: wait for the cards and charts to show them."""
+    qtbot.waitUntil(lambda: not view.stats_pending)
 
 
 @pytest.fixture
@@ -123,11 +131,12 @@ def test_the_routine_filter_lists_current_titles(view: HistoryView) -> None:
     assert items == ["All routines", "Calm evening", "Neck & shoulder release"]
 
 
-def test_refresh_shows_a_session_that_just_ended(view: HistoryView, repo: HistoryRepository) -> None:
+def test_refresh_shows_a_session_that_just_ended(qtbot: QtBot, view: HistoryView, repo: HistoryRepository) -> None:
     session = start_running(repo)
     repo.save(replace(session, status=Status.COMPLETED, practised_seconds=300, steps_done=4))
     view.refresh()
     assert view.model.rowCount() == 5
+    _settled(qtbot, view)
     assert view.sessions_card.value_label.text() == "5"
 
 
@@ -136,6 +145,7 @@ def test_an_empty_history_reads_well(qtbot: QtBot, tmp_path: Path) -> None:
         view = HistoryView(HistoryRepository(db, clock=Clock(), tz=TZ))
         qtbot.addWidget(view)
         view.show()
+        _settled(qtbot, view)
         assert view.week_card.value_label.text() == "0 min"
         assert view.current_card.value_label.text() == "0 days"
         assert view.changes_stack.currentWidget() is view.changes_empty
@@ -200,6 +210,7 @@ def test_delete_then_undo_brings_the_session_back(qtbot: QtBot, view: HistoryVie
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
     assert repo.get(doomed.id) is None
     assert view.model.rowCount() == 3
+    _settled(qtbot, view)
     assert view.sessions_card.value_label.text() == "3"
     assert view.undo_bar.isVisible()
     assert "Neck & shoulder release" in view.undo_bar.label.text()
@@ -208,6 +219,7 @@ def test_delete_then_undo_brings_the_session_back(qtbot: QtBot, view: HistoryVie
     assert repo.get(doomed.id) == doomed
     assert view.model.rowCount() == 4
     assert view.selected_session() == doomed
+    _settled(qtbot, view)
     assert view.sessions_card.value_label.text() == "4"
     assert not view.undo_bar.isVisible()
 
@@ -262,6 +274,7 @@ def test_edit_ratings_and_note(
     assert edited is not None
     assert (edited.before_rating, edited.after_rating, edited.note) == (6, 2, "edited")
     assert view.model.index(1, Column.NOTE).data() == "edited"
+    _settled(qtbot, view)
     assert view.changes.item(0, 3).text() == "3"  # the routine's average now rests on three sessions
 
 
@@ -289,6 +302,35 @@ def test_a_read_only_disk_shows_a_warning_and_keeps_the_page_working(
     repo.db.connection.execute("PRAGMA query_only = OFF")
     view.refresh()
     assert not view.warning.isVisible()
+
+
+def test_the_statistics_are_read_off_the_gui_thread_and_the_newest_read_wins(
+    qtbot: QtBot, view: HistoryView, repo: HistoryRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[threading.Thread] = []
+    read = HistoryRepository.overview
+
+    def recorded(self: HistoryRepository, *args: Any) -> Any:
+        threads.append(threading.current_thread())
+        return read(self, *args)
+
+    monkeypatch.setattr(HistoryRepository, "overview", recorded)
+    view.refresh()
+    repo.add_sessions([make_session(TODAY, practised=60)])
+    view.refresh()  # a second read before the first is shown: only the newest counts
+    _settled(qtbot, view)
+    assert len(threads) == 2 and threading.main_thread() not in threads
+    assert view.sessions_card.value_label.text() == "5"
+
+
+def test_a_statistics_read_that_fails_says_so(qtbot: QtBot, view: HistoryView, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: HistoryRepository, *args: Any) -> Any:
+        raise StorageError("the disk is unreadable")
+
+    monkeypatch.setattr(HistoryRepository, "overview", broken)
+    view.refresh()
+    _settled(qtbot, view)
+    assert view.warning.isVisible() and "the disk is unreadable" in view.warning.text()
 
 
 # -- export and import --------------------------------------------------------------------------

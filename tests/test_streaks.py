@@ -155,8 +155,10 @@ def test_the_page_shows_the_fair_streak_consistency_and_marks_rest_days(qtbot: Q
     view = HistoryView(repo)
     qtbot.addWidget(view)
     view.refresh()
+    qtbot.waitUntil(lambda: not view.stats_pending)
     assert view.current_card.value_label.text() == "2 days"
     view.set_plan(WORKDAYS, ())
+    qtbot.waitUntil(lambda: not view.stats_pending)
     assert view.current_card.value_label.text() == "7 days"
     assert "planned days" in view.current_card.caption_label.text()
     assert view.consistency_card.caption_label.text() == "Last 4 weeks · 7 of 7 planned days"

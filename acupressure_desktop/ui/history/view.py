@@ -43,6 +43,7 @@ from acupressure_desktop.storage.errors import StorageError
 from acupressure_desktop.storage.exchange import ExportFormat, ImportRefused, ImportResult, export_to_file, import_json
 from acupressure_desktop.storage.history import (
     HistoryRepository,
+    Overview,
     Period,
     RoutineChange,
     Session,
@@ -289,6 +290,8 @@ class HistoryView(QWidget):
         self._deleted: list[Session] = []  # newest last: what Undo brings back
         self._weekdays: tuple[int, ...] = EVERY_DAY  # the planned practice days, for fair streaks
         self._rest_days: tuple[date, ...] = ()
+        self._stats_task: Task[Overview] | None = None  # the newest read of the statistics
+        self._exchanging = False  # an export or import is running: one at a time
 
         title = QLabel("Practice history")
         title.setObjectName("title")
@@ -497,13 +500,44 @@ class HistoryView(QWidget):
         self.restDayToggled.emit(self.repository.today(), rest)
 
     def _refresh_stats(self) -> None:
-        repo = self.repository
-        today = repo.today()
-        summary = repo.summary(today, self._weekdays, self._rest_days)
+        """Read the cards' and charts' figures in a worker; the newest read is the one shown."""
+        source, weekdays, rest_days = self.repository, self._weekdays, self._rest_days
+
+        def read(_progress: Progress) -> Overview:
+            repository = source.for_worker()
+            try:
+                return repository.overview(HEAT_WEEKS, weekdays, rest_days)
+            finally:
+                repository.db.close()
+
+        self._stats_task = task = self.tasks.start(read)
+        task.succeeded.connect(self._show_overview)
+        task.failed.connect(self._overview_failed)
+
+    @property
+    def stats_pending(self) -> bool:
+        """The cards and charts wait for a read of the statistics."""
+        return self._stats_task is not None
+
+    @Slot(object)
+    def _overview_failed(self, exc: BaseException) -> None:
+        if self.sender() is not self._stats_task:
+            return  # a newer read is on its way
+        self._stats_task = None
+        if not isinstance(exc, StorageError):
+            raise exc  # a bug: the error dialog and the log
+        self.warning.setText(f"The history could not be read: {exc}")
+        self.warning.show()
+
+    @Slot(object)
+    def _show_overview(self, overview: Overview) -> None:
+        if self.sender() is not self._stats_task:
+            return
+        self._stats_task = None
+        today, summary, kept = overview.today, overview.summary, overview.consistency
         self.week_card.set_value(minutes_text(summary.week_seconds / 60))
         planned = "planned days" if self._weekdays != EVERY_DAY or self._rest_days else ""
         self.current_card.set_value(_plural(summary.streaks.current, "day"), planned)
-        kept = repo.consistency(today, self._weekdays, self._rest_days)
         self.consistency_card.set_value("–" if kept.ratio is None else f"{kept.ratio:.0%}", kept.describe())
         self.rest_button.blockSignals(True)
         self.rest_button.setChecked(today in self._rest_days)
@@ -514,10 +548,9 @@ class HistoryView(QWidget):
             f"ended {longest.day} {longest:%b %Y}" if longest and longest < today - timedelta(days=1) else "",
         )
         self.sessions_card.set_value(f"{summary.sessions:,}", minutes_text(summary.seconds / 60) + " in all")
-        first = today - timedelta(days=today.weekday() + 7 * (HEAT_WEEKS - 1))
-        self.heat_map.set_days(repo.practice_days(first, today), today)
-        self.weekly_chart.set_weeks(repo.minutes_per_week(first, today), week_start(today))
-        changes = repo.routine_changes()
+        self.heat_map.set_days(overview.days, today)
+        self.weekly_chart.set_weeks(overview.weeks, week_start(today))
+        changes = overview.changes
         self.changes.set_changes(changes, self._titles)
         self.changes_stack.setCurrentWidget(self.changes if changes else self.changes_empty)
         self.changes_legend.setVisible(bool(changes))
@@ -617,7 +650,7 @@ class HistoryView(QWidget):
         self.delete_action.setEnabled(editable)
         self.undo_action.setEnabled(bool(self._deleted))
         for button in (self.export_button, self.import_button):
-            button.setEnabled(not self.tasks.busy)
+            button.setEnabled(not self._exchanging)
 
     def _title_of(self, session: Session) -> str:
         return display_title(self._titles, session.routine_id, session.routine_title)
@@ -703,11 +736,17 @@ class HistoryView(QWidget):
                 repository.db.close()
 
         task = self.tasks.start(run)
+        self._exchanging = True
         for button in (self.export_button, self.import_button):
             button.setEnabled(False)
-        task.ended.connect(self._update_buttons)
+        task.ended.connect(self._exchange_ended)
         show_progress(task, self, label)
         return task
+
+    @Slot()
+    def _exchange_ended(self) -> None:
+        self._exchanging = False
+        self._update_buttons()
 
     def export_history(self, fmt: ExportFormat) -> Task[int] | None:
         suffix = f".{fmt.value}"
