@@ -127,3 +127,12 @@ def test_distance_and_position_along_a_run() -> None:
     curve = ChannelPath("ch-GV", "GV", None, parse_path_data("M 0 0 C 0 10 10 10 10 0", "ch-GV"))
     distance, along = curve.nearest(5, 7.5)  # the curve's top: x 5, y 7.5
     assert distance < 0.2 and 9 < along < 11
+
+
+def test_a_point_drawn_many_times_per_side_numbers_its_spots_past_nine() -> None:
+    # Jiaji (EX-B2) has a spot beside each of seventeen vertebrae on each side.
+    from acupressure_desktop.catalog.bodymaps import split_hotspot_id
+
+    assert split_hotspot_id("pt-EX-B2-L-17", None) == ("EX-B2", "L")
+    assert split_hotspot_id("pt-Huanmen-R", None) == ("Huanmen", "R")
+    assert split_hotspot_id("pt-EX-B2-L-0", None) is None

@@ -114,7 +114,7 @@ def test_an_implanted_device_hides_the_points_where_devices_sit(catalog: Catalog
 
 def test_blood_thinners_hide_nothing_and_the_explanation_says_so(catalog: Catalog) -> None:
     hidden = _hidden(catalog, SafetyProfile(blood_thinners_or_bleeding_disorder=True))
-    assert hidden == {code for code, p in catalog.points.items() if p.reference_only}
+    assert hidden == {code for code, p in catalog.points.items() if not p.self_care}  # never practised anyway
     assert len(_offered(catalog, SafetyProfile(blood_thinners_or_bleeding_disorder=True))) == len(
         _offered(catalog, SafetyProfile())
     )

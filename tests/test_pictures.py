@@ -31,7 +31,7 @@ def catalog() -> Catalog:
 
 def test_every_self_care_point_and_technique_step_has_a_picture(catalog: Catalog) -> None:
     index = PictureIndex(catalog.pictures)
-    missing = [code for code, p in catalog.points.items() if not p.reference_only and index.for_point(code) is None]
+    missing = [code for code, p in catalog.points.items() if p.self_care and index.for_point(code) is None]
     assert missing == []
     steps = [
         f"{t.id} step {i + 1}"

@@ -130,7 +130,7 @@ class BodyMap:
 
 # A point code (as domain.models.CODE_PATTERN, kept here so parsing needs no pydantic),
 # then the person's side and, for a point with two spots per side, their number.
-_HOTSPOT_ID = re.compile(r"pt-([A-Z]{2}\d{1,2}|EX-[A-Z]{1,2}\d{1,2}|[A-Z][a-z]{2,})(?:-([LR]))?(?:-[1-9])?")
+_HOTSPOT_ID = re.compile(r"pt-([A-Z]{2}\d{1,2}|EX-[A-Z]{1,2}\d{1,2}|[A-Z][a-z]{2,})(?:-([LR]))?(?:-[1-9]\d?)?")
 
 
 def split_hotspot_id(element_id: str, known_codes: set[str] | None) -> tuple[str, str | None] | None:
