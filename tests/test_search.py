@@ -90,7 +90,10 @@ def test_meridian_and_region(search: PointSearch, catalog: Catalog) -> None:
 
 
 def test_ranking_prefers_exact_over_partial(search: PointSearch) -> None:
-    assert search.resolve_code("LI1") is None  # not in the catalog: no code hit for LI11
+    assert search.resolve_code("LU12") is None  # no such point: never a code hit for a longer one
+    assert search.resolve_code("LI1") == "LI1"  # and never LI10 to LI15
+    li1 = search.search("LI1")
+    assert li1[0].code == "LI1" and all(h.score < li1[0].score for h in li1[1:])
     hits = search.search("PC6")
     assert hits[0].code == "PC6"
     assert all(h.score < hits[0].score for h in hits[1:])
