@@ -386,7 +386,7 @@ def test_starting_something_new_asks_first_and_never_chains_check_ins(
 
 
 def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
-    shell: Shell, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+    shell: Shell, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
 ) -> None:
     from acupressure_desktop.ui.history.checkin import CheckInDialog
 
@@ -399,6 +399,9 @@ def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
     shell.ask_checkins = True
     shell.clock.now += 5 + 12  # type: ignore[attr-defined]  # preparation, then 12 s pressed
     shell.controller.update()
+    shell.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shell.window)
+    shell.dock.pain.setFocus()
     shell.dock.pain.click()
     assert not shell.controller.active
     assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.STOPPED
@@ -408,6 +411,10 @@ def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
     assert shell.dock.end_box.isVisible() and "Sharp or severe pain" in shell.dock.summary.text()
     assert shell.dock.summary.objectName() == "danger"  # the advice stands out
     assert shell.controller.timers_active() == 0
+    # Read out too (Orca heard only "Start the routine"): announced, described, and focused.
+    assert "Sharp or severe pain" in shell.dock.announcer.spoken[-1]
+    assert shell.dock.summary.accessibleDescription() == shell.dock.summary.text()
+    assert QApplication.focusWidget() is shell.dock.summary
 
 
 def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) -> None:

@@ -589,13 +589,14 @@ class SessionAnnouncer:
         self._halfway = False
         self.spoken: list[str] = []
 
-    def update(self, snap: Any, title: str, side_words: str = "") -> None:
+    def update(self, snap: Any, title: str, side_words: str = "", ending: str = "") -> None:
+        """``ending``: what to say instead of "Routine stopped." (the advice after a painful stop)."""
         from acupressure_desktop.session.runner import RunnerState
 
         key = (snap.step_index, snap.phase, snap.switching_sides, snap.state)
         if key != self._last:
             before, self._last = self._last, key
-            self._changed(snap, before, title, side_words)
+            self._changed(snap, before, title, side_words, ending)
         running = snap.state is RunnerState.RUNNING
         if (
             running
@@ -606,7 +607,7 @@ class SessionAnnouncer:
             self._halfway = True
             self._say("Halfway through the routine.")
 
-    def _changed(self, snap: Any, before: tuple[object, ...] | None, title: str, side_words: str) -> None:
+    def _changed(self, snap: Any, before: tuple[object, ...] | None, title: str, side_words: str, ending: str) -> None:
         from acupressure_desktop.session.runner import Phase, RunnerState
 
         state = snap.state
@@ -616,7 +617,7 @@ class SessionAnnouncer:
         elif state is RunnerState.FINISHED:
             self._say("Routine finished. Well done.", assertive=True)
         elif state is RunnerState.STOPPED:
-            self._say("Routine stopped.", assertive=True)
+            self._say(ending or "Routine stopped.", assertive=True)
         elif was is RunnerState.RUNNING and state is RunnerState.PAUSED:
             self._say("Paused.")
         elif (

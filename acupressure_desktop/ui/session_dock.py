@@ -481,6 +481,8 @@ class SessionDock(QDockWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("How the session went")
+        self.summary.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # reachable, so its text can be read
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         end_buttons = QHBoxLayout()
         end_buttons.addWidget(self.repeat_button, 1)
         end_buttons.addWidget(self.close_button, 1)
@@ -603,7 +605,10 @@ class SessionDock(QDockWidget):
         duration = max(snap.segment_duration, 1e-6)
         self.step_progress.set_fraction(1 - snap.segment_remaining / duration)
         self.picture.follow(plan.steps[snap.step_index], snap)
-        self.announcer.update(snap, self.step_label.text(), SIDE_WORDS.get(snap.side, ""))
+        runner = self.controller.runner
+        pained = runner is not None and snap.state is RunnerState.STOPPED and runner.outcome is Outcome.PAIN
+        ending = summary_text(snap, Outcome.PAIN) if pained else ""  # the advice is read out, not only shown
+        self.announcer.update(snap, self.step_label.text(), SIDE_WORDS.get(snap.side, ""), ending)
 
     def _show_compact(self) -> None:
         ended = self.end_box.isVisibleTo(self)
@@ -663,15 +668,19 @@ class SessionDock(QDockWidget):
         self.play.setEnabled(not finished)
         self.play.setAccessibleName(f"{self.play.text()} the routine")  # issue 19: named by its state
         focused = QApplication.focusWidget()
-        if finished and focused is not None and self.isAncestorOf(focused) and not focused.isEnabled():
-            self.steps.setFocus(Qt.FocusReason.OtherFocusReason)  # issue 19: not on a disabled button
+        # issue 19: when it ends, focus in the dock moves to the summary (and the pain advice) to be read
+        in_dock = focused is not None and self.isAncestorOf(focused)
+        focus_summary = finished and in_dock and not self.end_box.isVisibleTo(self)
         self.instruction.setVisible(not finished)
         self.step_progress.setVisible(not finished)
         self.running_controls.setVisible(not finished)
         self.end_box.setVisible(finished)
+        if focus_summary:
+            self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
         if finished:
             outcome = self.controller.runner.outcome if self.controller.runner is not None else None
             self.summary.setText(summary_text(snap, outcome))
+            self.summary.setAccessibleDescription(self.summary.text())
             self.summary.setObjectName("danger" if outcome is Outcome.PAIN else "")  # the advice stands out
             self.summary.style().unpolish(self.summary)
             self.summary.style().polish(self.summary)
