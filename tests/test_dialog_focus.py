@@ -54,3 +54,23 @@ def test_with_no_focus_before_it_lands_on_the_first_control(qtbot: QtBot) -> Non
     with modal(QDialog(window)) as dialog:
         dialog.exec()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+
+
+def test_the_welcome_notice_is_the_first_focus_and_reads_as_its_words(qtbot: QtBot) -> None:
+    # A screen reader met an unnamed scroll area first, then read only the notice's short name.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea
+
+    from acupressure_desktop.domain.safety import SafetyProfile
+    from acupressure_desktop.ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog(SafetyProfile())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog._notice)
+    assert "not medical advice" in dialog._notice.accessibleDescription()
+    scroll = dialog.findChild(QScrollArea)
+    assert scroll is not None and scroll.focusPolicy() == Qt.FocusPolicy.NoFocus and scroll.accessibleName()
+    qtbot.keyClick(dialog._notice, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted

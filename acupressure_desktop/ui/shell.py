@@ -65,6 +65,8 @@ SHORTCUTS = (
     ("Ctrl+F", "Search points"),
     ("Tab, arrow keys", "Move between the points on the map"),
     ("Enter", "Open the point"),
+    ("D (on the map), Alt+D", "Go to the open point's details"),
+    ("Ctrl+G", "Show on the map how to find the open point"),
     ("Escape", "Clear the search, filter and selection"),
     ("+ / - / 0", "Zoom in, zoom out, fit"),
     ("Space", "Start or pause the session"),
@@ -72,6 +74,7 @@ SHORTCUTS = (
     ("Ctrl+.", "Stop the session"),
     ("Ctrl+H", "Stop, this hurts"),
     ("Ctrl+M", "Compact session timer"),
+    ("Ctrl+,", "Settings"),
     ("Ctrl+Q", "Quit (asks first while a session runs)"),
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QShowEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,6 +50,12 @@ class WelcomeDialog(QDialog):
         notice.setTextFormat(Qt.TextFormat.RichText)
         notice.setAccessibleName("What the app is and how to press safely")
         expose_structure(notice)  # issue 19: its three paragraphs are children, not hidden behind the name
+        # The first focus, readable as it is: a screen reader without structure support reads the
+        # description (the notice's words), and Tab goes on to the profile and the buttons.
+        notice.setAccessibleDescription(QTextDocumentFragment.fromHtml(NOTICE).toPlainText())
+        notice.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self._notice = notice
 
         self.safety = SafetyProfileEditor(
             profile, "Your safety profile (tick what applies; you can change it later in Settings)"
@@ -73,6 +79,8 @@ class WelcomeDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no unnamed stop: the wheel and the notice scroll it
+        scroll.setAccessibleName("Welcome notice")
 
         buttons = QDialogButtonBox()
         accept = buttons.addButton("I understand, continue", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -91,6 +99,7 @@ class WelcomeDialog(QDialog):
         """As tall as its text (no empty band), no taller than the screen, centred on the window."""
         super().showEvent(event)
         place_on_parent(self, 640, self._body.sizeHint().height() + 90)
+        self._notice.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def profile(self) -> SafetyProfile:
         return self.safety.profile()
