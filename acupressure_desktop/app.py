@@ -54,7 +54,8 @@ class Gui:
         """Validate the data and build everything else; False (after saying why) when the data is damaged."""
         from PySide6.QtWidgets import QMessageBox
 
-        from acupressure_desktop.catalog.loader import CatalogError, load_catalog
+        from acupressure_desktop.catalog.cache import load_catalog_cached
+        from acupressure_desktop.catalog.loader import CatalogError
         from acupressure_desktop.catalog.search import PointSearch
         from acupressure_desktop.session.library import RoutineLibrary
         from acupressure_desktop.settings import Settings, load_settings, save_settings
@@ -62,7 +63,7 @@ class Gui:
         from acupressure_desktop.ui.shell import Shell
 
         try:
-            catalog = load_catalog(self.dirs)
+            catalog, unsaved = load_catalog_cached(self.dirs, self.paths.cache_dir)
         except CatalogError as exc:
             message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
             print(f"{APP_NAME}: {message}", file=sys.stderr)
@@ -70,6 +71,8 @@ class Gui:
             if self.interactive:
                 QMessageBox.critical(self.window, APP_TITLE, message)
             return False
+        if unsaved is not None:
+            _save_catalog_cache(self.paths.cache_dir, unsaved, catalog)
         loaded = load_settings(self.paths.settings_file)
         if loaded.notice:
             self.notices.append(loaded.notice)
@@ -203,6 +206,22 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
     learn.map.set_colors(colors)
     _show_preview(learn, dirs)
     return Gui(app=app, window=window, learn=learn, dirs=dirs, paths=paths, args=args, colors=colors)
+
+
+def _save_catalog_cache(folder: Path, key: str, catalog: Catalog) -> None:
+    """Keep the validated catalog for the next start, on a worker thread (file work stays off the GUI
+    thread); a folder that cannot be written only costs the next start its full validation."""
+    import threading
+
+    from acupressure_desktop.catalog.cache import write_cached
+
+    def save() -> None:
+        try:
+            write_cached(folder, key, catalog)
+        except OSError as exc:
+            log.info("catalog cache not saved in %s: %s", folder, exc)
+
+    threading.Thread(target=save, name="catalog-cache", daemon=True).start()
 
 
 def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: T) -> T:

@@ -42,6 +42,8 @@ PINYIN_EXTRAS = ["Qianzheng", "Shanglianquan", "Jianqian", "Bailao", "Huanzhong"
 TARGET_PER_VIEW = 100
 SPACING = 30.0  # SVG units between generated hotspots: clear of each other at every view's default zoom
 ADVICE = ["umn-safety-precautions"]
+PREGNANCY_REVIEWS = ["betts-budd-2011", "carr-2015"]
+Places = list[tuple[float, float]]
 
 
 def _all_codes(meridians: list[dict[str, Any]]) -> list[str]:
@@ -58,7 +60,11 @@ def _new_point(code: str, meridian: str, tier: str, pregnancy: bool) -> dict[str
         cautions.append({"kind": "reference_only", "text": "Over a large artery: learn it only.", "sources": ADVICE})
     if pregnancy:
         cautions.append(
-            {"kind": "pregnancy", "text": "Traditionally avoided in pregnancy.", "sources": ["betts-budd-2011", "carr-2015"]}
+            {
+                "kind": "pregnancy",
+                "text": "Traditionally avoided in pregnancy.",
+                "sources": ["betts-budd-2011", "carr-2015"],
+            }
         )
     point: dict[str, Any] = {
         "code": code,
@@ -115,14 +121,14 @@ def _existing_hotspots(svg: str) -> list[tuple[str, str, str | None, float, floa
     for m in re.finditer(r'<circle id="pt-([^"]+)" cx="([^"]+)" cy="([^"]+)" r="([^"]+)"', svg):
         element = m.group(1)
         side = element.split("-")[-1] if element.split("-")[-1] in ("L", "R") else None
-        code = element[: -2] if side else element
+        code = element[:-2] if side else element
         found.append((f"pt-{element}", code, side, float(m.group(2)), float(m.group(3)), float(m.group(4))))
     return found
 
 
-def _slots(width: float, height: float, mirror_x: float | None, taken: list[tuple[float, float, float]]) -> list[
-    tuple[float, float]
-]:
+def _slots(
+    width: float, height: float, mirror_x: float | None, taken: list[tuple[float, float, float]]
+) -> list[tuple[float, float]]:
     """Free places on a grid, column by column (top to bottom); on a mirrored view the right-hand
     half only (each place stands for its mirror image too) plus the midline column."""
     places = []
@@ -140,7 +146,9 @@ def _slots(width: float, height: float, mirror_x: float | None, taken: list[tupl
     return places
 
 
-def _midline_slots(height: float, mirror_x: float, taken: list[tuple[float, float, float]]) -> list[tuple[float, float]]:
+def _midline_slots(
+    height: float, mirror_x: float, taken: list[tuple[float, float, float]]
+) -> list[tuple[float, float]]:
     places = []
     y = height * 0.06
     while y < height * 0.94:
@@ -215,7 +223,9 @@ def build_atlas(folder: Path) -> Path:
         svg = re.sub(r'(<g id="hotspots"[^>]*>).*?(</g>)', r"\1\2", svg, count=1, flags=re.S)
         w, h = _view_box(svg)
         region = f'<polygon id="region-all" points="0,0 {w:g},0 {w:g},{h:g} 0,{h:g}"/>'
-        svg = svg.replace('<g id="regions" fill="none" stroke="none">', f'<g id="regions" fill="none" stroke="none">{region}')
+        svg = svg.replace(
+            '<g id="regions" fill="none" stroke="none">', f'<g id="regions" fill="none" stroke="none">{region}'
+        )
         (maps / f"{view_id}.svg").write_text(svg)
         entry: dict[str, Any] = {
             "id": view_id,

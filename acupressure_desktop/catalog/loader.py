@@ -84,7 +84,7 @@ class Catalog:
     synonyms: dict[str, Synonym] = field(default_factory=dict)  # everyday words search understands
     view_problems: list[Problem] = field(default_factory=list)
     # Measuring guides by (point code, view id); data/guides.json.
-    guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
+    guides: Mapping[tuple[str, str], Guide] = field(default_factory=dict)
 
     def terms_in(self, texts: Iterable[str]) -> list[Term]:
         """Glossary terms that occur in any of ``texts``, in glossary order."""
