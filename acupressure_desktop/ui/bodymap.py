@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the
 
 MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and whole-body views stay legible
 MINOR_RADIUS_PX = 4.5  # the same for gentle and reference points: smaller, the map stays calm
+LABEL_MARGIN_PX = 2.5  # a label keeps this far from every marker (its ring and pixel rounding included)
 ROOM_CAP = 40.0  # scene units: no marker grows past this to keep its minimum size on screen
 MARKER_GAP_PX = 1.5  # a marker never grows past this gap to its neighbour (its ring included)
 SELF_CARE, GENTLE, REFERENCE = "self-care", "gentle", "reference"  # Point.tier values (no models before paint)
@@ -382,7 +383,8 @@ class BodyMapView(QGraphicsView):
         for m in markers:
             if m.isVisible():
                 r = m.rect()
-                obstacles.append(QRectF(r.left() * scale, r.top() * scale, r.width() * scale, r.height() * scale))
+                box = QRectF(r.left() * scale, r.top() * scale, r.width() * scale, r.height() * scale)
+                obstacles.append(box.adjusted(-LABEL_MARGIN_PX, -LABEL_MARGIN_PX, LABEL_MARGIN_PX, LABEL_MARGIN_PX))
         order = sorted(
             wanted,
             key=lambda i: (markers[i].hotspot.code != self._selected, markers[i].minor, markers[i].hotspot.y),
@@ -394,11 +396,11 @@ class BodyMapView(QGraphicsView):
             bounds = label.boundingRect()
             w, h = bounds.width(), bounds.height()
             cx, cy = marker.hotspot.x * scale, marker.hotspot.y * scale
-            reach = marker.rect().width() / 2 * scale + 3
+            reach = marker.rect().width() / 2 * scale + LABEL_MARGIN_PX + 1
             for dx, dy in ((reach, -h / 2), (-reach - w, -h / 2), (-w / 2, -reach - h), (-w / 2, reach)):
                 box = QRectF(cx + dx, cy + dy, w, h)
                 if not any(box.intersects(o) for o in placed) and not any(box.intersects(o) for o in obstacles):
-                    placed.append(box)
+                    placed.append(box.adjusted(-1, -1, 1, 1))  # a pixel apart: whole pixels on screen
                     shown.add(i)
                     label.setTransform(QTransform.fromTranslate(dx, dy))
                     break

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,7 +52,8 @@ TIER_NOTES = {
     "gentle": "a gentle point (press it lightly only)",
     "reference": "a reference point (learn where it is; never pressed)",
 }
-PREBUILD_DELAY_MS = 400  # after the first paint: start-up first, then the other views
+PREBUILD_DELAY_MS = 400
+VIEW_TAB_PADDING = 28  # a tab's width beyond its text (the style's margins and the selected underline)  # after the first paint: start-up first, then the other views
 
 
 class LearnPage(QWidget):
@@ -164,6 +165,12 @@ class LearnPage(QWidget):
         # its tooltip) instead of scrolling off ("y, front").
         self.view_tabs.setUsesScrollButtons(False)
         self.view_tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        # When a group's titles do not fit whole (7 views on a narrow window), a list takes the tabs'
+        # place: every title readable, every view one choice away.
+        self.view_choice = QComboBox()
+        self.view_choice.setAccessibleName("Body map views")
+        self.view_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.view_choice.hide()
 
         self.region_bar = QFrame()
         self.region_bar.setObjectName("card")
@@ -189,10 +196,17 @@ class LearnPage(QWidget):
         self.channel_box.hide()
 
         centre = QWidget()
+        self._centre = centre
+        centre.installEventFilter(self)
         centre_layout = QVBoxLayout(centre)
+        self._centre_layout = centre_layout
         centre_layout.setContentsMargins(6, 12, 6, 12)
         centre_layout.addLayout(group_row)
-        centre_layout.addWidget(self.view_tabs)
+        view_row = QHBoxLayout()
+        view_row.addWidget(self.view_tabs, 1)
+        view_row.addWidget(self.view_choice)
+        view_row.addStretch(0)
+        centre_layout.addLayout(view_row)
         centre_layout.addWidget(self.region_bar)
         centre_layout.addWidget(self.filter_note)
         centre_layout.addWidget(self.map, 1)
@@ -302,6 +316,7 @@ class LearnPage(QWidget):
         self.map.regionActivated.connect(self._on_region)
         self.group_tabs.currentChanged.connect(self._on_group)
         self.view_tabs.currentChanged.connect(self._on_view_tab)
+        self.view_choice.activated.connect(lambda i: self.show_view(self.view_choice.itemData(i)))
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.clear)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -370,17 +385,40 @@ class LearnPage(QWidget):
 
     def _fill_tabs(self, group: str, current: str) -> None:
         self.view_tabs.blockSignals(True)
+        self.view_choice.blockSignals(True)
         while self.view_tabs.count():
             self.view_tabs.removeTab(0)
+        self.view_choice.clear()
         for view_id in self._build_order:
             view = self.catalog.views[view_id]
             if view.group == group:
                 index = self.view_tabs.addTab(view.title)
                 self.view_tabs.setTabToolTip(index, view.title)
                 self.view_tabs.setTabData(index, view_id)
+                self.view_choice.addItem(view.title, view_id)
                 if view_id == current:
                     self.view_tabs.setCurrentIndex(index)
+                    self.view_choice.setCurrentIndex(index)
         self.view_tabs.blockSignals(False)
+        self.view_choice.blockSignals(False)
+        self._fit_view_tabs()
+
+    def _fit_view_tabs(self) -> None:
+        """Tabs when every title fits whole, else the list of views in their place."""
+        tabs = self.view_tabs
+        metrics = tabs.fontMetrics()
+        needed = sum(metrics.horizontalAdvance(tabs.tabText(i)) + VIEW_TAB_PADDING for i in range(tabs.count()))
+        margins = self._centre_layout.contentsMargins()
+        room = self._centre.width() - margins.left() - margins.right()
+        fits = needed <= room or tabs.count() <= 1
+        if tabs.isHidden() == fits:
+            tabs.setVisible(fits)
+            self.view_choice.setVisible(not fits)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._centre and event.type() == QEvent.Type.Resize and hasattr(self, "catalog"):
+            self._fit_view_tabs()
+        return super().eventFilter(watched, event)
 
     @Slot(int)
     def _on_group(self, index: int) -> None:
@@ -628,8 +666,16 @@ class LearnPage(QWidget):
         """Return in the search box: the best match the filter shows, else the best of all (it says why
         it is shown)."""
         codes = self.matching_codes()
-        if codes:
-            self.open_point(next((c for c in codes if self.passes_filter(c)), codes[0]))
+        if not codes:
+            return
+        from acupressure_desktop.catalog.search import fold  # loaded with the catalog
+
+        query = fold(self.search_box.text())
+        best = codes[0]
+        named = {fold(n) for n in (best, *self.catalog.points[best].aliases)}
+        if not self.passes_filter(best) and query not in named:  # a hidden point is opened when named
+            best = next((c for c in codes if self.passes_filter(c)), best)
+        self.open_point(best)
 
     @Slot(QListWidgetItem)
     def _on_result_activated(self, item: QListWidgetItem) -> None:
