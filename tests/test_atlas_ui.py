@@ -28,7 +28,7 @@ from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.theme import CHANNEL_STYLES, DARK, LIGHT, components
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from atlas_fixture import build_atlas  # noqa: E402
+from atlas_fixture import build_atlas
 
 SHIPPED: Catalog = load_catalog()
 
@@ -85,7 +85,9 @@ def test_the_three_tiers_differ_in_size_and_in_shape_in_greyscale(page: LearnPag
     assert set(by_tier) == {"self-care", "gentle", "reference"}
     radius = {tier: m.rect().width() / 2 for tier, m in by_tier.items()}
     assert radius["self-care"] > radius["gentle"] and radius["self-care"] > radius["reference"]
-    centre = {tier: QColor(_render(m, page).pixel(_render(m, page).rect().center())).value() for tier, m in by_tier.items()}
+    centre = {
+        tier: QColor(_render(m, page).pixel(_render(m, page).rect().center())).value() for tier, m in by_tier.items()
+    }
     # A solid disc (dark centre), a ring (light centre), a ring with a bar across it (dark centre again).
     assert centre["self-care"] < 120 and centre["gentle"] > 200 and centre["reference"] < 150
     image = _render(by_tier["reference"], page)
@@ -340,7 +342,9 @@ def test_labels_never_overlap_each_other_or_a_marker_on_any_view(page: LearnPage
                 assert not a.adjusted(0.5, 0.5, -0.5, -0.5).intersects(b), view_id
             markers = [page.map.mapFromScene(m.sceneBoundingRect()).boundingRect().toRectF() for m in page.map.markers]
             for rect in rects:
-                assert not any(rect.adjusted(0.5, 0.5, -0.5, -0.5).intersects(m.adjusted(1, 1, -1, -1)) for m in markers)
+                assert not any(
+                    rect.adjusted(0.5, 0.5, -0.5, -0.5).intersects(m.adjusted(1, 1, -1, -1)) for m in markers
+                )
         page.map.set_zoom(1.0)
     # A crowded view thins its labels rather than stacking them, and the selected point keeps its own.
     page.show_view("body-front")

@@ -321,6 +321,15 @@ class BodyMapView(QGraphicsView):
         bar.adjustSize()
         return bar
 
+    def add_to_bar(self, button: QToolButton) -> None:
+        """Another control in the floating bar (first in it), such as the Learn page's Channels menu."""
+        layout = self.zoom_bar.layout()
+        assert isinstance(layout, QHBoxLayout)
+        button.setParent(self.zoom_bar)
+        layout.insertWidget(0, button)
+        self.zoom_bar.adjustSize()
+        self.zoom_bar.move(self.viewport().width() - self.zoom_bar.width() - 8, 8)
+
     @Slot(bool)
     def set_labels(self, on: bool) -> None:
         """Codes beside every marker (on), or only beside the selected point (off)."""

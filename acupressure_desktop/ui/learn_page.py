@@ -52,8 +52,8 @@ TIER_NOTES = {
     "gentle": "a gentle point (press it lightly only)",
     "reference": "a reference point (learn where it is; never pressed)",
 }
-PREBUILD_DELAY_MS = 400
-VIEW_TAB_PADDING = 28  # a tab's width beyond its text (the style's margins and the selected underline)  # after the first paint: start-up first, then the other views
+PREBUILD_DELAY_MS = 400  # after the first paint: start-up first, then the other views
+VIEW_TAB_PADDING = 28  # a tab's width beyond its text (the style's margins and the selected underline)
 
 
 class LearnPage(QWidget):
@@ -156,7 +156,7 @@ class LearnPage(QWidget):
         self.channels_menu.setAccessibleName("Channels")
         self.channels_button.setMenu(self.channels_menu)
         self.channel_actions: dict[str, QAction] = {}
-        group_row.addWidget(self.channels_button)
+        self.map.add_to_bar(self.channels_button)  # floating over the map: it takes no layout width
         self.view_tabs = QTabBar()
         self.view_tabs.setAccessibleName("Body map views")
         self.view_tabs.setDrawBase(False)
@@ -614,7 +614,7 @@ class LearnPage(QWidget):
                 self.results.addItem(item)
             self.results.setUpdatesEnabled(True)
         plural = "point" if len(shown) == 1 else "points"
-        kind = "self-care " if self.point_filter == SELF_CARE_ONLY else ""
+        kind = "self-care " if hidden else ""  # named only when the filter left some out
         if region_title:
             self.results_label.setText(f"{len(shown)} {kind}{plural} in {region_title}")
         elif codes is None:
