@@ -370,3 +370,22 @@ def test_the_export_carries_tiers_and_channel_runs(atlas: Catalog) -> None:
     assert all(len(segment) in (2, 4) for run in runs for segment in run["segments"])
     shipped = catalog_document(SHIPPED)
     assert all(v["channels"] is None or isinstance(v["channels"], list) for v in shipped["views"])
+
+
+def test_a_screen_reader_hears_the_tier_of_a_gentle_or_reference_marker(page: LearnPage, atlas: Catalog) -> None:
+    from acupressure_desktop.ui.accessibility import spoken_states
+
+    page.set_point_filter("all")
+    page.show_view("arm-inner")
+    words = {_tier(atlas, m): "; ".join(spoken_states(m)) for m in page.map.markers}
+    assert "reference point: learn where it is, never pressed" in words["reference"]
+    assert "gentle point: press lightly" in words["gentle"]
+    assert "point" not in words["self-care"]
+
+
+def test_the_channel_buttons_have_distinct_mnemonics(page: LearnPage) -> None:
+    box = page.channel_box
+    keys = [
+        b.text().split("&")[1][0].lower() for b in (box.tour_button, box.back_button, box.next_button, box.stop_button)
+    ]
+    assert len(set(keys)) == 4, keys

@@ -61,10 +61,6 @@ LABEL_MARGIN_PX = 2.5  # a label keeps this far from every marker (its ring and 
 ROOM_CAP = 40.0  # scene units: no marker grows past this to keep its minimum size on screen
 MARKER_GAP_PX = 1.5  # a marker never grows past this gap to its neighbour (its ring included)
 SELF_CARE, GENTLE, REFERENCE = "self-care", "gentle", "reference"  # Point.tier values (no models before paint)
-TIER_WORDS = {
-    GENTLE: "gentle point: press lightly",
-    REFERENCE: "reference point: learn where it is, never pressed",
-}
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
 SIDE_CONVENTION = (

@@ -65,7 +65,7 @@ class ChannelBox(QFrame):
         self.back_button.setAccessibleName("Previous point of the tour")
         self.next_button = QPushButton("&Next")
         self.next_button.setAccessibleName("Next point of the tour")
-        self.stop_button = QPushButton("S&top")
+        self.stop_button = QPushButton("St&op")
         self.stop_button.setAccessibleName("Stop the tour")
         self.tour_button.clicked.connect(self.start_tour)
         self.back_button.clicked.connect(self.back)
