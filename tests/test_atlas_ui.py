@@ -30,6 +30,8 @@ from acupressure_desktop.ui.theme import CHANNEL_STYLES, DARK, LIGHT, components
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from atlas_fixture import build_atlas
 
+from tests.test_catalog_cache import dispose
+
 SHIPPED: Catalog = load_catalog()
 
 
@@ -161,7 +163,6 @@ def test_the_filter_is_saved_in_the_settings_and_restored(tmp_path: Path) -> Non
     gui.learn.tier_filter.setCurrentIndex(gui.learn.tier_filter.findData("all"))
     assert gui.shell.settings.map_points == "all"
     gui.shell._save()
-    gui.shell.tasks.wait_all() if hasattr(gui.shell.tasks, "wait_all") else None
     from acupressure_desktop.settings import load_settings
 
     for _ in range(200):
@@ -170,7 +171,10 @@ def test_the_filter_is_saved_in_the_settings_and_restored(tmp_path: Path) -> Non
             break
         QTest.qWait(10)
     assert load_settings(gui.paths.settings_file).settings.map_points == "all"
-    gui.window.close()
+    again = build_gui(["--home", str(home)])
+    assert again.load() and again.learn.point_filter == "all", "the choice is restored at the next start"
+    dispose(gui)
+    dispose(again)
 
 
 # -- channels --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from acupressure_desktop.app import Gui
 from acupressure_desktop.catalog import cache
 from acupressure_desktop.catalog.cache import (
     CACHE_FILE,
@@ -126,3 +127,16 @@ def test_the_app_saves_the_cache_off_the_gui_thread_and_uses_it_next_time(tmp_pa
     assert (home / "cache" / CACHE_FILE).is_file()
     key = cache_key(gui.dirs)
     assert read_cached(home / "cache", key) is not None
+    dispose(gui)
+
+
+def dispose(gui: Gui) -> None:
+    """As when the app ends: a shell left behind would follow the system colour scheme in later tests."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    gui.window.close()
+    gui.window.deleteLater()
+    if gui.shell is not None:
+        gui.shell.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -224,6 +224,21 @@ class HotspotItem(QGraphicsEllipseItem):
         super().hoverLeaveEvent(event)
 
 
+class CodeLabel(QGraphicsSimpleTextItem):
+    """A point's code beside its marker, on a backdrop of the canvas colour: legible over the skin
+    and over channel paths in both themes."""
+
+    backdrop = QColor(LIGHT.canvas)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        fill = QColor(self.backdrop)
+        fill.setAlphaF(0.85)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(self.boundingRect().adjusted(-1, 0, 1, 0), 2, 2)
+        super().paint(painter, option, widget)  # type: ignore[arg-type]  # Qt accepts no widget
+
+
 @dataclass
 class _ViewScene:
     scene: QGraphicsScene
@@ -317,14 +332,18 @@ class BodyMapView(QGraphicsView):
         bar.adjustSize()
         return bar
 
+    def fit_bar(self) -> None:
+        """Size the floating bar to its buttons again (one changed its text) and keep it in the corner."""
+        self.zoom_bar.adjustSize()
+        self.zoom_bar.move(self.viewport().width() - self.zoom_bar.width() - 8, 8)
+
     def add_to_bar(self, button: QToolButton) -> None:
         """Another control in the floating bar (first in it), such as the Learn page's Channels menu."""
         layout = self.zoom_bar.layout()
         assert isinstance(layout, QHBoxLayout)
         button.setParent(self.zoom_bar)
         layout.insertWidget(0, button)
-        self.zoom_bar.adjustSize()
-        self.zoom_bar.move(self.viewport().width() - self.zoom_bar.width() - 8, 8)
+        self.fit_bar()
 
     @Slot(bool)
     def set_labels(self, on: bool) -> None:
@@ -344,7 +363,7 @@ class BodyMapView(QGraphicsView):
             font = self.font()
             font.setPixelSize(11)
             for marker in built.markers:
-                label = QGraphicsSimpleTextItem(marker.hotspot.code)
+                label: QGraphicsSimpleTextItem = CodeLabel(marker.hotspot.code)
                 label.setFont(font)
                 label.setFlag(
                     QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations
@@ -354,12 +373,15 @@ class BodyMapView(QGraphicsView):
                 label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
                 built.scene.addItem(label)
                 built.labels.append(label)
-        for marker, label in zip(built.markers, built.labels, strict=True):
+        for marker, text in zip(built.markers, built.labels, strict=True):
+            label = text
             selected = marker.hotspot.code == self._selected
             look = (selected, self._colors)
             if label.data(0) == look:
                 continue  # unchanged: a click restyles two labels, not all of them
             label.setData(0, look)
+            if isinstance(label, CodeLabel):
+                label.backdrop = QColor(self._colors.canvas)
             font = label.font()
             font.setBold(selected)
             label.setFont(font)

@@ -734,6 +734,7 @@ class LearnPage(QWidget):
         self.map.set_channels({c for c in codes if c in self.channel_actions})
         shown = len(self.map.shown_channels)
         self.channels_button.setText(f"Channels ({shown})" if shown else "Channels")
+        self.map.fit_bar()
 
     def _on_channel_toggled(self, code: str, on: bool) -> None:
         self.set_channels({c for c, a in self.channel_actions.items() if a.isChecked()})
