@@ -78,7 +78,8 @@ def _measure(atlas: bool = False) -> dict[str, float]:
         for round_ in range(100):
             learn.show_view(view_ids[round_ % len(view_ids)])
             settle()
-            marker = learn.map.markers[round_ % len(learn.map.markers)]
+            drawn = [m for m in learn.map.markers if m.isVisible()]  # the filter may hide some
+            marker = drawn[round_ % len(drawn)]
             pos = learn.map.mapFromScene(marker.mapToScene(marker.rect().center()))
             painted = PaintCounter.count
             started = time.perf_counter()

@@ -205,13 +205,39 @@ def test_channels_are_drawn_under_the_markers_on_every_view_they_cross(page: Lea
     assert len(crossed) > 3
     for view_id in crossed:
         page.show_view(view_id)
-        items = page.map.channel_items("GB")
-        assert items and all(i.isVisible() for i in items)
+        layer = page.map.channel_layer()
+        assert (
+            layer is not None
+            and layer.isVisible()
+            and layer.shown
+            == {"GB"} | ({"LU"} if any(c.meridian == "LU" for c in atlas.maps[view_id].channels or ()) else set())
+        )
         runs = [c for c in atlas.maps[view_id].channels or () if c.meridian == "GB"]
-        assert len(items) == 4 * len(runs)  # casing, path and the code at both ends
-        assert max(i.zValue() for i in items) < min(m.zValue() for m in page.map.markers)
+        assert len([r for r in layer.runs if r.meridian == "GB"]) == len(runs)
+        assert layer.zValue() < min(m.zValue() for m in page.map.markers)
+        assert layer.zValue() > page.map._scenes[view_id].figure.zValue()
+        for run in runs:  # the drawing covers every run (its casing and its end codes included)
+            for line in run.polyline():
+                for x, y in line:
+                    assert layer.boundingRect().contains(QPointF(x, y))
+    # A solid channel is painted in its colour along its path (the cached picture is the drawing).
+    page.show_view(crossed[0])
+    run = next(c for c in atlas.maps[crossed[0]].channels or () if c.meridian == "GB")
+    (ax, ay), (bx, by) = run.segments[-1][0], run.segments[-1][-1]
+    page.set_channels({"LU", "GB", "HT"})
+    solid = next((c for c in atlas.maps[crossed[0]].channels or () if c.meridian in ("LU", "HT")), None)
+    if solid is not None and len(solid.segments) > 1:
+        (ax, ay), (bx, by) = solid.segments[1][0], solid.segments[1][-1]
+        image = page.map.viewport().grab().toImage()
+        seen = page.map.mapFromScene(QPointF(ax + (bx - ax) * 0.4, ay + (by - ay) * 0.4))
+        want = QColor(CHANNEL_STYLES[solid.meridian][0])
+        near = [QColor(image.pixel(seen.x() + dx, seen.y() + dy)) for dx in range(-2, 3) for dy in range(-2, 3)]
+        assert any(
+            abs(c.red() - want.red()) + abs(c.green() - want.green()) + abs(c.blue() - want.blue()) < 60 for c in near
+        )
     page.set_channels(set())
-    assert all(not i.isVisible() for i in page.map.channel_items("GB"))
+    layer = page.map.channel_layer()
+    assert layer is not None and not layer.isVisible()
     assert page.channels_button.text() == "Channels"
     # The menu: All, None, and a checkbox per channel with its code and name.
     texts = [a.text() for a in page.channels_menu.actions() if a.text()]

@@ -18,11 +18,13 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFocusEvent,
+    QFont,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
+    QPixmapCache,
     QPolygonF,
     QResizeEvent,
     QTransform,
@@ -69,9 +71,11 @@ SIDE_CONVENTION = (
     "and feet as you look down at them."
 )
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
+PIXMAP_CACHE_KB = 48 * 1024  # see BodyMapView.__init__
 CHANNEL_PX = 2.5  # channel path width on screen, whatever the zoom
 CHANNEL_CASING_PX = 5.0  # the light casing under it, so it shows on the dark canvas too
 CHANNEL_HIT_PX = 6.0  # how near a click must be to a drawn channel to pick it
+CHANNEL_MARGIN = 80.0  # scene units around the paths: room for the casing and the end codes
 GUIDE_FRAME_MIN = 110.0  # SVG units: the smallest area a guide is framed in
 GUIDE_MAX_ZOOM = 3.0
 GUIDE_LABEL_ROOM_PX = 240.0  # landmark titles are drawn beside their landmark: keep room for them
@@ -224,6 +228,79 @@ class HotspotItem(QGraphicsEllipseItem):
         super().hoverLeaveEvent(event)
 
 
+class ChannelLayer(QGraphicsItem):
+    """Every channel run of one view in one item, under the markers: the shown channels' casings,
+    then their coloured, dashed paths, then each run's code at both ends.
+
+    One item with a device-coordinate cache: switching back to a view, or restyling its markers,
+    blits one picture instead of repainting some 40 antialiased dashed paths and their labels.
+    Pens are cosmetic (pixels) and the codes keep their pixel size at any zoom.
+    """
+
+    def __init__(self, runs: tuple[ChannelPath, ...], font: QFont, names: dict[str, str]) -> None:
+        super().__init__()
+        self.runs = runs
+        self.shown: frozenset[str] = frozenset()
+        self._font = font
+        self._paths = [(run.meridian, channel_path(run), run.polyline()) for run in runs]
+        self._names = names
+        bounds = QRectF()
+        for _meridian, path, _lines in self._paths:
+            bounds = bounds.united(path.boundingRect())
+        self._bounds = bounds.adjusted(-CHANNEL_MARGIN, -CHANNEL_MARGIN, CHANNEL_MARGIN, CHANNEL_MARGIN)
+        self.setZValue(5)  # over the figure (0) and the region tint (0.5), under the markers (10+)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view picks channels (channel_at)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_shown(self, meridians: set[str]) -> None:
+        shown = frozenset(m for m in meridians if any(run.meridian == m for run in self.runs))
+        if shown != self.shown:
+            self.shown = shown
+            self.setVisible(bool(shown))
+            tips = [f"{m} {self._names.get(m, m)}" for m in CHANNEL_STYLES if m in shown]
+            self.setToolTip(("Channels: " + ", ".join(tips) + ". Click a path to list its points.") if tips else "")
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        drawn = [(m, path, lines) for m, path, lines in self._paths if m in self.shown]
+        casing = QPen(QColor(CHANNEL_CASING), CHANNEL_CASING_PX)
+        casing.setCosmetic(True)  # pixels, at any zoom
+        casing.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setOpacity(0.8)
+        painter.setPen(casing)
+        for _meridian, path, _lines in drawn:
+            painter.drawPath(path)
+        painter.setOpacity(1.0)
+        for meridian, path, _lines in drawn:
+            colour, dashes = CHANNEL_STYLES[meridian]
+            pen = QPen(QColor(colour), CHANNEL_PX)
+            pen.setCosmetic(True)
+            if dashes:
+                pen.setDashPattern(list(dashes))
+            painter.setPen(pen)
+            painter.drawPath(path)
+        # Each run's code at both ends, in pixels beside the end (the zoom does not scale it).
+        transform = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._font)
+        for meridian, _path, lines in drawn:
+            if not lines:
+                continue
+            ink = QColor(CHANNEL_STYLES[meridian][0])
+            for x, y in (lines[0][0], lines[-1][-1]):
+                at = transform.map(QPointF(x, y)) + QPointF(4, 4)
+                text = QPainterPath()
+                text.addText(at, self._font, meridian)
+                painter.strokePath(text, QPen(QColor(CHANNEL_CASING), 2.5))
+                painter.fillPath(text, ink)
+        painter.restore()
+
+
 class CodeLabel(QGraphicsSimpleTextItem):
     """A point's code beside its marker, on a backdrop of the canvas colour: legible over the skin
     and over channel paths in both themes."""
@@ -251,7 +328,7 @@ class _ViewScene:
     side_labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)
     labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)  # point codes, made on first use
     labels_at: tuple[object, ...] = ()  # what the labels were last placed for (scale, shown markers)
-    channels: dict[str, list[QGraphicsItem]] = field(default_factory=dict)  # meridian -> its drawn runs, on first use
+    channel_layer: ChannelLayer | None = None  # the channel paths, made the first time one is shown here
 
 
 class BodyMapView(QGraphicsView):
@@ -267,6 +344,9 @@ class BodyMapView(QGraphicsView):
     def __init__(self, titles: dict[str, str], parent: QWidget | None = None) -> None:
         accessibility.install()  # before the widget exists: Qt keeps the first interface it makes for it
         super().__init__(parent)
+        # Each view's figure and channel drawing is cached as a picture of the map's size (about 2 MB
+        # each): Qt's default 10 MB keeps four views, and switching back to a fifth re-renders its SVG.
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         self._titles = titles  # point code -> "LI4 Hégǔ · Union Valley"
         self._places: dict[str, str] = {}  # point code -> "hand" (where on the body, for spoken names)
         self._region_titles: dict[tuple[str, str], str] = {}  # (view, region) -> "Face and head"
@@ -506,61 +586,22 @@ class BodyMapView(QGraphicsView):
         found = {c.meridian for c in (body_map.channels or ())} if body_map else set()
         return [m for m in CHANNEL_STYLES if m in found]
 
-    def channel_items(self, meridian: str) -> list[QGraphicsItem]:
+    def channel_layer(self) -> ChannelLayer | None:
+        """The shown view's channel drawing (made the first time a channel is shown on it)."""
         built = self._scenes.get(self._view_id)
-        return list(built.channels.get(meridian, [])) if built else []
+        return built.channel_layer if built else None
 
     def _sync_channels(self) -> None:
         built = self._scenes.get(self._view_id)
-        if built is None:
+        if built is None or (built.channel_layer is None and not self._channels):
             return
-        for meridian in self._channels - set(built.channels):
-            built.channels[meridian] = self._draw_channel(built, meridian)
-        for meridian, items in built.channels.items():
-            for item in items:
-                item.setVisible(meridian in self._channels)
-
-    def _draw_channel(self, built: _ViewScene, meridian: str) -> list[QGraphicsItem]:
-        """The runs of one channel on a view: a casing, the coloured path and its code at both ends."""
-        colour, dashes = CHANNEL_STYLES[meridian]
-        name = self._channel_names.get(meridian, meridian)
-        items: list[QGraphicsItem] = []
-        font = self.font()
-        font.setPixelSize(10)
-        font.setBold(True)
-        for run in (c for c in built.body_map.channels or () if c.meridian == meridian):
-            path = channel_path(run)
-            casing = QGraphicsPathItem(path)
-            casing_pen = QPen(QColor(CHANNEL_CASING), CHANNEL_CASING_PX)
-            casing_pen.setCosmetic(True)  # pixels, at any zoom
-            casing_pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            casing.setPen(casing_pen)
-            casing.setOpacity(0.8)
-            casing.setZValue(4)
-            core = QGraphicsPathItem(path)
-            pen = QPen(QColor(colour), CHANNEL_PX)
-            pen.setCosmetic(True)
-            if dashes:
-                pen.setDashPattern(list(dashes))
-            core.setPen(pen)
-            core.setZValue(5)  # over the figure and the region tint, under the markers (10+)
-            core.setToolTip(f"{meridian} {name} channel: click to list its points in order")
-            items += [casing, core]
-            lines = run.polyline()
-            for x, y in (lines[0][0], lines[-1][-1]) if lines else ():
-                label = QGraphicsSimpleTextItem(meridian)
-                label.setFont(font)
-                label.setBrush(QColor(colour))
-                label.setPen(QPen(QColor(CHANNEL_CASING), 0.6))
-                label.setFlag(QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations)
-                label.setPos(x, y)
-                label.setTransform(QTransform.fromTranslate(4, -6))
-                label.setZValue(6)
-                items.append(label)
-        for item in items:
-            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view picks channels (channel_at)
-            built.scene.addItem(item)
-        return items
+        if built.channel_layer is None:
+            font = self.font()
+            font.setPixelSize(10)
+            font.setBold(True)
+            built.channel_layer = ChannelLayer(built.body_map.channels or (), font, self._channel_names)
+            built.scene.addItem(built.channel_layer)
+        built.channel_layer.set_shown(self._channels)
 
     def channel_at(self, view_pos: QPointF) -> str | None:
         """The shown channel drawn nearest to a place in the viewport, if within reach of a click."""
