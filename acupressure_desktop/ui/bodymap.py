@@ -326,7 +326,7 @@ class _ViewScene:
     overlay: GuideOverlay | None = None  # made the first time a guide plays on this view
     outline: QGraphicsPathItem | None = None  # the clicked region
     side_labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)
-    labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)  # point codes, made on first use
+    labels: list[QGraphicsSimpleTextItem | None] = field(default_factory=list)  # point codes, each made on first use
     labels_at: tuple[object, ...] = ()  # what the labels were last placed for (scale, shown markers)
     channel_layer: ChannelLayer | None = None  # the channel paths, made the first time one is shown here
 
@@ -437,28 +437,28 @@ class BodyMapView(QGraphicsView):
         built = self._scenes.get(self._view_id)
         if built is None:
             return
-        if not built.labels:  # made on first use: a view nobody labels costs nothing
-            if not (self._labels_on or self._selected):
-                return
+        if not built.labels:
+            built.labels = [None] * len(built.markers)  # each made when first wanted
+        self._place_labels(built)
+
+    def _label(self, built: _ViewScene, index: int) -> QGraphicsSimpleTextItem:
+        """The code label of one marker, made on first use and restyled when the selection or theme changes."""
+        label = built.labels[index]
+        marker = built.markers[index]
+        if label is None:
             font = self.font()
             font.setPixelSize(11)
-            for marker in built.markers:
-                label: QGraphicsSimpleTextItem = CodeLabel(marker.hotspot.code)
-                label.setFont(font)
-                label.setFlag(
-                    QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations
-                )  # legible at any zoom
-                label.setPos(marker.hotspot.x, marker.hotspot.y)
-                label.setZValue(11)
-                label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-                built.scene.addItem(label)
-                built.labels.append(label)
-        for marker, text in zip(built.markers, built.labels, strict=True):
-            label = text
-            selected = marker.hotspot.code == self._selected
-            look = (selected, self._colors)
-            if label.data(0) == look:
-                continue  # unchanged: a click restyles two labels, not all of them
+            label = CodeLabel(marker.hotspot.code)
+            label.setFont(font)
+            label.setFlag(QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations)  # legible at any zoom
+            label.setPos(marker.hotspot.x, marker.hotspot.y)
+            label.setZValue(11)
+            label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            built.scene.addItem(label)
+            built.labels[index] = label
+        selected = marker.hotspot.code == self._selected
+        look = (selected, self._colors)
+        if label.data(0) != look:  # unchanged: a click restyles two labels, not all of them
             label.setData(0, look)
             if isinstance(label, CodeLabel):
                 label.backdrop = QColor(self._colors.canvas)
@@ -466,7 +466,7 @@ class BodyMapView(QGraphicsView):
             font.setBold(selected)
             label.setFont(font)
             label.setBrush(QColor(self._colors.selected if selected else self._colors.text))
-        self._place_labels(built)
+        return label
 
     def _place_labels(self, built: _ViewScene) -> None:
         """Put each wanted label beside its marker where it overlaps no other label and no marker;
@@ -475,12 +475,12 @@ class BodyMapView(QGraphicsView):
         Labels ignore the zoom, so places are worked out in screen pixels, again on each zoom.
         """
         scale = self._scale()
-        wanted = [
-            i
-            for i, m in enumerate(built.markers)
-            if m.isVisible() and self._drawn(m) and (self._labels_on or m.hotspot.code == self._selected)
-        ]
-        key = (scale, tuple(wanted), self._selected)
+        if self._labels_on:
+            candidates: list[int] | range = range(len(built.markers))
+        else:  # only the selected point's labels: no need to look at every marker
+            candidates = [i for i, m in enumerate(built.markers) if m.hotspot.code == self._selected]
+        wanted = [i for i in candidates if built.markers[i].isVisible() and self._drawn(built.markers[i])]
+        key = (scale, tuple(wanted), self._selected, self._colors)
         if key == built.labels_at:
             return
         built.labels_at = key
@@ -499,7 +499,7 @@ class BodyMapView(QGraphicsView):
         placed: list[QRectF] = []
         shown: set[int] = set()
         for i in order:
-            marker, label = markers[i], built.labels[i]
+            marker, label = markers[i], self._label(built, i)
             bounds = label.boundingRect()
             w, h = bounds.width(), bounds.height()
             cx, cy = marker.hotspot.x * scale, marker.hotspot.y * scale
@@ -511,12 +511,13 @@ class BodyMapView(QGraphicsView):
                     shown.add(i)
                     label.setTransform(QTransform.fromTranslate(dx, dy))
                     break
-        for i, label in enumerate(built.labels):
-            label.setVisible(i in shown)
+        for i, existing in enumerate(built.labels):
+            if existing is not None:
+                existing.setVisible(i in shown)
 
     def shown_labels(self) -> list[QGraphicsSimpleTextItem]:
         built = self._scenes.get(self._view_id)
-        return [label for label in built.labels if label.isVisible()] if built else []
+        return [label for label in built.labels if label is not None and label.isVisible()] if built else []
 
     # -- building ---------------------------------------------------------------------------
 
