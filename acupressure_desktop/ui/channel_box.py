@@ -56,7 +56,7 @@ class ChannelBox(QFrame):
         self.close_button.clicked.connect(self.close_box)
         self.list = QListWidget()
         self.list.setAccessibleName("Points of the channel, in order")
-        self.list.setMaximumHeight(150)
+        self.list.setMaximumHeight(96)  # about three rows: the map keeps its room
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.tour_button = QPushButton("&Tour")
@@ -162,6 +162,7 @@ class ChannelBox(QFrame):
 
     def _sync_buttons(self) -> None:
         touring = self.tour_index is not None
+        self.status.setVisible(touring)
         self.tour_button.setEnabled(bool(self.rows) and not touring)
         self.stop_button.setEnabled(touring)
         self.back_button.setEnabled(touring and (self.tour_index or 0) > 0)

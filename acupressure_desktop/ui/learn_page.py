@@ -356,6 +356,8 @@ class LearnPage(QWidget):
         if pending:
             self._ensure_built(pending[0])
             QTimer.singleShot(0, self, self._prebuild_next)
+        else:
+            len(self.catalog.guides)  # a cached catalog reads its guides on first use: now, not on a click
 
     @Slot(str)
     def show_view(self, view_id: str) -> None:
