@@ -8,11 +8,13 @@ keep a minimum on-screen radius while zooming; their shape is exactly what is dr
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAccessible,
     QBrush,
@@ -85,7 +87,24 @@ MAP_HELP = (
 )
 
 
-@dataclass
+# The layers the app draws itself (markers, region tints, channel paths) or never draws: the
+# renderer gets the figure alone. Validated layers hold no nested groups (catalog/bodymaps.py).
+_UNDRAWN_LAYERS = re.compile(r'<g\s+id="(?:hotspots|regions|channels)"(?:[^>]*?/>|[^>]*>.*?</g>)', re.S)
+
+
+def figure_renderer(svg_path: str) -> QSvgRenderer:
+    """A renderer of the SVG without its hotspot, region and channel layers: a third of the memory
+    on a full view (hundreds of invisible circles and paths) and less to walk on every paint."""
+    try:
+        text = Path(svg_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return QSvgRenderer(svg_path)  # let Qt report it
+    figure = _UNDRAWN_LAYERS.sub("", text)
+    renderer = QSvgRenderer(QByteArray(figure.encode("utf-8")))
+    return renderer if renderer.isValid() else QSvgRenderer(svg_path)
+
+
+@dataclass(slots=True)
 class MarkerState:
     selected: bool = False
     current: bool = False
@@ -122,7 +141,19 @@ class HotspotItem(QGraphicsEllipseItem):
 
     def relayout(self, view_scale: float) -> None:
         """Resize for the view's scale so the marker never gets too small to hit (skipped when unchanged)."""
-        look = (view_scale, tuple(vars(self.state).values()), self.colors, self.tier)  # astuple deep-copies: slow
+        s = self.state
+        look = (
+            view_scale,
+            s.selected,
+            s.current,
+            s.matched,
+            s.dimmed,
+            s.focused,
+            s.hovered,
+            s.flagged,
+            self.colors,
+            self.tier,
+        )
         if look == self._applied:
             return
         self._applied = look
@@ -527,7 +558,7 @@ class BodyMapView(QGraphicsView):
         self._scenes[view_id] = self._build(svg_path, body_map)
 
     def _build(self, svg_path: str, body_map: BodyMap) -> _ViewScene:
-        renderer = QSvgRenderer(svg_path)
+        renderer = figure_renderer(svg_path)
         figure = QGraphicsSvgItem()
         figure.setSharedRenderer(renderer)
         figure.setCacheMode(QGraphicsSvgItem.CacheMode.DeviceCoordinateCache)
