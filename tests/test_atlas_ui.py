@@ -419,3 +419,11 @@ def test_the_channel_buttons_have_distinct_mnemonics(page: LearnPage) -> None:
         b.text().split("&")[1][0].lower() for b in (box.tour_button, box.back_button, box.next_button, box.stop_button)
     ]
     assert len(set(keys)) == 4, keys
+
+
+def test_the_channels_menu_is_reached_and_opened_from_the_keyboard(page: LearnPage) -> None:
+    button = page.channels_button
+    assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert button.accessibleName() == "Show channel paths" and button.menu() is page.channels_menu
+    assert button.popupMode() is button.ToolButtonPopupMode.InstantPopup  # Space or Return opens it
+    assert button.parentWidget() is page.map.zoom_bar  # floats over the map: no layout width taken
