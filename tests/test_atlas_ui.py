@@ -427,3 +427,13 @@ def test_the_channels_menu_is_reached_and_opened_from_the_keyboard(page: LearnPa
     assert button.accessibleName() == "Show channel paths" and button.menu() is page.channels_menu
     assert button.popupMode() is button.ToolButtonPopupMode.InstantPopup  # Space or Return opens it
     assert button.parentWidget() is page.map.zoom_bar  # floats over the map: no layout width taken
+
+
+def test_tab_walks_the_map_bar_left_to_right(page: LearnPage) -> None:
+    bar = page.map.zoom_bar
+    layout = bar.layout()
+    assert layout is not None
+    order = [layout.itemAt(i).widget() for i in range(layout.count())]  # type: ignore[union-attr]
+    assert order[0] is page.channels_button and order[1] is page.map.labels_button
+    for before, after in itertools.pairwise(order):
+        assert before is not None and before.nextInFocusChain() is after

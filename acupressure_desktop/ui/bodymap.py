@@ -7,6 +7,7 @@ keep a minimum on-screen radius while zooming; their shape is exactly what is dr
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -454,6 +455,11 @@ class BodyMapView(QGraphicsView):
         assert isinstance(layout, QHBoxLayout)
         button.setParent(self.zoom_bar)
         layout.insertWidget(0, button)
+        # Tab walks the bar left to right (Qt's own order is the order the buttons were made in).
+        items = [layout.itemAt(i) for i in range(layout.count())]
+        buttons = [w for item in items if item is not None and (w := item.widget()) is not None]
+        for before, after in itertools.pairwise(buttons):
+            QWidget.setTabOrder(before, after)
         self.fit_bar()
 
     @Slot(bool)
