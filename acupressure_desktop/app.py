@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
 
 
 T = TypeVar("T")
+PREVIEW_SELF_CARE_R = 9.0  # the hotspot radius of self-care points (docs/data-format.md, Tiers)
 log = logging.getLogger(__name__)
 
 
@@ -204,7 +205,8 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
     theme.apply(app, colors)
     window, learn = learn_window(dirs)
     learn.map.set_colors(colors)
-    _show_preview(learn, dirs)
+    everything = _saved(paths.settings_file, "map_points", ("self-care", "all"), "self-care") == "all"
+    _show_preview(learn, dirs, everything)
     return Gui(app=app, window=window, learn=learn, dirs=dirs, paths=paths, args=args, colors=colors)
 
 
@@ -233,8 +235,12 @@ def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: 
     return cast(T, value) if value in allowed else default
 
 
-def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
-    """The first view's figure for the first paint; any problem is left for the validated load to report."""
+def _show_preview(learn: LearnPage, dirs: ResourceDirs, everything: bool = False) -> None:
+    """The first view's figure for the first paint; any problem is left for the validated load to report.
+
+    Before the catalog says which points are self-care, the preview under the self-care filter draws
+    the hotspots of self-care size only (r 9; gentle and reference hotspots are r 6, docs/data-format.md),
+    so markers do not flash up and vanish when the catalog arrives; ``everything`` draws them all."""
     from acupressure_desktop.catalog.bodymaps import BodyMapError, parse_bodymap
     from acupressure_desktop.fileio import peek_json
 
@@ -242,6 +248,8 @@ def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
         first = peek_json(dirs.data / "views.json")[0]
         body_map = parse_bodymap(dirs.bodymaps / first["file"], None)
         learn.show_preview(first["id"], first["title"], body_map, first["file"])
+        if not everything:
+            learn.map.set_shown({h.code for h in body_map.hotspots if h.r >= PREVIEW_SELF_CARE_R})
     except (OSError, ValueError, KeyError, IndexError, TypeError, BodyMapError):
         return
 

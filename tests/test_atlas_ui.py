@@ -437,3 +437,24 @@ def test_tab_walks_the_map_bar_left_to_right(page: LearnPage) -> None:
     assert order[0] is page.channels_button and order[1] is page.map.labels_button
     for before, after in itertools.pairwise(order):
         assert before is not None and before.nextInFocusChain() is after
+
+
+def test_the_first_paint_draws_only_self_care_sized_markers_under_the_self_care_filter(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before the catalog loads the map cannot know the tiers; r 6 marks a gentle or reference hotspot."""
+    from acupressure_desktop.app import _show_preview
+    from acupressure_desktop.ui.main_window import learn_window
+    from tests.minidata import write_minidata
+
+    dirs = write_minidata(tmp_path / "mini")
+    svg = dirs.bodymaps / "hand.svg"
+    svg.write_text(
+        svg.read_text().replace('id="pt-PC6-L" cx="40" cy="80" r="9"', 'id="pt-PC6-L" cx="40" cy="80" r="6"')
+    )
+    for everything, hidden in ((False, {"pt-PC6-L"}), (True, set())):
+        window, learn = learn_window(dirs)
+        qtbot.addWidget(window)
+        _show_preview(learn, dirs, everything)
+        assert learn.map.markers
+        assert {m.hotspot.element_id for m in learn.map.markers if not learn.map._drawn(m)} == hidden
