@@ -450,9 +450,9 @@ def test_the_first_paint_draws_only_self_care_sized_markers_under_the_self_care_
     dirs = write_minidata(tmp_path / "mini")
     svg = dirs.bodymaps / "hand.svg"
     svg.write_text(
-        svg.read_text().replace('id="pt-PC6-L" cx="40" cy="80" r="9"', 'id="pt-PC6-L" cx="40" cy="80" r="6"')
+        svg.read_text().replace('cy="80" r="9"', 'cy="80" r="6"')  # PC6 drawn as a gentle point
     )
-    for everything, hidden in ((False, {"pt-PC6-L"}), (True, set())):
+    for everything, hidden in ((False, {"pt-PC6-L", "pt-PC6-R"}), (True, set())):
         window, learn = learn_window(dirs)
         qtbot.addWidget(window)
         _show_preview(learn, dirs, everything)
