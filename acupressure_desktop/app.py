@@ -220,7 +220,7 @@ def _save_catalog_cache(folder: Path, key: str, catalog: Catalog) -> None:
     def save() -> None:
         try:
             write_cached(folder, key, catalog)
-        except OSError as exc:
+        except Exception as exc:
             log.info("catalog cache not saved in %s: %s", folder, exc)
 
     threading.Thread(target=save, name="catalog-cache", daemon=True).start()

@@ -140,3 +140,13 @@ def dispose(gui: Gui) -> None:
     if gui.shell is not None:
         gui.shell.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_catalog_in_use_pickles_without_its_view_records(dirs: ResourceDirs, tmp_path: Path) -> None:
+    """The cache is written on a worker while the GUI thread fills catalog._drawn: it is left out."""
+    catalog, key = load_catalog_cached(dirs, tmp_path / "cache")
+    assert key is not None
+    catalog.views_of("LI4")
+    assert catalog._drawn
+    again = pickle.loads(pickle.dumps(catalog))
+    assert again._drawn == {} and [v.id for v in again.views_of("LI4")] == ["hand"]

@@ -87,6 +87,16 @@ class Catalog:
     guides: Mapping[tuple[str, str], Guide] = field(default_factory=dict)
     _drawn: dict[str, tuple[BodyMap, frozenset[str]]] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (catalog/cache.py, on a worker thread) without what the GUI thread fills in as it goes."""
+        state = dict(self.__dict__)
+        state.pop("_drawn", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._drawn = {}
+
     def terms_in(self, texts: Iterable[str]) -> list[Term]:
         """Glossary terms that occur in any of ``texts``, in glossary order."""
         joined = "\n".join(texts)
