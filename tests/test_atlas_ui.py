@@ -458,3 +458,15 @@ def test_the_first_paint_draws_only_self_care_sized_markers_under_the_self_care_
         _show_preview(learn, dirs, everything)
         assert learn.map.markers
         assert {m.hotspot.element_id for m in learn.map.markers if not learn.map._drawn(m)} == hidden
+
+
+def test_the_map_bar_has_its_own_backdrop_over_the_figure(page: LearnPage) -> None:
+    """Its buttons' texts are measured against the window colour, not the skin they float over."""
+    for colors in (LIGHT, DARK):
+        page.map.set_colors(colors)
+        bar = page.map.zoom_bar
+        assert bar.testAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        assert f"background: {colors.window}" in bar.styleSheet()
+        image = bar.grab().toImage()
+        edge = QColor(image.pixel(2, image.height() // 2))  # inside the border, beside the first button
+        assert edge.name().upper() == colors.window.upper()

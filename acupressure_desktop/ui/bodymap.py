@@ -421,7 +421,7 @@ class BodyMapView(QGraphicsView):
         bar = QWidget(self)
         bar.setAccessibleName("Zoom")
         layout = QHBoxLayout(bar)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(3, 2, 3, 2)  # the backdrop shows round the buttons
         layout.setSpacing(2)
         for text, name, slot in (
             ("−", "Zoom out", self.zoom_out),
@@ -835,6 +835,13 @@ class BodyMapView(QGraphicsView):
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
+        # The floating bar sits over the figure (skin in both themes): its own backdrop keeps the
+        # button texts on the window's colours, where their contrast is measured.
+        self.zoom_bar.setObjectName("map-bar")
+        self.zoom_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.zoom_bar.setStyleSheet(
+            f"#map-bar {{ background: {colors.window}; border: 1px solid {colors.border}; border-radius: 7px; }}"
+        )
         for built in self._scenes.values():
             for marker in built.markers:
                 marker.colors = colors
