@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
 
 
 T = TypeVar("T")
+PREVIEW_SELF_CARE_R = 9.0  # the hotspot radius of self-care points (docs/data-format.md, Tiers)
 log = logging.getLogger(__name__)
 
 
@@ -54,7 +55,8 @@ class Gui:
         """Validate the data and build everything else; False (after saying why) when the data is damaged."""
         from PySide6.QtWidgets import QMessageBox
 
-        from acupressure_desktop.catalog.loader import CatalogError, load_catalog
+        from acupressure_desktop.catalog.cache import load_catalog_cached
+        from acupressure_desktop.catalog.loader import CatalogError
         from acupressure_desktop.catalog.search import PointSearch
         from acupressure_desktop.session.library import RoutineLibrary
         from acupressure_desktop.settings import Settings, load_settings, save_settings
@@ -62,7 +64,7 @@ class Gui:
         from acupressure_desktop.ui.shell import Shell
 
         try:
-            catalog = load_catalog(self.dirs)
+            catalog, unsaved = load_catalog_cached(self.dirs, self.paths.cache_dir)
         except CatalogError as exc:
             message = f"{APP_TITLE} cannot start because its data is damaged:\n\n{exc}"
             print(f"{APP_NAME}: {message}", file=sys.stderr)
@@ -70,6 +72,8 @@ class Gui:
             if self.interactive:
                 QMessageBox.critical(self.window, APP_TITLE, message)
             return False
+        if unsaved is not None:
+            _save_catalog_cache(self.paths.cache_dir, unsaved, catalog)
         loaded = load_settings(self.paths.settings_file)
         if loaded.notice:
             self.notices.append(loaded.notice)
@@ -201,8 +205,25 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
     theme.apply(app, colors)
     window, learn = learn_window(dirs)
     learn.map.set_colors(colors)
-    _show_preview(learn, dirs)
+    everything = _saved(paths.settings_file, "map_points", ("self-care", "all"), "self-care") == "all"
+    _show_preview(learn, dirs, everything)
     return Gui(app=app, window=window, learn=learn, dirs=dirs, paths=paths, args=args, colors=colors)
+
+
+def _save_catalog_cache(folder: Path, key: str, catalog: Catalog) -> None:
+    """Keep the validated catalog for the next start, on a worker thread (file work stays off the GUI
+    thread); a folder that cannot be written only costs the next start its full validation."""
+    import threading
+
+    from acupressure_desktop.catalog.cache import write_cached
+
+    def save() -> None:
+        try:
+            write_cached(folder, key, catalog)
+        except Exception as exc:
+            log.info("catalog cache not saved in %s: %s", folder, exc)
+
+    threading.Thread(target=save, name="catalog-cache", daemon=True).start()
 
 
 def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: T) -> T:
@@ -214,8 +235,12 @@ def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: 
     return cast(T, value) if value in allowed else default
 
 
-def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
-    """The first view's figure for the first paint; any problem is left for the validated load to report."""
+def _show_preview(learn: LearnPage, dirs: ResourceDirs, everything: bool = False) -> None:
+    """The first view's figure for the first paint; any problem is left for the validated load to report.
+
+    Before the catalog says which points are self-care, the preview under the self-care filter draws
+    the hotspots of self-care size only (r 9; gentle and reference hotspots are r 6, docs/data-format.md),
+    so markers do not flash up and vanish when the catalog arrives; ``everything`` draws them all."""
     from acupressure_desktop.catalog.bodymaps import BodyMapError, parse_bodymap
     from acupressure_desktop.fileio import peek_json
 
@@ -223,6 +248,8 @@ def _show_preview(learn: LearnPage, dirs: ResourceDirs) -> None:
         first = peek_json(dirs.data / "views.json")[0]
         body_map = parse_bodymap(dirs.bodymaps / first["file"], None)
         learn.show_preview(first["id"], first["title"], body_map, first["file"])
+        if not everything:
+            learn.map.set_shown({h.code for h in body_map.hotspots if h.r >= PREVIEW_SELF_CARE_R})
     except (OSError, ValueError, KeyError, IndexError, TypeError, BodyMapError):
         return
 
@@ -284,6 +311,16 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
     shell, catalog = gui.shell, gui.catalog
     assert shell is not None and catalog is not None
     shell.ask_checkins = False  # nobody is there to answer
+    if args.points is not None:
+        shell.learn.set_point_filter(args.points)
+    if args.channels is not None:
+        wanted = args.channels.strip().upper()
+        codes = set(catalog.meridians) if wanted == "ALL" else {c.strip() for c in wanted.split(",")}
+        if not codes or codes - set(catalog.meridians):
+            known = ", ".join(catalog.meridians)
+            print(f"{APP_NAME}: --channels {args.channels}: use all, or codes among {known}", file=sys.stderr)
+            return 2
+        shell.learn.set_channels(codes)
     if args.view is not None:
         if args.view not in catalog.maps:
             print(f"{APP_NAME}: --view {args.view}: unknown view; known: {', '.join(catalog.maps)}", file=sys.stderr)

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--guide-step", type=int, metavar="N", help="with --point: play its measuring guide and show step N (from 1)"
     )
     shot.add_argument("--guide-side", choices=("left", "right"), help="with --guide-step: the side of the body")
+    shot.add_argument("--points", choices=("self-care", "all"), help="the map's points: self-care only or all")
+    shot.add_argument("--channels", metavar="all|CODES", help="channels to draw: all, or codes such as LU,ST")
     shot.add_argument("--theme", choices=("light", "dark"), help="colour theme for the screenshot")
     shot.add_argument("--size", type=_size, default=None, metavar="WxH", help="window size, e.g. 1280x800")
     shot.add_argument(
@@ -95,13 +97,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command and any(
         getattr(args, name) is not None
-        for name in ("screenshot", "view", "point", "theme", "size", "routine", "page", "guide_step", "guide_side")
+        for name in (
+            "screenshot",
+            "view",
+            "point",
+            "theme",
+            "size",
+            "routine",
+            "page",
+            "guide_step",
+            "guide_side",
+            "points",
+            "channels",
+        )
     ):
         parser.error(f"window options cannot be combined with the {args.command!r} command")
     if args.screenshot is None and any(
-        getattr(args, n) is not None for n in ("view", "point", "theme", "size", "page", "guide_step", "guide_side")
+        getattr(args, n) is not None
+        for n in ("view", "point", "theme", "size", "page", "guide_step", "guide_side", "points", "channels")
     ):
-        parser.error("--view, --point, --theme, --size, --page and --guide-* go with --screenshot")
+        parser.error(
+            "--view, --point, --points, --channels, --theme, --size, --page and --guide-* go with --screenshot"
+        )
     if args.guide_step is not None and (args.point is None or args.guide_step < 1):
         parser.error("--guide-step N needs --point and N from 1")
 

@@ -31,6 +31,7 @@ class AppPaths:
     data: Path
     config: Path
     state: Path
+    cache: Path | None = None  # throw-away files (the validated catalog); None: under ``state``
 
     @classmethod
     def resolve(cls, home: str | os.PathLike[str] | None = None) -> AppPaths:
@@ -39,11 +40,12 @@ class AppPaths:
             root = Path(home).expanduser()
             if root.exists() and not root.is_dir():
                 raise PathsError(f"--home {root}: is a file, not a folder")
-            return cls(data=root / "data", config=root / "config", state=root / "state")
+            return cls(data=root / "data", config=root / "config", state=root / "state", cache=root / "cache")
         return cls(
             data=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
             config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
             state=Path(platformdirs.user_state_dir(APP_NAME, appauthor=False)),
+            cache=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
         )
 
     @property
@@ -65,6 +67,11 @@ class AppPaths:
     @property
     def window_state_file(self) -> Path:
         return self.state / "window.json"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where the validated catalog is kept between runs (catalog/cache.py)."""
+        return self.cache if self.cache is not None else self.state / "cache"
 
     @property
     def log_dir(self) -> Path:

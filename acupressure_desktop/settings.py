@@ -35,7 +35,7 @@ from acupressure_desktop.fileio import (
 from acupressure_desktop.reminders import ReminderSchedule
 from acupressure_desktop.streaks import PracticeDays
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few KiB; anything larger is not one
 
 
@@ -82,6 +82,8 @@ class Settings(_Frozen):
     disclaimer_accepted_version: int = Field(default=0, ge=0)  # 0: never accepted
     favourites: tuple[Code, ...] = ()
     prepare_seconds: int = Field(default=5, ge=0, le=30)
+    # Which points the Learn page's map and list show: self-care points only (the calm default) or all.
+    map_points: Literal["self-care", "all"] = "self-care"
 
     @field_validator("schema_version")
     @classmethod
@@ -132,8 +134,15 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema_version": 3}
 
 
+def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 added ``map_points`` (the Learn page's self-care / all points filter), with a
+    default: nothing to convert. The number changes so that a version-3 app leaves the file alone
+    (it would set aside a file with a field it does not know)."""
+    return {**data, "schema_version": 4}
+
+
 # UPGRADES[n] turns a version-n dict into a version n+1 dict.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:

@@ -36,13 +36,18 @@ MODULES = [
     "bench_voice",
 ]
 TARGETS: dict[str, tuple[str, float]] = {
-    "startup_ratio": ("<=", 2.0),
+    "startup_ratio": ("<=", 1.6),  # issue 16: with the full atlas (issue 11 asked for 2.0)
     "app_peak_rss_mb": ("<=", 120.0),
     "catalog_load_ms": ("<=", 50.0),
     "search_worst_ms": ("<=", 2.0),
     "click_to_panel_median_ms": ("<=", 16.0),
     "click_to_panel_worst_ms": ("<=", 33.0),
     "view_switch_worst_ms": ("<=", 50.0),
+    "view_switch_densest_worst_ms": ("<=", 50.0),
+    # Every point shown and every channel drawn.
+    "all_view_switch_worst_ms": ("<=", 50.0),
+    "all_view_switch_densest_worst_ms": ("<=", 50.0),
+    "all_click_to_panel_worst_ms": ("<=", 33.0),
     "search_keystroke_worst_ms": ("<=", 16.0),
     "guide_step_paint_median_ms": ("<=", 16.0),
     "guide_open_ratio": ("<=", 1.2),

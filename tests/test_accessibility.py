@@ -48,6 +48,10 @@ def _map_children(page: LearnPage) -> list[QAccessibleInterface]:
 @pytest.mark.parametrize("view_id", list(CATALOG.views))
 def test_every_hotspot_and_region_is_an_accessible_child_with_a_name(page: LearnPage, view_id: str) -> None:
     page.show_view(view_id)
+    # With the self-care filter (the default) only self-care markers are drawn, and only they are children.
+    drawn = {id(m) for m in page.map.markers if CATALOG.points[m.hotspot.code].self_care}
+    assert {id(c.marker) for c in _map_children(page) if isinstance(c, HotspotAccessible)} == drawn
+    page.set_point_filter("all")
     children = _map_children(page)
     hotspots = [c for c in children if isinstance(c, HotspotAccessible)]
     regions = [c for c in children if isinstance(c, RegionAccessible)]

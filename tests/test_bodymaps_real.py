@@ -34,6 +34,7 @@ def test_clicking_every_hotspot_opens_its_point(qtbot: QtBot, view_id: str) -> N
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
+    page.set_point_filter("all")  # every marker drawn (the default draws self-care points only)
     page.show_view(view_id)
     assert page.map.view_id == view_id
     assert page.map.markers

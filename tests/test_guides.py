@@ -41,7 +41,8 @@ def test_the_mini_data_measures_true(tmp_path: Path) -> None:
 
 
 def test_a_misplaced_dot_fails_the_measurement(tmp_path: Path) -> None:
-    # LI4-L moved 21 units (0.7 B-cun) sideways from where its 1.5 B-cun guide ends.
+    # LI4-L moved 21 units (0.7 B-cun) sideways from where its 1.5 B-cun guide ends (sideways: moved
+    # down it would overlap PC6-L, which the loader refuses before any guide is measured).
     moved = HOTSPOTS.replace('id="pt-LI4-L" cx="40" cy="50"', 'id="pt-LI4-L" cx="61" cy="50"')
     problems = _problems(tmp_path, hotspots=moved)
     assert any(

@@ -629,7 +629,7 @@ def test_a_swapped_routine_names_the_profile_not_always_pregnancy(shell: Shell) 
 def test_the_learn_search_understands_complaints_and_says_when_nothing_matches(shell: Shell) -> None:
     learn = shell.learn
     learn.search_box.setText("period pain")
-    assert learn.results_label.text().endswith("matching points")
+    assert learn.results_label.text().endswith(("matching points", "matching self-care points"))
     assert not learn.routine_links.isHidden() and "Menstrual cramp relief" in learn.routine_links.text()
     learn.routine_links.linkActivated.emit("routine:menstrual-cramp-relief")
     assert shell.window.pages.currentIndex() == shell.page_routines
@@ -830,7 +830,8 @@ def test_a_region_filter_belongs_to_its_view_and_the_clicked_region_is_marked(sh
     assert learn.results_label.text().endswith("in Hand and wrist")
     assert learn.map.region_outline is not None and learn.map.region_outline.isVisible()
     learn.show_view("face")  # another view: the filter and the mark go, nothing is greyed out
-    assert learn.results_label.text() == f"All {len(shell.catalog.points)} points"
+    self_care = sum(p.self_care for p in shell.catalog.points.values())
+    assert learn.results_label.text() == f"All {self_care} self-care points"  # the default filter
     assert not any(m.state.dimmed for m in learn.map.markers)
     assert learn.map.region_outline is None
     learn.show_view("body-front")
@@ -898,15 +899,19 @@ def test_point_labels_on_the_map_are_optional_and_the_selected_point_always_has_
     learn.show_view("hand-back")
     learn.open_point("LI4")
     built = learn.map._scenes["hand-back"]
-    shown = {label.text() for label in built.labels if label.isVisible()}
+    shown = {label.text() for label in learn.map.shown_labels()}
     assert shown == {"LI4"}  # labels off: only the selected point's
     learn.map.labels_button.click()
-    assert {label.text() for label in built.labels if label.isVisible()} == {m.hotspot.code for m in built.markers}
+    visible = {m.hotspot.code for m in built.markers if m.isVisible()}  # the self-care filter's markers
+    labelled = {label.text() for label in learn.map.shown_labels()}
+    assert labelled <= visible and len(labelled) >= 0.8 * len(visible)
     learn.show_view("face")  # every view, built on first use
     face = learn.map._scenes["face"]
-    assert face.labels and all(label.isVisible() for label in face.labels)
+    # Every drawn marker's label where it has room (crowded views thin them: tests/test_atlas_ui.py).
+    drawn = [m for m in face.markers if m.isVisible()]
+    assert face.labels and len(learn.map.shown_labels()) >= 0.8 * len(drawn)
     learn.map.set_labels(False)
-    assert not any(label.isVisible() for label in face.labels)
+    assert not learn.map.shown_labels()
 
 
 @pytest.mark.parametrize("size", [(1024, 700), (1280, 720)])

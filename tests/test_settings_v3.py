@@ -22,7 +22,7 @@ def test_a_version_2_file_is_upgraded_with_its_values_and_a_copy_kept(tmp_path: 
     assert result.settings.theme == "dark"
     assert (result.settings.reminders.enabled, result.settings.reminders.interval_minutes) == (True, 45)
     assert result.settings.reminders.break_minutes == 5 and result.settings.practice == PracticeDays()
-    assert json.loads(path.read_text())["schema_version"] == SCHEMA_VERSION == 3
+    assert json.loads(path.read_text())["schema_version"] == SCHEMA_VERSION
     assert path.with_name("settings.json.v2.bak").read_text() == original
 
 

@@ -9,6 +9,7 @@ SVG renderer.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -83,8 +84,16 @@ class ChannelPath:
     side: str | None
     segments: tuple[tuple[Vec, ...], ...]
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the pieces worked out from the segments (a cache stays small and quick)."""
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
     def polyline(self) -> list[list[Vec]]:
         """The path as straight pieces, one list per stretch drawn without lifting the pen."""
+        return [list(line) for line in self._lines]
+
+    @functools.cached_property
+    def _lines(self) -> tuple[tuple[Vec, ...], ...]:
         lines: list[list[Vec]] = []
         for segment in self.segments:
             if not lines or lines[-1][-1] != segment[0]:
@@ -102,20 +111,33 @@ class ChannelPath:
                         u**3 * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y3,
                     )
                 )
-        return lines
+        return tuple(tuple(line) for line in lines)
+
+    @functools.cached_property
+    def _pieces(self) -> tuple[tuple[float, float, float, float, float, float], ...]:
+        """Every straight piece as (ax, ay, dx, dy, length, distance along the path at its start)."""
+        pieces = []
+        along = 0.0
+        for line in self._lines:
+            for (ax, ay), (bx, by) in itertools.pairwise(line):
+                dx, dy = bx - ax, by - ay
+                length = math.hypot(dx, dy)
+                pieces.append((ax, ay, dx, dy, length, along))
+                along += length
+        return tuple(pieces)
 
     def nearest(self, x: float, y: float) -> tuple[float, float]:
         """Distance from (x, y) to the path, and how far along the path (in units) that nearest place lies."""
-        best, best_along, along = float("inf"), 0.0, 0.0
-        for line in self.polyline():
-            for (ax, ay), (bx, by) in itertools.pairwise(line):
-                dx, dy = bx - ax, by - ay
-                length_sq = dx * dx + dy * dy
-                t = 0.0 if length_sq == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length_sq))
-                distance = math.hypot(ax + t * dx - x, ay + t * dy - y)
-                if distance < best:
-                    best, best_along = distance, along + t * math.sqrt(length_sq)
-                along += math.sqrt(length_sq)
+        best, best_along = float("inf"), 0.0
+        for ax, ay, dx, dy, length, along in self._pieces:
+            # A piece whose start is farther than the best distance plus its own length cannot be nearer.
+            if abs(ax - x) - length > best or abs(ay - y) - length > best:
+                continue
+            length_sq = length * length
+            t = 0.0 if length_sq == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length_sq))
+            distance = math.hypot(ax + t * dx - x, ay + t * dy - y)
+            if distance < best:
+                best, best_along = distance, along + t * length
         return best, best_along
 
 

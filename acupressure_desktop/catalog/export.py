@@ -14,7 +14,8 @@ FORMAT_VERSION = 2  # 2: per-use evidence lists, structured sources, glossary
 def catalog_document(catalog: Catalog) -> dict[str, Any]:
     """Everything in the catalog as plain JSON data, with a few derived conveniences.
 
-    Per point ``self_care`` is true when its ``tier`` is ``self-care``: fully described and
+    Per point ``tier`` is ``self-care``, ``gentle`` or ``reference``; ``self_care`` is true when
+    its ``tier`` is ``self-care``: fully described and
     offered for practice (gentle points are pressed lightly and reference points never).
     """
     return {
@@ -39,6 +40,9 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
                     {"id": h.element_id, "point": h.code, "side": h.side_label or None, "x": h.x, "y": h.y, "r": h.r}
                     for h in catalog.maps[v.id].hotspots
                 ],
+                # Each run of a channel over the view, as its segments: [[x, y], [x, y]] lines and
+                # [[x, y] × 4] cubic curves; null while the view has no channels layer.
+                "channels": _channels(catalog, v.id),
             }
             for v in catalog.views.values()
             if v.id in catalog.maps
@@ -54,6 +58,21 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
         "pictures": [p.model_dump(mode="json") for p in catalog.pictures.values()],
         "synonyms": [s.model_dump(mode="json") for s in catalog.synonyms.values()],  # new field: same version
     }
+
+
+def _channels(catalog: Catalog, view_id: str) -> list[dict[str, Any]] | None:
+    runs = catalog.maps[view_id].channels
+    if runs is None:
+        return None
+    return [
+        {
+            "id": run.element_id,
+            "meridian": run.meridian,
+            "side": {"L": "left", "R": "right"}.get(run.side or ""),
+            "segments": [[_xy(p) for p in segment] for segment in run.segments],
+        }
+        for run in runs
+    ]
 
 
 def _guides(catalog: Catalog, code: str) -> list[dict[str, Any]]:

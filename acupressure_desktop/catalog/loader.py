@@ -84,7 +84,18 @@ class Catalog:
     synonyms: dict[str, Synonym] = field(default_factory=dict)  # everyday words search understands
     view_problems: list[Problem] = field(default_factory=list)
     # Measuring guides by (point code, view id); data/guides.json.
-    guides: dict[tuple[str, str], Guide] = field(default_factory=dict)
+    guides: Mapping[tuple[str, str], Guide] = field(default_factory=dict)
+    _drawn: dict[str, tuple[BodyMap, frozenset[str]]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (catalog/cache.py, on a worker thread) without what the GUI thread fills in as it goes."""
+        state = dict(self.__dict__)
+        state.pop("_drawn", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._drawn = {}
 
     def terms_in(self, texts: Iterable[str]) -> list[Term]:
         """Glossary terms that occur in any of ``texts``, in glossary order."""
@@ -97,7 +108,12 @@ class Catalog:
         A point is on a view when the view's SVG has a hotspot for it: the hotspot layer is the
         one record of which points a view shows (and where), so no list of views is kept per point.
         """
-        return [v for v in self.views.values() if v.id in self.maps and code in self.hotspot_codes(v.id)]
+        return [v for v in self.views.values() if v.id in self.maps and code in self._codes(v.id)]
+
+    def _codes(self, view_id: str) -> frozenset[str]:
+        self.hotspot_codes(view_id)  # fills the record
+        known = self._drawn.get(view_id)
+        return known[1] if known else frozenset()
 
     def guide(self, code: str, view_id: str) -> Guide | None:
         """The measuring guide of a point on a view, if the view loaded and has one."""
@@ -107,8 +123,15 @@ class Catalog:
         return [g for v in self.views_of(code) if (g := self.guides.get((code, v.id))) is not None]
 
     def hotspot_codes(self, view_id: str) -> set[str]:
+        """The codes a view draws (worked out once per body map: views_of asks for every view)."""
         body_map = self.maps.get(view_id)
-        return {h.code for h in body_map.hotspots} if body_map else set()
+        if body_map is None:
+            return set()
+        known = self._drawn.get(view_id)
+        if known is None or known[0] is not body_map:
+            known = (body_map, frozenset(h.code for h in body_map.hotspots))
+            self._drawn[view_id] = known
+        return set(known[1])
 
     def side_choices(self, target: str) -> list[Side]:
         """The sides a step on ``target`` (a point code or technique id) may use, the default first."""

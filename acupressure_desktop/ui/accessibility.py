@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 
 PRESS = QAccessibleActionInterface.pressAction()
 _installed = False
+TIER_WORDS = {  # a marker's tier in words (Point.tier values); self-care needs none
+    "gentle": "gentle point: press lightly",
+    "reference": "reference point: learn where it is, never pressed",
+}
 
 
 def spoken_states(marker: HotspotItem) -> list[str]:
@@ -49,6 +53,9 @@ def spoken_states(marker: HotspotItem) -> list[str]:
         words.append("current routine step")
     if s.flagged:
         words.append("caution: flagged by your safety profile")
+    tier = TIER_WORDS.get(marker.tier)
+    if tier:
+        words.append(tier)
     if s.matched:
         words.append("matches the search")
     elif s.dimmed:

@@ -7,22 +7,27 @@ keep a minimum on-screen radius while zooming; their shape is exactly what is dr
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAccessible,
     QBrush,
     QColor,
     QFocusEvent,
+    QFont,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
+    QPixmapCache,
     QPolygonF,
     QResizeEvent,
     QTransform,
@@ -33,6 +38,7 @@ from PySide6.QtSvgWidgets import QGraphicsSvgItem
 from PySide6.QtWidgets import (
     QGestureEvent,
     QGraphicsEllipseItem,
+    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
@@ -45,16 +51,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from acupressure_desktop.catalog.bodymaps import BodyMap, Hotspot
+from acupressure_desktop.catalog.bodymaps import BodyMap, ChannelPath, Hotspot
 from acupressure_desktop.ui import accessibility
 from acupressure_desktop.ui.accessibility import HotspotAccessible, RegionAccessible
-from acupressure_desktop.ui.theme import LIGHT, MAP_FOCUS, Colors
+from acupressure_desktop.ui.theme import CHANNEL_CASING, CHANNEL_STYLES, LIGHT, MAP_FOCUS, Colors
 
 if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the first paint
     from acupressure_desktop.catalog.guides import ResolvedGuide
     from acupressure_desktop.ui.guide_overlay import GuideOverlay
 
 MIN_RADIUS_PX = 6.0  # smallest on-screen marker radius: still easy to hit, and whole-body views stay legible
+MINOR_RADIUS_PX = 4.5  # the same for gentle and reference points: smaller, the map stays calm
+LABEL_MARGIN_PX = 2.5  # a label keeps this far from every marker (its ring and pixel rounding included)
+ROOM_CAP = 40.0  # scene units: no marker grows past this to keep its minimum size on screen
+MARKER_GAP_PX = 1.5  # a marker never grows past this gap to its neighbour (its ring included)
+SELF_CARE, GENTLE, REFERENCE = "self-care", "gentle", "reference"  # Point.tier values (no models before paint)
 MIN_ZOOM, MAX_ZOOM = 1.0, 6.0  # relative to "fit in window"
 DRAG_THRESHOLD_PX = 4
 SIDE_CONVENTION = (
@@ -63,6 +74,11 @@ SIDE_CONVENTION = (
     "and feet as you look down at them."
 )
 ZOOM_KEYS = {"−": "-", "Fit": "0", "+": "+"}
+PIXMAP_CACHE_KB = 48 * 1024  # see BodyMapView.__init__
+CHANNEL_PX = 2.5  # channel path width on screen, whatever the zoom
+CHANNEL_CASING_PX = 5.0  # the light casing under it, so it shows on the dark canvas too
+CHANNEL_HIT_PX = 6.0  # how near a click must be to a drawn channel to pick it
+CHANNEL_MARGIN = 80.0  # scene units around the paths: room for the casing and the end codes
 GUIDE_FRAME_MIN = 110.0  # SVG units: the smallest area a guide is framed in
 GUIDE_MAX_ZOOM = 3.0
 GUIDE_LABEL_ROOM_PX = 240.0  # landmark titles are drawn beside their landmark: keep room for them
@@ -72,7 +88,24 @@ MAP_HELP = (
 )
 
 
-@dataclass
+# The layers the app draws itself (markers, region tints, channel paths) or never draws: the
+# renderer gets the figure alone. Validated layers hold no nested groups (catalog/bodymaps.py).
+_UNDRAWN_LAYERS = re.compile(r'<g\s+id="(?:hotspots|regions|channels)"(?:[^>]*?/>|[^>]*>.*?</g>)', re.S)
+
+
+def figure_renderer(svg_path: str) -> QSvgRenderer:
+    """A renderer of the SVG without its hotspot, region and channel layers: a third of the memory
+    on a full view (hundreds of invisible circles and paths) and less to walk on every paint."""
+    try:
+        text = Path(svg_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return QSvgRenderer(svg_path)  # let Qt report it
+    figure = _UNDRAWN_LAYERS.sub("", text)
+    renderer = QSvgRenderer(QByteArray(figure.encode("utf-8")))
+    return renderer if renderer.isValid() else QSvgRenderer(svg_path)
+
+
+@dataclass(slots=True)
 class MarkerState:
     selected: bool = False
     current: bool = False
@@ -84,13 +117,20 @@ class MarkerState:
 
 
 class HotspotItem(QGraphicsEllipseItem):
-    """One clickable marker. Its shape() is the drawn circle, outline included."""
+    """One clickable marker. Its shape() is the drawn circle, outline included.
 
-    def __init__(self, hotspot: Hotspot, title: str, colors: Colors) -> None:
+    Self-care points are solid discs; gentle points are smaller rings (a light centre), reference
+    points the same ring crossed by a bar ("do not press"): told apart by shape and size, not
+    only by colour. ``room`` is the largest radius that keeps the marker clear of its neighbours.
+    """
+
+    def __init__(self, hotspot: Hotspot, title: str, colors: Colors, tier: str = SELF_CARE) -> None:
         super().__init__()
         self.hotspot = hotspot
         self.title = title
         self.colors = colors
+        self.tier = tier
+        self.room = math.inf  # set by the view from the neighbours' distances (scene units)
         self.state = MarkerState()
         self._scale = 1.0
         self._applied: tuple[object, ...] = ()  # what the current look was made from
@@ -102,15 +142,38 @@ class HotspotItem(QGraphicsEllipseItem):
 
     def relayout(self, view_scale: float) -> None:
         """Resize for the view's scale so the marker never gets too small to hit (skipped when unchanged)."""
-        look = (view_scale, tuple(vars(self.state).values()), self.colors)  # astuple deep-copies: slow
+        s = self.state
+        look = (
+            view_scale,
+            s.selected,
+            s.current,
+            s.matched,
+            s.dimmed,
+            s.focused,
+            s.hovered,
+            s.flagged,
+            self.colors,
+            self.tier,
+        )
         if look == self._applied:
             return
         self._applied = look
         self._scale = view_scale
         emphasis = 1.3 if (self.state.selected or self.state.current) else 1.0
-        radius = max(self.hotspot.r, MIN_RADIUS_PX / view_scale) * emphasis
+        radius = self.drawn_radius(view_scale) * emphasis
         self.setRect(QRectF(self.hotspot.x - radius, self.hotspot.y - radius, 2 * radius, 2 * radius))
         self.restyle()
+
+    def drawn_radius(self, view_scale: float) -> float:
+        """The radius drawn at this scale (unemphasised): at least the data's, at least the minimum on
+        screen, but never so large that it touches a neighbour."""
+        minimum = (MIN_RADIUS_PX if self.tier == SELF_CARE else MINOR_RADIUS_PX) / view_scale
+        clear = self.room - MARKER_GAP_PX / view_scale
+        return max(self.hotspot.r, min(minimum, clear))
+
+    @property
+    def minor(self) -> bool:
+        return self.tier != SELF_CARE
 
     def restyle(self) -> None:
         c, s = self.colors, self.state
@@ -126,6 +189,9 @@ class HotspotItem(QGraphicsEllipseItem):
             edge_px = 3.0
         elif s.matched:
             fill = QColor(c.match)
+        if self.minor:  # a ring: the state's colour on the edge, a light centre
+            fill, edge = QColor(c.marker_edge), fill
+            edge_px = max(edge_px, 2.5)
         if s.flagged and not (s.selected or s.current):
             edge = QColor(c.flagged)
             edge_px = 2.5
@@ -159,16 +225,25 @@ class HotspotItem(QGraphicsEllipseItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         super().paint(painter, option, widget)
+        rect = self.rect()
+        # The glyphs are drawn in the ring's colour on a ring (minor tiers), in the edge colour on a disc.
+        ink = QColor(self.pen().color() if self.minor else QColor(self.colors.marker_edge))
+        if self.tier == REFERENCE:  # a bar across the ring: learn it, never press it
+            bar = QPen(ink, max(1.5 / self._scale, rect.width() * 0.14))
+            bar.setCapStyle(Qt.PenCapStyle.FlatCap)
+            painter.setPen(bar)
+            inset = rect.width() * 0.2
+            y = rect.center().y()
+            painter.drawLine(QPointF(rect.left() + inset, y), QPointF(rect.right() - inset, y))
         glyph = self.glyph()
         if not glyph:
             return
         # Inside the circle, so shape() (what is hit) stays the drawn circle: selected shows a dot
         # (a bullseye), the current step a square, each in the ring's colour.
-        rect = self.rect()
         size = rect.width() * 0.42
         inner = QRectF(rect.center().x() - size / 2, rect.center().y() - size / 2, size, size)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(QColor(self.colors.marker_edge)))
+        painter.setBrush(QBrush(ink))
         if glyph == "square":
             painter.drawRect(inner)
         else:
@@ -185,6 +260,94 @@ class HotspotItem(QGraphicsEllipseItem):
         super().hoverLeaveEvent(event)
 
 
+class ChannelLayer(QGraphicsItem):
+    """Every channel run of one view in one item, under the markers: the shown channels' casings,
+    then their coloured, dashed paths, then each run's code at both ends.
+
+    One item with a device-coordinate cache: switching back to a view, or restyling its markers,
+    blits one picture instead of repainting some 40 antialiased dashed paths and their labels.
+    Pens are cosmetic (pixels) and the codes keep their pixel size at any zoom.
+    """
+
+    def __init__(self, runs: tuple[ChannelPath, ...], font: QFont, names: dict[str, str]) -> None:
+        super().__init__()
+        self.runs = runs
+        self.shown: frozenset[str] = frozenset()
+        self._font = font
+        self._paths = [(run.meridian, channel_path(run), run.polyline()) for run in runs]
+        self._names = names
+        bounds = QRectF()
+        for _meridian, path, _lines in self._paths:
+            bounds = bounds.united(path.boundingRect())
+        self._bounds = bounds.adjusted(-CHANNEL_MARGIN, -CHANNEL_MARGIN, CHANNEL_MARGIN, CHANNEL_MARGIN)
+        self.setZValue(5)  # over the figure (0) and the region tint (0.5), under the markers (10+)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view picks channels (channel_at)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_shown(self, meridians: set[str]) -> None:
+        shown = frozenset(m for m in meridians if any(run.meridian == m for run in self.runs))
+        if shown != self.shown:
+            self.shown = shown
+            self.setVisible(bool(shown))
+            tips = [f"{m} {self._names.get(m, m)}" for m in CHANNEL_STYLES if m in shown]
+            self.setToolTip(("Channels: " + ", ".join(tips) + ". Click a path to list its points.") if tips else "")
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        drawn = [(m, path, lines) for m, path, lines in self._paths if m in self.shown]
+        casing = QPen(QColor(CHANNEL_CASING), CHANNEL_CASING_PX)
+        casing.setCosmetic(True)  # pixels, at any zoom
+        casing.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setOpacity(0.8)
+        painter.setPen(casing)
+        for _meridian, path, _lines in drawn:
+            painter.drawPath(path)
+        painter.setOpacity(1.0)
+        for meridian, path, _lines in drawn:
+            colour, dashes = CHANNEL_STYLES[meridian]
+            pen = QPen(QColor(colour), CHANNEL_PX)
+            pen.setCosmetic(True)
+            if dashes:
+                pen.setDashPattern(list(dashes))
+            painter.setPen(pen)
+            painter.drawPath(path)
+        # Each run's code at both ends, in pixels beside the end (the zoom does not scale it).
+        transform = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._font)
+        for meridian, _path, lines in drawn:
+            if not lines:
+                continue
+            ink = QColor(CHANNEL_STYLES[meridian][0])
+            for x, y in (lines[0][0], lines[-1][-1]):
+                at = transform.map(QPointF(x, y)) + QPointF(4, 4)
+                text = QPainterPath()
+                text.addText(at, self._font, meridian)
+                painter.strokePath(text, QPen(QColor(CHANNEL_CASING), 2.5))
+                painter.fillPath(text, ink)
+        painter.restore()
+
+
+class CodeLabel(QGraphicsSimpleTextItem):
+    """A point's code beside its marker, on a backdrop of the canvas colour: legible over the skin
+    and over channel paths in both themes."""
+
+    backdrop = QColor(LIGHT.canvas)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        fill = QColor(self.backdrop)
+        fill.setAlphaF(0.85)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(self.boundingRect().adjusted(-1, 0, 1, 0), 2, 2)
+        super().paint(painter, option, widget)  # type: ignore[arg-type]  # Qt accepts no widget
+
+
 @dataclass
 class _ViewScene:
     scene: QGraphicsScene
@@ -195,13 +358,16 @@ class _ViewScene:
     overlay: GuideOverlay | None = None  # made the first time a guide plays on this view
     outline: QGraphicsPathItem | None = None  # the clicked region
     side_labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)
-    labels: list[QGraphicsSimpleTextItem] = field(default_factory=list)  # point codes, made on first use
+    labels: list[QGraphicsSimpleTextItem | None] = field(default_factory=list)  # point codes, each made on first use
+    labels_at: tuple[object, ...] = ()  # what the labels were last placed for (scale, shown markers)
+    channel_layer: ChannelLayer | None = None  # the channel paths, made the first time one is shown here
 
 
 class BodyMapView(QGraphicsView):
     """Shows one view at a time; scenes are built once per view and kept."""
 
     pointActivated = Signal(str)  # point code
+    channelActivated = Signal(str)  # meridian code: a drawn channel path was clicked
     regionActivated = Signal(str, str)  # view id, region id
     hotspotFocused = Signal(str)  # accessible description of the focused hotspot
     detailsRequested = Signal()  # D: move focus to the open point's details
@@ -210,6 +376,9 @@ class BodyMapView(QGraphicsView):
     def __init__(self, titles: dict[str, str], parent: QWidget | None = None) -> None:
         accessibility.install()  # before the widget exists: Qt keeps the first interface it makes for it
         super().__init__(parent)
+        # Each view's figure and channel drawing is cached as a picture of the map's size (about 2 MB
+        # each): Qt's default 10 MB keeps four views, and switching back to a fifth re-renders its SVG.
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         self._titles = titles  # point code -> "LI4 Hégǔ · Union Valley"
         self._places: dict[str, str] = {}  # point code -> "hand" (where on the body, for spoken names)
         self._region_titles: dict[tuple[str, str], str] = {}  # (view, region) -> "Face and head"
@@ -230,6 +399,10 @@ class BodyMapView(QGraphicsView):
         self._guided: tuple[str, bool] | None = None  # the guided point, and whether the guide reached it
         self._flag_reasons: dict[str, str] = {}
         self._labels_on = False
+        self._tiers: dict[str, str] = {}  # point code -> tier ("self-care", "gentle", "reference")
+        self._shown_codes: set[str] | None = None  # the filter: only these markers are drawn (None: all)
+        self._channels: set[str] = set()  # meridian codes whose paths are drawn
+        self._channel_names: dict[str, str] = {}  # meridian code -> "Lung"
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -248,7 +421,7 @@ class BodyMapView(QGraphicsView):
         bar = QWidget(self)
         bar.setAccessibleName("Zoom")
         layout = QHBoxLayout(bar)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(3, 2, 3, 2)  # the backdrop shows round the buttons
         layout.setSpacing(2)
         for text, name, slot in (
             ("−", "Zoom out", self.zoom_out),
@@ -271,6 +444,24 @@ class BodyMapView(QGraphicsView):
         bar.adjustSize()
         return bar
 
+    def fit_bar(self) -> None:
+        """Size the floating bar to its buttons again (one changed its text) and keep it in the corner."""
+        self.zoom_bar.adjustSize()
+        self.zoom_bar.move(self.viewport().width() - self.zoom_bar.width() - 8, 8)
+
+    def add_to_bar(self, button: QToolButton) -> None:
+        """Another control in the floating bar (first in it), such as the Learn page's Channels menu."""
+        layout = self.zoom_bar.layout()
+        assert isinstance(layout, QHBoxLayout)
+        button.setParent(self.zoom_bar)
+        layout.insertWidget(0, button)
+        # Tab walks the bar left to right (Qt's own order is the order the buttons were made in).
+        items = [layout.itemAt(i) for i in range(layout.count())]
+        buttons = [w for item in items if item is not None and (w := item.widget()) is not None]
+        for before, after in itertools.pairwise(buttons):
+            QWidget.setTabOrder(before, after)
+        self.fit_bar()
+
     @Slot(bool)
     def set_labels(self, on: bool) -> None:
         """Codes beside every marker (on), or only beside the selected point (off)."""
@@ -283,33 +474,87 @@ class BodyMapView(QGraphicsView):
         built = self._scenes.get(self._view_id)
         if built is None:
             return
-        if not built.labels:  # made on first use: a view nobody labels costs nothing
+        if not built.labels:
+            built.labels = [None] * len(built.markers)  # each made when first wanted
+        self._place_labels(built)
+
+    def _label(self, built: _ViewScene, index: int) -> QGraphicsSimpleTextItem:
+        """The code label of one marker, made on first use and restyled when the selection or theme changes."""
+        label = built.labels[index]
+        marker = built.markers[index]
+        if label is None:
             font = self.font()
             font.setPixelSize(11)
-            for marker in built.markers:
-                label = QGraphicsSimpleTextItem(marker.hotspot.code)
-                label.setFont(font)
-                label.setFlag(
-                    QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations
-                )  # legible at any zoom
-                label.setPos(marker.hotspot.x, marker.hotspot.y)
-                # Beside the marker in screen pixels (the label ignores the zoom; the marker keeps >= 6 px).
-                label.setTransform(QTransform.fromTranslate(MIN_RADIUS_PX * 1.3 + 3, -font.pixelSize() * 0.7))
-                label.setZValue(11)
-                label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-                built.scene.addItem(label)
-                built.labels.append(label)
-        for marker, label in zip(built.markers, built.labels, strict=True):
-            selected = marker.hotspot.code == self._selected
-            look = (self._labels_on or selected, selected, self._colors)
-            if label.data(0) == look:
-                continue  # unchanged: a click restyles two labels, not all of them
+            label = CodeLabel(marker.hotspot.code)
+            label.setFont(font)
+            label.setFlag(QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations)  # legible at any zoom
+            label.setPos(marker.hotspot.x, marker.hotspot.y)
+            label.setZValue(11)
+            label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            built.scene.addItem(label)
+            built.labels[index] = label
+        selected = marker.hotspot.code == self._selected
+        look = (selected, self._colors)
+        if label.data(0) != look:  # unchanged: a click restyles two labels, not all of them
             label.setData(0, look)
-            label.setVisible(look[0])
+            if isinstance(label, CodeLabel):
+                label.backdrop = QColor(self._colors.canvas)
             font = label.font()
             font.setBold(selected)
             label.setFont(font)
             label.setBrush(QColor(self._colors.selected if selected else self._colors.text))
+        return label
+
+    def _place_labels(self, built: _ViewScene) -> None:
+        """Put each wanted label beside its marker where it overlaps no other label and no marker;
+        a label with no free place is left out (the selected point's first, then self-care points).
+
+        Labels ignore the zoom, so places are worked out in screen pixels, again on each zoom.
+        """
+        scale = self._scale()
+        if self._labels_on:
+            candidates: list[int] | range = range(len(built.markers))
+        else:  # only the selected point's labels: no need to look at every marker
+            candidates = [i for i, m in enumerate(built.markers) if m.hotspot.code == self._selected]
+        wanted = [i for i in candidates if built.markers[i].isVisible() and self._drawn(built.markers[i])]
+        key = (scale, tuple(wanted), self._selected, self._colors)
+        if key == built.labels_at:
+            return
+        built.labels_at = key
+        markers = built.markers
+        # Every drawn marker is an obstacle, in pixels around the scene origin (scale only: no scroll).
+        obstacles: list[QRectF] = []
+        for m in markers:
+            if m.isVisible():
+                r = m.rect()
+                box = QRectF(r.left() * scale, r.top() * scale, r.width() * scale, r.height() * scale)
+                obstacles.append(box.adjusted(-LABEL_MARGIN_PX, -LABEL_MARGIN_PX, LABEL_MARGIN_PX, LABEL_MARGIN_PX))
+        order = sorted(
+            wanted,
+            key=lambda i: (markers[i].hotspot.code != self._selected, markers[i].minor, markers[i].hotspot.y),
+        )
+        placed: list[QRectF] = []
+        shown: set[int] = set()
+        for i in order:
+            marker, label = markers[i], self._label(built, i)
+            bounds = label.boundingRect()
+            w, h = bounds.width(), bounds.height()
+            cx, cy = marker.hotspot.x * scale, marker.hotspot.y * scale
+            reach = marker.rect().width() / 2 * scale + LABEL_MARGIN_PX + 1
+            for dx, dy in ((reach, -h / 2), (-reach - w, -h / 2), (-w / 2, -reach - h), (-w / 2, reach)):
+                box = QRectF(cx + dx, cy + dy, w, h)
+                if not any(box.intersects(o) for o in placed) and not any(box.intersects(o) for o in obstacles):
+                    placed.append(box.adjusted(-1, -1, 1, 1))  # a pixel apart: whole pixels on screen
+                    shown.add(i)
+                    label.setTransform(QTransform.fromTranslate(dx, dy))
+                    break
+        for i, existing in enumerate(built.labels):
+            if existing is not None:
+                existing.setVisible(i in shown)
+
+    def shown_labels(self) -> list[QGraphicsSimpleTextItem]:
+        built = self._scenes.get(self._view_id)
+        return [label for label in built.labels if label is not None and label.isVisible()] if built else []
 
     # -- building ---------------------------------------------------------------------------
 
@@ -319,7 +564,7 @@ class BodyMapView(QGraphicsView):
         self._scenes[view_id] = self._build(svg_path, body_map)
 
     def _build(self, svg_path: str, body_map: BodyMap) -> _ViewScene:
-        renderer = QSvgRenderer(svg_path)
+        renderer = figure_renderer(svg_path)
         figure = QGraphicsSvgItem()
         figure.setSharedRenderer(renderer)
         figure.setCacheMode(QGraphicsSvgItem.CacheMode.DeviceCoordinateCache)
@@ -333,11 +578,91 @@ class BodyMapView(QGraphicsView):
         scene.setSceneRect(QRectF(-margin, -margin, body_map.width + 2 * margin, body_map.height + 2 * margin))
         built = _ViewScene(scene=scene, figure=figure, renderer=renderer, body_map=body_map)
         for hotspot in body_map.hotspots:
-            marker = HotspotItem(hotspot, self._title(hotspot), self._colors)
+            marker = HotspotItem(hotspot, self._title(hotspot), self._colors, self._tiers.get(hotspot.code, SELF_CARE))
             scene.addItem(marker)
             built.markers.append(marker)
+        _set_room(built.markers)
         self._add_side_labels(built)
         return built
+
+    def set_tiers(self, tiers: dict[str, str]) -> None:
+        """Each point's tier (code -> "self-care", "gentle" or "reference"), once the catalog is in."""
+        self._tiers = dict(tiers)
+        for built in self._scenes.values():
+            for marker in built.markers:
+                marker.tier = self._tiers.get(marker.hotspot.code, SELF_CARE)
+        self._restyle_all()
+
+    def set_shown(self, codes: set[str] | None) -> None:
+        """Draw only these points' markers (the tier filter); None draws every marker. The selected
+        point is always drawn, so a point opened by search or link shows even when the filter hides it."""
+        if codes == self._shown_codes:
+            return
+        self._shown_codes = None if codes is None else set(codes)
+        if self.focused_marker is not None and not self._drawn(self.focused_marker):
+            self._focus_index = -1
+        self._restyle_all()
+        self._sync_labels()
+        accessibility.notify_reorder(self)
+
+    def set_channel_names(self, names: dict[str, str]) -> None:
+        """Meridian code -> name ("Lung"), for the paths' tooltips."""
+        self._channel_names = dict(names)
+
+    def set_channels(self, meridians: set[str]) -> None:
+        """Draw these channels' paths on every view they cross (under the markers)."""
+        self._channels = set(meridians)
+        self._sync_channels()
+
+    @property
+    def shown_channels(self) -> set[str]:
+        return set(self._channels)
+
+    def channels_here(self) -> list[str]:
+        """The meridians this view has a path for, in the order of CHANNEL_STYLES."""
+        body_map = self.body_map()
+        found = {c.meridian for c in (body_map.channels or ())} if body_map else set()
+        return [m for m in CHANNEL_STYLES if m in found]
+
+    def channel_layer(self) -> ChannelLayer | None:
+        """The shown view's channel drawing (made the first time a channel is shown on it)."""
+        built = self._scenes.get(self._view_id)
+        return built.channel_layer if built else None
+
+    def _sync_channels(self) -> None:
+        built = self._scenes.get(self._view_id)
+        if built is None or (built.channel_layer is None and not self._channels):
+            return
+        if built.channel_layer is None:
+            font = self.font()
+            font.setPixelSize(10)
+            font.setBold(True)
+            built.channel_layer = ChannelLayer(built.body_map.channels or (), font, self._channel_names)
+            built.scene.addItem(built.channel_layer)
+        built.channel_layer.set_shown(self._channels)
+
+    def channel_at(self, view_pos: QPointF) -> str | None:
+        """The shown channel drawn nearest to a place in the viewport, if within reach of a click."""
+        body_map = self.body_map()
+        if body_map is None or not self._channels:
+            return None
+        scene_pos = self.mapToScene(view_pos.toPoint())
+        reach = CHANNEL_HIT_PX / self._scale()
+        best: tuple[float, str] | None = None
+        for run in body_map.channels or ():
+            if run.meridian in self._channels:
+                distance, _along = run.nearest(scene_pos.x(), scene_pos.y())
+                if distance <= reach and (best is None or distance < best[0]):
+                    best = (distance, run.meridian)
+        return best[1] if best else None
+
+    def is_hidden_by_filter(self, code: str) -> bool:
+        return self._shown_codes is not None and code not in self._shown_codes
+
+    def _drawn(self, marker: HotspotItem) -> bool:
+        """Whether the filter draws this marker (the guide may still hide it while it plays)."""
+        code = marker.hotspot.code
+        return self._shown_codes is None or code in self._shown_codes or code == self._selected
 
     def _add_side_labels(self, built: _ViewScene) -> None:
         """ "L" and "R" over the sides of the figure, placed from the hotspots themselves: a hotspot's
@@ -459,7 +784,7 @@ class BodyMapView(QGraphicsView):
     def accessible_hotspots(self) -> list[HotspotAccessible]:
         """The shown view's hotspots in reading order (top to bottom, then left to right)."""
         markers = self.markers
-        return [self.accessible_for(markers[i]) for i in self._reading_order()]
+        return [self.accessible_for(markers[i]) for i in self._reading_order()]  # the drawn ones
 
     def accessible_regions(self) -> list[RegionAccessible]:
         body_map = self.body_map()
@@ -505,10 +830,18 @@ class BodyMapView(QGraphicsView):
         self._restyle_all()
         self._apply_frame()
         self._sync_labels()
+        self._sync_channels()
         accessibility.notify_reorder(self)
 
     def set_colors(self, colors: Colors) -> None:
         self._colors = colors
+        # The floating bar sits over the figure (skin in both themes): its own backdrop keeps the
+        # button texts on the window's colours, where their contrast is measured.
+        self.zoom_bar.setObjectName("map-bar")
+        self.zoom_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.zoom_bar.setStyleSheet(
+            f"#map-bar {{ background: {colors.window}; border: 1px solid {colors.border}; border-radius: 7px; }}"
+        )
         for built in self._scenes.values():
             for marker in built.markers:
                 marker.colors = colors
@@ -653,10 +986,11 @@ class BodyMapView(QGraphicsView):
             )
             state.matched = self._matches is not None and code in self._matches
             state.dimmed = self._matches is not None and code not in self._matches
+            drawn = self._drawn(marker)
             if self._guided is not None:  # a guide plays: its point appears when the guide reaches it
-                marker.setVisible(code != self._guided[0] or self._guided[1])
-            elif not marker.isVisible():
-                marker.setVisible(True)
+                drawn = drawn and (code != self._guided[0] or self._guided[1])
+            if marker.isVisible() != drawn:
+                marker.setVisible(drawn)
             state.focused = index == self._focus_index and self.hasFocus()
             state.flagged = code in self._flagged
             marker.relayout(scale)
@@ -666,6 +1000,9 @@ class BodyMapView(QGraphicsView):
         overlay = self.guide_overlay
         if overlay is not None and overlay.guide is not None:
             overlay.set_pixel(1.0 / scale)
+        built = self._scenes.get(self._view_id)
+        if built is not None and built.labels:
+            self._place_labels(built)
 
     # -- geometry -----------------------------------------------------------------------------
 
@@ -737,7 +1074,11 @@ class BodyMapView(QGraphicsView):
     def marker_at(self, view_pos: QPointF) -> HotspotItem | None:
         scene_pos = self.mapToScene(view_pos.toPoint())
         for item in self.scene().items(scene_pos) if self.scene() else []:
-            if isinstance(item, HotspotItem) and item.shape().contains(item.mapFromScene(scene_pos)):
+            if (
+                isinstance(item, HotspotItem)
+                and item.isVisible()
+                and item.shape().contains(item.mapFromScene(scene_pos))
+            ):
                 return item
         return None
 
@@ -788,6 +1129,10 @@ class BodyMapView(QGraphicsView):
             self._focus_index = self.markers.index(marker)
             self.pointActivated.emit(marker.hotspot.code)
             return
+        channel = self.channel_at(pos)
+        if channel is not None:
+            self.channelActivated.emit(channel)
+            return
         region = self.region_at(pos)
         if region is not None:
             self.regionActivated.emit(self._view_id, region)
@@ -795,7 +1140,10 @@ class BodyMapView(QGraphicsView):
     # -- keyboard -----------------------------------------------------------------------------
 
     def _reading_order(self) -> list[int]:
-        return sorted(range(len(self.markers)), key=lambda i: (self.markers[i].hotspot.y, self.markers[i].hotspot.x))
+        """The drawn markers (those the filter hides are skipped), top to bottom, then left to right."""
+        markers = self.markers
+        drawn = [i for i, m in enumerate(markers) if self._drawn(m)]
+        return sorted(drawn, key=lambda i: (markers[i].hotspot.y, markers[i].hotspot.x))
 
     def focus_marker(self, index: int) -> None:
         markers = self.markers
@@ -834,6 +1182,8 @@ class BodyMapView(QGraphicsView):
         origin = self.focused_marker.hotspot
         best, best_cost = None, math.inf
         for index, marker in enumerate(markers):
+            if not self._drawn(marker):
+                continue
             ddx, ddy = marker.hotspot.x - origin.x, marker.hotspot.y - origin.y
             along = ddx * dx + ddy * dy
             if along <= 0:
@@ -887,3 +1237,44 @@ class BodyMapView(QGraphicsView):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self._restyle_all()
+
+
+def _set_room(markers: list[HotspotItem]) -> None:
+    """Each marker's room: the largest radius that cannot touch a neighbour, whatever the neighbour
+    draws (each pair shares its distance in proportion to the two data radii, which the loader
+    already keeps apart), so the minimum on-screen size never makes two markers overlap.
+
+    Room is capped at ROOM_CAP scene units, so neighbours farther than a few caps need no look.
+    """
+    spots = sorted(markers, key=lambda m: m.hotspot.x)
+    for marker in markers:
+        marker.room = ROOM_CAP
+    radii = [m.hotspot.r for m in markers if m.hotspot.r > 0]
+    low = min(radii) / (min(radii) + max(radii)) if radii else 1.0  # the smallest share any pair gives
+    for i, a in enumerate(spots):
+        ha = a.hotspot
+        for b in spots[i + 1 :]:
+            hb = b.hotspot
+            total = ha.r + hb.r
+            if total <= 0:
+                continue
+            if (hb.x - ha.x) * low > ROOM_CAP:
+                break  # this and every later neighbour leave both rooms at the cap
+            distance = math.dist((ha.x, ha.y), (hb.x, hb.y))
+            a.room = min(a.room, distance * ha.r / total)
+            b.room = min(b.room, distance * hb.r / total)
+
+
+def channel_path(run: ChannelPath) -> QPainterPath:
+    """A run's segments (lines and cubic curves, as the SVG has them) as a painter path."""
+    path = QPainterPath()
+    here: tuple[float, float] | None = None
+    for segment in run.segments:
+        if segment[0] != here:
+            path.moveTo(*segment[0])
+        if len(segment) == 2:
+            path.lineTo(*segment[1])
+        else:
+            path.cubicTo(QPointF(*segment[1]), QPointF(*segment[2]), QPointF(*segment[3]))
+        here = segment[-1]
+    return path

@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTabBar,
@@ -28,6 +29,7 @@ from acupressure_desktop.catalog.bodymaps import BodyMap
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.ui.accessibility import announce
 from acupressure_desktop.ui.bodymap import SIDE_CONVENTION, BodyMapView
+from acupressure_desktop.ui.channel_box import ChannelBox, ChannelRow
 from acupressure_desktop.ui.texts import PANEL_HINT
 from acupressure_desktop.ui.theme import Colors
 
@@ -45,7 +47,13 @@ GROUPS = (  # "&&" shows one "&": tab text takes "&" as a keyboard mnemonic
     ("leg", "Legs && feet"),
 )
 FAVOURITES = "__favourites__"
+SELF_CARE_ONLY, ALL_POINTS = "self-care", "all"  # the tier filter (Settings.map_points)
+TIER_NOTES = {
+    "gentle": "a gentle point (press it lightly only)",
+    "reference": "a reference point (learn where it is; never pressed)",
+}
 PREBUILD_DELAY_MS = 400  # after the first paint: start-up first, then the other views
+VIEW_TAB_PADDING = 28  # a tab's width beyond its text (the style's margins and the selected underline)
 
 
 class LearnPage(QWidget):
@@ -56,6 +64,7 @@ class LearnPage(QWidget):
     favouriteToggled = Signal(str, bool)
     statusMessage = Signal(str)
     routineRequested = Signal(str)  # a routine the search found: show it on the Routines page
+    pointFilterChanged = Signal(str)  # "self-care" or "all": the person chose, the shell saves it
 
     def __init__(self, dirs: ResourceDirs, parent: QWidget | None = None) -> None:
         """The page's widgets, empty; ``populate`` fills them and connects them once the catalog is loaded.
@@ -82,8 +91,16 @@ class LearnPage(QWidget):
         self.benefit_filter.setAccessibleName("Filter points by benefit")
         self.benefit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.benefit_filter.setMinimumContentsLength(12)
-        self.benefit_filter.addItem("All points", None)
+        self.benefit_filter.addItem("Any benefit", None)
         self.benefit_filter.addItem("★ Favourites", FAVOURITES)
+        self.tier_filter = QComboBox()
+        self.tier_filter.setAccessibleName("Which points to show")
+        self.tier_filter.addItem("Self-care points", SELF_CARE_ONLY)
+        self.tier_filter.addItem("All points", ALL_POINTS)
+        self.tier_filter.setToolTip(
+            "Self-care points are the ones to press yourself. All points adds gentle points (press lightly) "
+            "and reference points (learn where they are, never pressed)."
+        )
         self.results_label = QLabel()
         self.results_label.setObjectName("muted")
         self.results = QListWidget()
@@ -97,6 +114,7 @@ class LearnPage(QWidget):
         side_layout = QVBoxLayout(sidebar)
         side_layout.setContentsMargins(12, 12, 6, 12)
         side_layout.addWidget(self.search_box)
+        side_layout.addWidget(self.tier_filter)
         side_layout.addWidget(self.benefit_filter)
         side_layout.addWidget(self.results_label)
         self.routine_links = QLabel()  # routines for a complaint typed in the search
@@ -129,6 +147,16 @@ class LearnPage(QWidget):
         group_row = QHBoxLayout()
         group_row.setSpacing(4)
         group_row.addWidget(self.group_tabs, 1)
+        self.channels_button = QToolButton()
+        self.channels_button.setText("Channels")
+        self.channels_button.setAccessibleName("Show channel paths")
+        self.channels_button.setToolTip("Draw one, several or all of the 14 channels on the map")
+        self.channels_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.channels_menu = QMenu(self.channels_button)
+        self.channels_menu.setAccessibleName("Channels")
+        self.channels_button.setMenu(self.channels_menu)
+        self.channel_actions: dict[str, QAction] = {}
+        self.map.add_to_bar(self.channels_button)  # floating over the map: it takes no layout width
         self.view_tabs = QTabBar()
         self.view_tabs.setAccessibleName("Body map views")
         self.view_tabs.setDrawBase(False)
@@ -137,6 +165,12 @@ class LearnPage(QWidget):
         # its tooltip) instead of scrolling off ("y, front").
         self.view_tabs.setUsesScrollButtons(False)
         self.view_tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        # When a group's titles do not fit whole (7 views on a narrow window), a list takes the tabs'
+        # place: every title readable, every view one choice away.
+        self.view_choice = QComboBox()
+        self.view_choice.setAccessibleName("Body map views")
+        self.view_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.view_choice.hide()
 
         self.region_bar = QFrame()
         self.region_bar.setObjectName("card")
@@ -150,14 +184,41 @@ class LearnPage(QWidget):
         region_layout.addWidget(self.closeup_button)
         self.region_bar.hide()
         self._closeup: str | None = None
+        # A point opened while the tier filter hides it: say why it was hidden, offer all points.
+        self.filter_note = QLabel()
+        self.filter_note.setObjectName("muted")
+        self.filter_note.setWordWrap(True)
+        self.filter_note.setTextFormat(Qt.TextFormat.RichText)
+        self.filter_note.setAccessibleName("Why this point was hidden")
+        self.filter_note.linkActivated.connect(lambda _link: self.set_point_filter(ALL_POINTS, chosen=True))
+        self.filter_note.hide()
+        self.channel_box = ChannelBox()
+        self.channel_box.hide()
 
         centre = QWidget()
+        self._centre = centre
+        centre.installEventFilter(self)
         centre_layout = QVBoxLayout(centre)
+        self._centre_layout = centre_layout
         centre_layout.setContentsMargins(6, 12, 6, 12)
         centre_layout.addLayout(group_row)
-        centre_layout.addWidget(self.view_tabs)
+        view_row = QHBoxLayout()
+        view_row.addWidget(self.view_tabs, 1)
+        view_row.addWidget(self.view_choice)
+        view_row.addStretch(0)
+        centre_layout.addLayout(view_row)
         centre_layout.addWidget(self.region_bar)
+        centre_layout.addWidget(self.filter_note)
         centre_layout.addWidget(self.map, 1)
+        centre_layout.addWidget(self.channel_box)
+        self.tier_legend = QLabel(
+            "●  self-care point   ◯  gentle point (press lightly)   ⊖  reference point (learn only, never pressed)"
+        )
+        self.tier_legend.setObjectName("muted")
+        self.tier_legend.setWordWrap(True)
+        self.tier_legend.setAccessibleName("Map legend: kinds of points")
+        self.tier_legend.hide()
+        centre_layout.addWidget(self.tier_legend)
         self.flag_legend = QLabel("◯  A ring marks a point your safety profile flags: read why before you press it.")
         self.flag_legend.setObjectName("muted")
         self.flag_legend.setWordWrap(True)
@@ -218,6 +279,9 @@ class LearnPage(QWidget):
             places={code: point.region for code, point in catalog.points.items()},
             regions={(view.id, region.id): region.title for view in catalog.views.values() for region in view.regions},
         )
+        self.map.set_tiers({code: point.tier.value for code, point in catalog.points.items()})
+        self.map.set_channel_names({code: m.name for code, m in catalog.meridians.items()})
+        self._fill_channel_menu()
         self.panel = PointPanel(catalog)
         self._panel_layout.replaceWidget(self._waiting, self.panel)
         box = self.panel.parentWidget()
@@ -240,6 +304,11 @@ class LearnPage(QWidget):
         self.search_box.textChanged.connect(self._refresh_results)
         self.search_box.returnPressed.connect(self.open_best_match)
         self.benefit_filter.currentIndexChanged.connect(self._refresh_results)
+        self.tier_filter.currentIndexChanged.connect(self._on_tier_filter)
+        self.map.channelActivated.connect(self.list_channel)
+        self.channel_box.pointRequested.connect(self._open_from_channel)
+        self.channel_box.tourStep.connect(self._tour_to)
+        self.channel_box.closed.connect(self._channel_box_closed)
         self.results.itemActivated.connect(self._on_result_activated)
         self.results.itemClicked.connect(self._on_result_activated)
         self.map.pointActivated.connect(self._open_from_map)
@@ -247,6 +316,7 @@ class LearnPage(QWidget):
         self.map.regionActivated.connect(self._on_region)
         self.group_tabs.currentChanged.connect(self._on_group)
         self.view_tabs.currentChanged.connect(self._on_view_tab)
+        self.view_choice.activated.connect(lambda i: self.show_view(self.view_choice.itemData(i)))
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.clear)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -254,6 +324,7 @@ class LearnPage(QWidget):
         details = QShortcut(QKeySequence("Alt+D"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         details.activated.connect(self.focus_details)
         self._build_order: list[str] = [v for v in catalog.views if v in catalog.maps]
+        self._apply_point_filter()
         self._refresh_results()
         if self._build_order:
             self.show_view(self._build_order[0])
@@ -285,6 +356,8 @@ class LearnPage(QWidget):
         if pending:
             self._ensure_built(pending[0])
             QTimer.singleShot(0, self, self._prebuild_next)
+        else:
+            len(self.catalog.guides)  # a cached catalog reads its guides on first use: now, not on a click
 
     @Slot(str)
     def show_view(self, view_id: str) -> None:
@@ -314,17 +387,40 @@ class LearnPage(QWidget):
 
     def _fill_tabs(self, group: str, current: str) -> None:
         self.view_tabs.blockSignals(True)
+        self.view_choice.blockSignals(True)
         while self.view_tabs.count():
             self.view_tabs.removeTab(0)
+        self.view_choice.clear()
         for view_id in self._build_order:
             view = self.catalog.views[view_id]
             if view.group == group:
                 index = self.view_tabs.addTab(view.title)
                 self.view_tabs.setTabToolTip(index, view.title)
                 self.view_tabs.setTabData(index, view_id)
+                self.view_choice.addItem(view.title, view_id)
                 if view_id == current:
                     self.view_tabs.setCurrentIndex(index)
+                    self.view_choice.setCurrentIndex(index)
         self.view_tabs.blockSignals(False)
+        self.view_choice.blockSignals(False)
+        self._fit_view_tabs()
+
+    def _fit_view_tabs(self) -> None:
+        """Tabs when every title fits whole, else the list of views in their place."""
+        tabs = self.view_tabs
+        metrics = tabs.fontMetrics()
+        needed = sum(metrics.horizontalAdvance(tabs.tabText(i)) + VIEW_TAB_PADDING for i in range(tabs.count()))
+        margins = self._centre_layout.contentsMargins()
+        room = self._centre.width() - margins.left() - margins.right()
+        fits = needed <= room or tabs.count() <= 1
+        if tabs.isHidden() == fits:
+            tabs.setVisible(fits)
+            self.view_choice.setVisible(not fits)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._centre and event.type() == QEvent.Type.Resize and hasattr(self, "catalog"):
+            self._fit_view_tabs()
+        return super().eventFilter(watched, event)
 
     @Slot(int)
     def _on_group(self, index: int) -> None:
@@ -353,6 +449,23 @@ class LearnPage(QWidget):
                 self.show_view(views[0].id)
                 self.map.set_selected(code)
         self._follow_guide()
+        self._note_hidden(code)
+
+    def _note_hidden(self, code: str | None) -> None:
+        """A point the tier filter hides was opened (search, link, tour): it is drawn, and we say why
+        it is usually hidden."""
+        point = self.catalog.points.get(code) if code else None
+        if point is None or self.passes_filter(point.code):
+            self.filter_note.hide()
+            return
+        why = TIER_NOTES.get(point.tier.value, point.tier.value)
+        text = (
+            f"{point.code} is {why}. The <i>Self-care points</i> filter hides such points on the map and "
+            f"in the list; it is shown because you opened it. <a href='all'>Show all points</a>"
+        )
+        self.filter_note.setText(text)
+        self.filter_note.show()
+        self.statusMessage.emit(f"{point.code} is {why}: shown although the self-care filter hides it.")
 
     @Slot(str)
     def _open_from_map(self, code: str) -> None:
@@ -408,6 +521,44 @@ class LearnPage(QWidget):
         if index >= 0:
             self.benefit_filter.setCurrentIndex(index)
 
+    # -- the tier filter ---------------------------------------------------------------------------
+
+    @property
+    def point_filter(self) -> str:
+        return str(self.tier_filter.currentData())
+
+    def set_point_filter(self, value: str, *, chosen: bool = False) -> None:
+        """Self-care points only, or all points; ``chosen``: the person chose it (saved by the shell)."""
+        index = self.tier_filter.findData(value)
+        if index < 0:
+            return
+        if index != self.tier_filter.currentIndex():
+            self.tier_filter.blockSignals(True)
+            self.tier_filter.setCurrentIndex(index)
+            self.tier_filter.blockSignals(False)
+            if hasattr(self, "catalog"):
+                self._apply_point_filter()
+                self._refresh_results()
+        if chosen:
+            self.pointFilterChanged.emit(value)
+
+    @Slot(int)
+    def _on_tier_filter(self, _index: int) -> None:
+        self._apply_point_filter()
+        self._refresh_results()
+        self.pointFilterChanged.emit(self.point_filter)
+
+    def passes_filter(self, code: str) -> bool:
+        point = self.catalog.points.get(code)
+        return point is not None and (self.point_filter == ALL_POINTS or point.self_care)
+
+    def _apply_point_filter(self) -> None:
+        everything = self.point_filter == ALL_POINTS
+        self.map.set_shown(None if everything else {c for c, p in self.catalog.points.items() if p.self_care})
+        self.tier_legend.setVisible(everything)
+        point = self.panel.point if hasattr(self, "panel") else None
+        self._note_hidden(point.code if point is not None else None)
+
     def matching_codes(self) -> list[str] | None:
         """Codes the search and filter select, best first; None when neither is active."""
         query = self.search_box.text().strip()
@@ -434,7 +585,9 @@ class LearnPage(QWidget):
         codes = self.matching_codes()
         wanted = self.benefit_filter.currentData()
         self._show_benefit_card(wanted if isinstance(wanted, str) and wanted in self.catalog.benefits else None)
-        shown = codes if codes is not None else list(self.catalog.points)
+        matched = codes if codes is not None else list(self.catalog.points)
+        shown = [c for c in matched if self.passes_filter(c)]
+        hidden = len(matched) - len(shown)
         rows = []
         for code in shown:
             point = self.catalog.points[code]
@@ -445,24 +598,33 @@ class LearnPage(QWidget):
             mark = "⚠ " if why else ""
             tip = f"Flagged by your safety profile: {why}" if why else point.location
             rows.append((f"{mark}{point.code}  {point.pinyin}{reference}\n{point.english}{grade}", code, tip))
+        query = self.search_box.text().strip()
+        if hidden and (query or region_title or codes is not None):
+            more = "point" if hidden == 1 else "points"
+            rows.append((f"Show {hidden} more {more} (gentle and reference)", "", "Switch the filter to All points"))
         if rows != self._rows or self.results.count() != len(rows):  # a keystroke that changes nothing paints nothing
             self._rows = rows
             self.results.setUpdatesEnabled(False)  # one repaint for the whole list, not one per row
             self.results.clear()
             for text, code, tip in rows:
                 item = QListWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, code)
+                if code:
+                    item.setData(Qt.ItemDataRole.UserRole, code)
+                else:
+                    item.setData(Qt.ItemDataRole.UserRole + 2, ALL_POINTS)
                 item.setToolTip(tip)
                 self.results.addItem(item)
             self.results.setUpdatesEnabled(True)
-        query = self.search_box.text().strip()
         plural = "point" if len(shown) == 1 else "points"
+        kind = "self-care " if hidden else ""  # named only when the filter left some out
         if region_title:
-            self.results_label.setText(f"{len(shown)} {plural} in {region_title}")
+            self.results_label.setText(f"{len(shown)} {kind}{plural} in {region_title}")
         elif codes is None:
-            self.results_label.setText(f"All {len(shown)} points")
+            self.results_label.setText(f"All {len(shown)} {kind}points")
         elif shown:
-            self.results_label.setText(f"{len(shown)} matching {plural}")
+            self.results_label.setText(f"{len(shown)} matching {kind}{plural}")
+        elif hidden:
+            self.results_label.setText(f"No matching self-care points; {hidden} among all points")
         elif query:
             self._show_suggestions(query)
         else:
@@ -503,15 +665,28 @@ class LearnPage(QWidget):
 
     @Slot()
     def open_best_match(self) -> None:
+        """Return in the search box: the best match the filter shows, else the best of all (it says why
+        it is shown)."""
         codes = self.matching_codes()
-        if codes:
-            self.open_point(codes[0])
+        if not codes:
+            return
+        from acupressure_desktop.catalog.search import fold  # loaded with the catalog
+
+        query = fold(self.search_box.text())
+        best = codes[0]
+        named = {fold(n) for n in (best, *self.catalog.points[best].aliases)}
+        if not self.passes_filter(best) and query not in named:  # a hidden point is opened when named
+            best = next((c for c in codes if self.passes_filter(c)), best)
+        self.open_point(best)
 
     @Slot(QListWidgetItem)
     def _on_result_activated(self, item: QListWidgetItem) -> None:
         suggestion = item.data(Qt.ItemDataRole.UserRole + 1)
         if suggestion:
             self.search_box.setText(suggestion)
+            return
+        if item.data(Qt.ItemDataRole.UserRole + 2) == ALL_POINTS:
+            self.set_point_filter(ALL_POINTS, chosen=True)
             return
         self.open_point(item.data(Qt.ItemDataRole.UserRole))
 
@@ -526,7 +701,94 @@ class LearnPage(QWidget):
         self.map.set_selected(None)
         self.panel.show_point(None)
         self.player.stop()
+        self.filter_note.hide()
         self._refresh_results()
+
+    # -- channels ------------------------------------------------------------------------------------
+
+    def _fill_channel_menu(self) -> None:
+        from acupressure_desktop.ui.theme import CHANNEL_STYLES
+
+        menu = self.channels_menu
+        menu.clear()
+        every = menu.addAction("&All channels")
+        every.triggered.connect(lambda: self.set_channels(set(self.channel_actions)))
+        none = menu.addAction("&No channels")
+        none.triggered.connect(lambda: self.set_channels(set()))
+        menu.addSeparator()
+        self.channel_actions = {}
+        for code in CHANNEL_STYLES:
+            meridian = self.catalog.meridians.get(code)
+            if meridian is None:
+                continue
+            action = menu.addAction(f"{code}  {meridian.name}")
+            action.setCheckable(True)
+            action.setToolTip(f"Draw the {meridian.name} channel ({code}) and list its points")
+            action.toggled.connect(lambda on, c=code: self._on_channel_toggled(c, on))
+            self.channel_actions[code] = action
+
+    def set_channels(self, codes: set[str]) -> None:
+        """Draw these channels (a menu choice, *All*, *None*, or a tour that needs its channel)."""
+        for code, action in self.channel_actions.items():
+            action.blockSignals(True)
+            action.setChecked(code in codes)
+            action.blockSignals(False)
+        self.map.set_channels({c for c in codes if c in self.channel_actions})
+        shown = len(self.map.shown_channels)
+        self.channels_button.setText(f"Channels ({shown})" if shown else "Channels")
+        self.map.fit_bar()
+
+    def _on_channel_toggled(self, code: str, on: bool) -> None:
+        self.set_channels({c for c, a in self.channel_actions.items() if a.isChecked()})
+        if on:
+            self.list_channel(code)
+
+    def channel_rows(self, meridian: str) -> list[ChannelRow]:
+        """The channel's points in the order of their numbers, each with what the list should say."""
+        points = [p for p in self.catalog.points.values() if p.meridian == meridian]
+        points.sort(key=lambda p: int(p.code[len(meridian) :]) if p.code[len(meridian) :].isdigit() else 0)
+        rows = []
+        for point in points:
+            note = "" if point.self_care else point.tier.value
+            if not self.catalog.views_of(point.code):
+                note = ", ".join(n for n in (note, "on no view") if n)
+            number = int(point.code[len(meridian) :]) if point.code[len(meridian) :].isdigit() else 0
+            rows.append(ChannelRow(number, point.code, self.catalog.point_title(point.code), note))
+        return rows
+
+    @Slot(str)
+    def list_channel(self, meridian: str) -> None:
+        """Clicking a channel path (or choosing it): list its points in order under the map."""
+        found = self.catalog.meridians.get(meridian)
+        if found is None:
+            return
+        if meridian not in self.map.shown_channels:
+            self.set_channels(self.map.shown_channels | {meridian})
+        rows = self.channel_rows(meridian)
+        self.channel_box.show_channel(meridian, f"{meridian} {found.name} channel: {len(rows)} points", rows)
+        self.statusMessage.emit(f"{found.name} channel: {len(rows)} points listed under the map.")
+
+    @Slot(str)
+    def _open_from_channel(self, code: str) -> None:
+        self.open_point(code)
+
+    @Slot(int)
+    def _tour_to(self, index: int) -> None:
+        """One step of the channel tour: open the point, on another view when this one lacks it."""
+        box = self.channel_box
+        if not 0 <= index < len(box.rows):
+            return
+        row = box.rows[index]
+        self.open_point(row.code)
+        view = self.catalog.views.get(self.map.view_id)
+        on_view = row.code in self.catalog.hotspot_codes(self.map.view_id)
+        where = f"on {view.title}" if view is not None and on_view else "on no view"
+        tier = f", {row.note}" if row.note else ""
+        box.say(f"Point {index + 1} of {len(box.rows)}: {row.title}{tier}, {where}.")
+
+    @Slot()
+    def _channel_box_closed(self) -> None:
+        self.map.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- measuring guide ---------------------------------------------------------------------------
 

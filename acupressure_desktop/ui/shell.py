@@ -136,6 +136,7 @@ class Shell(QObject):
         self.learn.routineRequested.connect(self.show_routine)
         self.learn.addToRoutineRequested.connect(self.add_point_to_routine)
         self.learn.favouriteToggled.connect(self._on_favourite)
+        self.learn.pointFilterChanged.connect(self._on_point_filter)
         self.routines.startRequested.connect(self.start_routine)
         self.routines.newRequested.connect(lambda: self.edit_routine(None))
         self.routines.editRequested.connect(self.edit_routine)
@@ -364,6 +365,7 @@ class Shell(QObject):
         self.learn.set_flagged(flagged, set(flagged_kinds(settings.safety)), reasons)
         self.learn.panel.set_advisories(advisories(settings.safety))
         self.learn.set_favourites(set(settings.favourites))
+        self.learn.set_point_filter(settings.map_points)
         self.dock.chime.enabled = settings.sounds.enabled
         self.dock.chime.set_volume(settings.sounds.volume)
         breathing = settings.breathing
@@ -385,6 +387,11 @@ class Shell(QObject):
         self.routines.select(routine_id)
 
     @Slot(str, bool)
+    @Slot(str)
+    def _on_point_filter(self, value: str) -> None:
+        if value != self.settings.map_points:
+            self.update_settings(self.settings.updated(map_points=value))
+
     def _on_favourite(self, code: str, on: bool) -> None:
         favourites = set(self.settings.favourites) | {code} if on else set(self.settings.favourites) - {code}
         self.settings = self.settings.model_copy(update={"favourites": tuple(sorted(favourites))})

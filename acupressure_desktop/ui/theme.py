@@ -56,6 +56,27 @@ class Colors:
 
 # Skin tones the body figures are drawn in (assets/bodymaps/*.svg): markers sit on these.
 SKIN = {"skin": "#F2DCCB", "skin, shaded": "#E8CBB6", "skin, shadow": "#C9B2A4"}
+# The 14 channel paths: a colour (at least 3:1 on every skin tone and on the white casing drawn
+# under each path, which carries it over the dark canvas) paired with a dash pattern (in pen
+# widths), so that no two channels look alike in greyscale or to colour-blind readers who see
+# two colours as one; the code is also written at both ends of each run.
+CHANNEL_CASING = "#FFFFFF"
+CHANNEL_STYLES: dict[str, tuple[str, tuple[float, ...]]] = {
+    "LU": ("#1F5FA8", ()),
+    "LI": ("#8A4B08", (6, 3)),
+    "ST": ("#B0005A", (1, 2.5)),
+    "SP": ("#7A5C00", (6, 2, 1, 2)),
+    "HT": ("#C0162C", ()),
+    "SI": ("#9A3412", (3, 3)),
+    "BL": ("#0B5394", (6, 3)),
+    "KI": ("#4B2E83", (6, 2, 1, 2)),
+    "PC": ("#8E2491", (10, 3)),
+    "TE": ("#006872", (3, 3)),
+    "GB": ("#296E2C", (1, 2.5)),
+    "LR": ("#3F6212", (10, 3)),
+    "GV": ("#1F2937", (6, 2, 1, 2, 1, 2)),
+    "CV": ("#5B4636", (6, 2, 1, 2, 1, 2)),
+}
 MAP_FOCUS = "#15181C"  # the focused marker's ring, in both themes: the figures do not change with the theme
 
 
@@ -327,6 +348,13 @@ def components(c: Colors) -> list[Pair]:
         found.append(Pair(f"{name} against its ring", field, "marker_edge", getattr(c, field), c.marker_edge, NON_TEXT))
     for skin, tone in SKIN.items():
         found.append(Pair(f"Focused marker's ring on {skin}", "MAP_FOCUS", skin, MAP_FOCUS, tone, NON_TEXT))
+    for meridian, (colour, _dash) in CHANNEL_STYLES.items():
+        darkest = min(SKIN.items(), key=lambda item: contrast(colour, item[1]))
+        found.append(Pair(f"Channel {meridian} on {darkest[0]}", meridian, darkest[0], colour, darkest[1], NON_TEXT))
+        found.append(Pair(f"Channel {meridian} on its casing", meridian, "casing", colour, CHANNEL_CASING, NON_TEXT))
+        # Off the figure the path itself stands out on a light canvas, its casing on a dark one.
+        edge, fg = (meridian, colour) if contrast(colour, c.canvas) >= NON_TEXT else ("casing", CHANNEL_CASING)
+        found.append(Pair(f"Channel {meridian} off the figure", edge, "canvas", fg, c.canvas, NON_TEXT))
     return found
 
 
