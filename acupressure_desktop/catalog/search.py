@@ -10,6 +10,7 @@ One search serves the window and ``acupressure-desktop search``.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -42,6 +43,7 @@ NAME_REASONS = frozenset({"pinyin", "Chinese name", "English name"})
 
 # Weights, highest wins; ties broken by code order.
 EXACT_CODE, PINYIN_EXACT, NAME_PREFIX, WORD_PREFIX, BENEFIT, PLACE, TEXT = 100, 90, 70, 60, 45, 35, 10
+SHORT_QUERY = 3  # a query with fewer letters only matches the starts of names and titles
 # An everyday phrase: below a point's own name ("Wind Pool"), above a word found in a benefit's title.
 # Points for its benefits lose one per evidence grade below the strongest; its regions score less.
 COMPLAINT, COMPLAINT_PREFIX, COMPLAINT_REGION = 64, 58, 40
@@ -174,6 +176,56 @@ class PointSearch:
         return keys
 
     @cached_property
+    def _by_start(self) -> dict[str, list[int]]:
+        """Key positions by the first one, two and three letters of each of their words: a key a
+        query's first word is a word prefix of is among ``_by_start[word[:3]]``."""
+        index: dict[str, set[int]] = {}
+        for position, key in enumerate(self._keys):
+            for word in key.text.split():
+                for n in range(1, min(3, len(word)) + 1):
+                    index.setdefault(word[:n], set()).add(position)
+        return {start: sorted(positions) for start, positions in index.items()}
+
+    @cached_property
+    def _by_compact(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for position, key in enumerate(self._keys):
+            index.setdefault(key.compact, []).append(position)
+        return index
+
+    @cached_property
+    def _named_text(self) -> tuple[str, list[int], list[int]]:
+        """The keys above TEXT weight (a word inside them counts) as one string to search in C:
+        the text, each key's start in it, and its position."""
+        starts, positions, parts, at = [], [], [], 0
+        for position, key in enumerate(self._keys):
+            if key.weight > TEXT:
+                starts.append(at)
+                positions.append(position)
+                parts.append(key.text)
+                at += len(key.text) + 1
+        return "\n".join(parts), starts, positions
+
+    def _candidates(self, words: list[str], compact: str) -> list[int]:
+        """The keys that can score for this query, in key order: ``_score`` is nought for the rest
+        (every rule needs the first word as a word prefix, the compact form, or, above TEXT
+        weight, the first word inside the key). A query of one or two letters only finds the
+        names and titles its letters begin."""
+        first = words[0]
+        found = set(self._by_start.get(first[:3], ()))
+        found.update(self._by_compact.get(compact, ()))
+        if len(compact) < SHORT_QUERY:  # "s": a name may start so, but nearly every text holds one
+            return sorted(p for p in found if self._keys[p].weight > TEXT)
+        text, starts, positions = self._named_text
+        at = text.find(first)
+        while at >= 0:
+            index = bisect.bisect_right(starts, at) - 1
+            found.add(positions[index])
+            # On to the next key: one hit per key is enough.
+            at = text.find(first, starts[index + 1]) if index + 1 < len(starts) else -1
+        return sorted(found)
+
+    @cached_property
     def _phrases(self) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
         """(folded phrase, as shown, benefits, regions) for every everyday phrase and misspelling
         (a misspelling is shown as its group's first phrase: "migrane" -> "migraine")."""
@@ -250,7 +302,17 @@ class PointSearch:
 
     def warm(self) -> None:
         """Build every index now (an idle turn after start-up), so the first keystroke is as quick as the rest."""
-        for index in (self._codes, self._named_codes, self._rank, self._keys, self._phrases, self._by_benefit):
+        for index in (
+            self._codes,
+            self._named_codes,
+            self._rank,
+            self._keys,
+            self._by_start,
+            self._by_compact,
+            self._named_text,
+            self._phrases,
+            self._by_benefit,
+        ):
             assert index is not None
         self.suggest("warm up")  # difflib's tables for the vocabulary
 
@@ -281,7 +343,9 @@ class PointSearch:
         if words:
             phrase = " ".join(words)
             compact = "".join(words)
-            for key in self._keys:
+            keys = self._keys
+            for position in self._candidates(words, compact):
+                key = keys[position]
                 score = _score(key, phrase, compact, words)
                 if score and (key.code not in best or best[key.code].score < score):
                     best[key.code] = Hit(key.code, score, key.reason)
