@@ -15,7 +15,7 @@ import pytest
 from acupressure_desktop.catalog.export import catalog_document
 from acupressure_desktop.catalog.loader import Catalog, load_catalog
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, SourceKind
+from acupressure_desktop.domain.models import CautionKind, EvidenceLevel, SourceKind, Tier
 from acupressure_desktop.domain.safety import PREGNANCY_LIST, SafetyProfile, assess_point, routines_for_profile
 
 LUMBOSACRAL = ["BL23", "BL25", "BL52", "BL32", "GV4"]
@@ -101,7 +101,7 @@ def test_a_stand_in_routine_says_what_it_leaves_out_for_each_condition_it_serves
 
 def test_bl1_is_described_for_learning_only(catalog: Catalog) -> None:
     bl1 = catalog.points["BL1"]
-    assert bl1.reference_only
+    assert bl1.tier is Tier.REFERENCE
     assert "BL2" in next(c.text for c in bl1.cautions if c.kind is CautionKind.REFERENCE_ONLY)
 
 

@@ -206,10 +206,6 @@ class Point(Strict):
             raise ValueError(f"{self.code} is a {self.tier.value} point and has no technique to press it with")
         return self.technique
 
-    @property
-    def reference_only(self) -> bool:
-        return self.tier is Tier.REFERENCE
-
     def caution_kinds(self) -> set[CautionKind]:
         return {c.kind for c in self.cautions}
 

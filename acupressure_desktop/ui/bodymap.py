@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.bodymaps import BodyMap, ChannelPath, Hotspot
 from acupressure_desktop.ui import accessibility
 from acupressure_desktop.ui.accessibility import HotspotAccessible, RegionAccessible
+from acupressure_desktop.ui.texts import FLAG_MARK
 from acupressure_desktop.ui.theme import CHANNEL_CASING, CHANNEL_STYLES, LIGHT, MAP_FOCUS, Colors
 
 if TYPE_CHECKING:  # the guides need the models (pydantic), which load after the first paint
@@ -726,7 +727,7 @@ class BodyMapView(QGraphicsView):
         title = self._titles.get(hotspot.code, hotspot.code)
         title = f"{title} ({hotspot.side_label} side)" if hotspot.side else title
         why = self._flag_reasons.get(hotspot.code)
-        return f"{title}\n⚠ Flagged by your safety profile: {why}" if why else title
+        return f"{title}\n{FLAG_MARK} Flagged by your safety profile: {why}" if why else title
 
     def set_titles(
         self,

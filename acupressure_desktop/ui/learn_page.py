@@ -30,7 +30,7 @@ from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.ui.accessibility import announce
 from acupressure_desktop.ui.bodymap import SIDE_CONVENTION, BodyMapView
 from acupressure_desktop.ui.channel_box import ChannelBox, ChannelRow
-from acupressure_desktop.ui.texts import PANEL_HINT
+from acupressure_desktop.ui.texts import FLAG_MARK, PANEL_HINT
 from acupressure_desktop.ui.theme import Colors
 
 if TYPE_CHECKING:  # the catalog needs pydantic, which loads after the first paint
@@ -595,7 +595,7 @@ class LearnPage(QWidget):
             graded = point.evidence_for(wanted) if isinstance(wanted, str) else None
             grade = f"  ·  {EVIDENCE_LABELS[graded.level]}" if graded else ""
             why = self._flag_reasons.get(code)
-            mark = "⚠ " if why else ""
+            mark = f"{FLAG_MARK} " if why else ""
             tip = f"Flagged by your safety profile: {why}" if why else point.location
             rows.append((f"{mark}{point.code}  {point.pinyin}{reference}\n{point.english}{grade}", code, tip))
         query = self.search_box.text().strip()
