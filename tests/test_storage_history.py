@@ -378,3 +378,16 @@ def test_open_history_survives_a_failing_backup(app_paths: AppPaths) -> None:
 )
 def test_periods_become_first_days(today: date, period: Period, first: date | None) -> None:
     assert period.first_day(today) == first
+
+
+def test_the_overview_reads_what_the_single_statistics_read(repo: HistoryRepository) -> None:
+    # One read of the days serves the heat map and the weekly chart (it was three).
+    repo.add_sessions(
+        [make_session(TODAY - timedelta(days=d), practised=60 * (d % 7 + 1)) for d in range(0, 200, 3)]
+        + [make_session(TODAY + timedelta(days=1), practised=90)]  # a clock set wrong once: after today
+    )
+    overview = repo.overview(26)
+    assert overview.first_day.weekday() == 0
+    assert overview.days == repo.practice_days(overview.first_day, TODAY)
+    assert overview.weeks == repo.minutes_per_week(overview.first_day, TODAY)
+    assert overview.summary == repo.summary(TODAY) and overview.consistency == repo.consistency(TODAY)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -321,6 +321,22 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def weekly(days: Mapping[date, DayTotal], start: date, end: date) -> list[WeekTotal]:
+    """The days' totals per ISO week, Monday ``start`` to Monday ``end``, empty weeks too."""
+    totals: dict[date, list[int]] = {}
+    for day, total in days.items():
+        bucket = totals.setdefault(week_start(day), [0, 0])
+        bucket[0] += total.seconds
+        bucket[1] += total.sessions
+    weeks = []
+    monday = start
+    while monday <= end:
+        seconds, sessions = totals.get(monday, (0, 0))
+        weeks.append(WeekTotal(monday, seconds, sessions))
+        monday += timedelta(days=7)
+    return weeks
+
+
 @dataclass(frozen=True)
 class Overview:
     """Everything the history's cards and charts show, read in one go (in a worker: over a long
@@ -611,18 +627,7 @@ class HistoryRepository:
     def minutes_per_week(self, first: date, last: date) -> list[WeekTotal]:
         """One entry per ISO week from the week of ``first`` to the week of ``last``, empty weeks too."""
         start, end = week_start(first), week_start(last)
-        totals: dict[date, list[int]] = {}
-        for day, total in self.practice_days(start, end + timedelta(days=6)).items():
-            bucket = totals.setdefault(week_start(day), [0, 0])
-            bucket[0] += total.seconds
-            bucket[1] += total.sessions
-        weeks = []
-        monday = start
-        while monday <= end:
-            seconds, sessions = totals.get(monday, (0, 0))
-            weeks.append(WeekTotal(monday, seconds, sessions))
-            monday += timedelta(days=7)
-        return weeks
+        return weekly(self.practice_days(start, end + timedelta(days=6)), start, end)
 
     def routine_changes(self) -> list[RoutineChange]:
         """Per routine: average before and after, over the sessions rated both times."""
@@ -657,14 +662,16 @@ class HistoryRepository:
         """The statistics of the last ``weeks`` ISO weeks (this one included) and of all time."""
         today = self.today()
         rest = tuple(rest_days)
-        first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+        first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))  # a Monday
+        this_week = week_start(today)
+        week_days = self.practice_days(first, this_week + timedelta(days=6))  # one read for both charts
         return Overview(
             today=today,
             first_day=first,
             summary=self.summary(today, weekdays, rest),
             consistency=self.consistency(today, weekdays, rest),
-            days=self.practice_days(first, today),
-            weeks=self.minutes_per_week(first, today),
+            days={day: total for day, total in week_days.items() if day <= today},
+            weeks=weekly(week_days, first, this_week),
             changes=self.routine_changes(),
         )
 
