@@ -74,8 +74,6 @@ class Gui:
             if self.interactive:
                 QMessageBox.critical(self.window, APP_TITLE, message)
             return False
-        if unsaved is not None:
-            _save_catalog_cache(self.paths.cache_dir, unsaved, catalog)
         loaded = load_settings(self.paths.settings_file)
         if loaded.notice:
             self.notices.append(loaded.notice)
@@ -103,6 +101,8 @@ class Gui:
             persist=persist,
             icon=self.app.windowIcon(),
         )
+        if unsaved is not None:
+            self._save_catalog_cache(unsaved, catalog)
         self.notices.extend(str(p) for p in catalog.view_problems)
         # After the shell's idle turn that builds the search index, which lives as long.
         QTimer.singleShot(0, self.window, freeze_long_lived)
@@ -112,6 +112,16 @@ class Gui:
             restore_layout(self.window, self.paths.window_state_file)
             self.shell.dock.hide()  # the dock's place is kept; it shows when a routine starts
         return True
+
+    def _save_catalog_cache(self, key: str, catalog: Catalog) -> None:
+        """Keep the validated catalog for the next start, in a worker (the app waits for it at quit);
+        a folder that cannot be written only costs the next start its full validation."""
+        from acupressure_desktop.catalog.cache import write_cached
+
+        assert self.shell is not None
+        folder = self.paths.cache_dir
+        task = self.shell.tasks.start(lambda _progress: write_cached(folder, key, catalog))
+        task.failed.connect(lambda exc: log.info("catalog cache not saved in %s: %s", folder, exc))
 
     def attach_history(self) -> None:
         """Open the practice history now, on this thread (screenshots)."""
@@ -212,22 +222,6 @@ def _first_window(args: argparse.Namespace, paths: AppPaths) -> Gui:
     everything = _saved(paths.settings_file, "map_points", ("self-care", "all"), "self-care") == "all"
     _show_preview(learn, dirs, everything)
     return Gui(app=app, window=window, learn=learn, dirs=dirs, paths=paths, args=args, colors=colors)
-
-
-def _save_catalog_cache(folder: Path, key: str, catalog: Catalog) -> None:
-    """Keep the validated catalog for the next start, on a worker thread (file work stays off the GUI
-    thread); a folder that cannot be written only costs the next start its full validation."""
-    import threading
-
-    from acupressure_desktop.catalog.cache import write_cached
-
-    def save() -> None:
-        try:
-            write_cached(folder, key, catalog)
-        except Exception as exc:
-            log.info("catalog cache not saved in %s: %s", folder, exc)
-
-    threading.Thread(target=save, name="catalog-cache", daemon=True).start()
 
 
 def _saved(settings_file: Path, key: str, allowed: tuple[object, ...], default: T) -> T:

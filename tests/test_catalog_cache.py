@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from acupressure_desktop.app import Gui
 from acupressure_desktop.catalog import cache
@@ -113,17 +114,14 @@ def test_the_key_names_the_data_folder_and_the_code(dirs: ResourceDirs, tmp_path
     assert any(p.name == "loader.py" for p in (cache._CODE / "catalog").glob("*.py"))
 
 
-def test_the_app_saves_the_cache_off_the_gui_thread_and_uses_it_next_time(tmp_path: Path) -> None:
-    import threading
-
+def test_the_app_saves_the_cache_off_the_gui_thread_and_uses_it_next_time(tmp_path: Path, qtbot: QtBot) -> None:
     from acupressure_desktop.app import build_gui
 
     home = tmp_path / "home"
     gui = build_gui(["--home", str(home)])
     assert gui.load()
-    for thread in threading.enumerate():
-        if thread.name == "catalog-cache":
-            thread.join(10)
+    assert gui.shell is not None and gui.shell.tasks.busy  # a worker's job, not the GUI thread's
+    qtbot.waitUntil(lambda: not gui.shell.tasks.busy, timeout=10_000)
     assert (home / "cache" / CACHE_FILE).is_file()
     key = cache_key(gui.dirs)
     assert read_cached(home / "cache", key) is not None
