@@ -256,7 +256,13 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         gui = _first_window(args, paths)
-        return _screenshot(gui, args, args.screenshot) if gui.load() else 1
+        if not gui.load():
+            return 1
+        assert gui.shell is not None
+        try:
+            return _screenshot(gui, args, args.screenshot)
+        finally:
+            gui.shell.tasks.cancel_all()  # a job still running (the catalog cache) ends before the process
 
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
