@@ -369,6 +369,7 @@ def _screenshot(gui: Gui, args: argparse.Namespace, path: Path) -> int:
     width, height = args.size or (1280, 800)
     gui.window.resize(width, height)
     gui.window.show()
+    shell.tasks.wait()  # what workers read (the history's statistics) is in the picture
     for _ in range(3):
         gui.app.processEvents()
     image = gui.window.grab()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from PySide6.QtCore import QThread
@@ -26,6 +27,19 @@ def test_a_job_runs_off_the_gui_thread_and_its_result_arrives_on_it(qtbot: QtBot
         pass
     assert seen == {"worker": True, "value": 42, "on_gui": True}
     qtbot.waitUntil(lambda: not runner.busy)
+
+
+def test_waiting_lets_every_job_end_and_its_result_arrives_with_the_next_events() -> None:
+    # A screenshot waits so that what workers read (the history's statistics) is in the picture.
+    from PySide6.QtWidgets import QApplication
+
+    runner = TaskRunner()
+    results: list[int] = []
+    task = runner.start(lambda _progress: time.sleep(0.2) or 7)
+    task.succeeded.connect(results.append)
+    assert runner.wait(5000)
+    QApplication.processEvents()
+    assert results == [7] and not runner.busy
 
 
 def test_an_error_comes_back_as_failed(qtbot: QtBot) -> None:

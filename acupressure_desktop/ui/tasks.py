@@ -177,6 +177,10 @@ class TaskRunner(QObject):
         """Cancel every job and wait for them to stop (the app is quitting); True if they did in time."""
         for task in self._tasks:
             task.cancel()
+        return self.wait(milliseconds)
+
+    def wait(self, milliseconds: int = 10_000) -> bool:
+        """Wait for every job to end; their results arrive with the next events. True if they did in time."""
         return self._pool.waitForDone(milliseconds)
 
 
