@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from acupressure_desktop.catalog.loader import Catalog, CatalogError, load_catalog
-from acupressure_desktop.catalog.search import PointSearch, fold
+from acupressure_desktop.catalog.search import SUGGESTIONS, PointSearch, fold
 from acupressure_desktop.cli import main
 from acupressure_desktop.paths import AppPaths
 from tests.minidata import write_minidata
@@ -96,6 +96,19 @@ def test_suggestions_find_something_and_are_never_the_query_itself(search: Point
     assert "insomnia" not in search.suggest("insomnia")
     for query in ("coughh", "insomia", "sore nek", "xyzzy"):
         assert all(search.search(w, 1) or search.techniques(w) for w in search.suggest(query)), query
+
+
+def test_suggestions_try_words_only_until_there_are_enough(
+    search: PointSearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "sor" is close to nothing, so the 21 common complaints are offered; each was searched to check
+    # it finds something, 21 searches in a keystroke (15 ms), for the first five shown.
+    searched: list[str] = []
+    real = search.search
+    monkeypatch.setattr(search, "search", lambda q, limit=50: searched.append(q) or real(q, limit))
+    offered = search.suggest("sor")
+    assert len(offered) == SUGGESTIONS
+    assert len(searched) == SUGGESTIONS
 
 
 def test_nothing_matches_gives_suggestions(search: PointSearch, catalog: Catalog) -> None:

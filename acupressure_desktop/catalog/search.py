@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -226,19 +227,17 @@ class PointSearch:
         return sorted(found)
 
     @cached_property
-    def _phrases(self) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
-        """(folded phrase, as shown, benefits, regions) for every everyday phrase and misspelling
-        (a misspelling is shown as its group's first phrase: "migrane" -> "migraine")."""
-        return [
-            (
-                fold(phrase),
-                phrase if phrase in synonym.phrases else synonym.phrases[0],
-                tuple(synonym.benefits),
-                tuple(synonym.regions),
-            )
-            for synonym in self._catalog.synonyms.values()
-            for phrase in [*synonym.phrases, *synonym.misspellings]
-        ]
+    def _phrases(self) -> dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]]]:
+        """First word -> (folded words, as shown, benefits, regions) of every everyday phrase and
+        misspelling starting with it (a misspelling is shown as its group's first phrase: "migrane" ->
+        "migraine"). Keyed by the first word so a query looks only at the phrases its words can begin."""
+        table: dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]]] = {}
+        for synonym in self._catalog.synonyms.values():
+            for phrase in [*synonym.phrases, *synonym.misspellings]:
+                words = tuple(fold(phrase).split())
+                written = phrase if phrase in synonym.phrases else synonym.phrases[0]
+                table.setdefault(words[0], []).append((words, written, tuple(synonym.benefits), tuple(synonym.regions)))
+        return table
 
     @cached_property
     def _by_benefit(self) -> dict[str, list[tuple[int, str]]]:
@@ -280,11 +279,11 @@ class PointSearch:
             return []
         words = folded.split()
         spans: list[tuple[int, int, Complaint]] = []
-        for phrase, written, benefits, regions in self._phrases:
-            size = len(phrase.split())
-            for start in range(len(words) - size + 1):
-                if " ".join(words[start : start + size]) == phrase:
-                    spans.append((start, start + size, Complaint(written, benefits, regions, exact=True)))
+        for start, word in enumerate(words):
+            for phrase, written, benefits, regions in self._phrases.get(word, ()):
+                end = start + len(phrase)
+                if tuple(words[start:end]) == phrase:
+                    spans.append((start, end, Complaint(written, benefits, regions, exact=True)))
         spans.sort(key=lambda s: s[0] - s[1])  # longest first
         taken: set[int] = set()
         found: list[Complaint] = []
@@ -293,10 +292,14 @@ class PointSearch:
                 taken.update(range(start, end))
                 found.append(complaint)
         if not found and len(folded) >= 4 and " " not in folded:
-            for phrase, written, benefits, regions in self._phrases:
-                if " " not in phrase and phrase.startswith(folded):
-                    found.append(Complaint(written, benefits, regions, exact=False))
-                    break
+            begun = (
+                entry
+                for entries in self._phrases.values()
+                for entry in entries
+                if len(entry[0]) == 1 and entry[0][0].startswith(folded)
+            )
+            for _, written, benefits, regions in itertools.islice(begun, 1):
+                found.append(Complaint(written, benefits, regions, exact=False))
         found.sort(key=lambda c: -len(c.phrase))
         return found
 
@@ -443,8 +446,10 @@ class PointSearch:
         found = list(dict.fromkeys(vocabulary[c] for c in close))
         if not found:  # nothing close: what most people come for
             found = [b.title.lower() for b in self._catalog.benefits.values()]
-        # Only what finds something, and never the query itself ("cough": try "cough").
-        return [w for w in found if fold(w) != folded and (self.search(w, 1) or self.techniques(w))][:limit]
+        # Only what finds something, and never the query itself ("cough": try "cough"); each word is
+        # tried only until there are enough (a search each: the nothing-close list has 21 words).
+        useful = (w for w in found if fold(w) != folded and (self.search(w, 1) or self.techniques(w)))
+        return list(itertools.islice(useful, limit))
 
     def search_all(self, query: str, routines: Iterable[Routine], limit: int = 50) -> Results:
         """Points, routines and techniques for ``query``, and suggestions when none matched."""
