@@ -110,6 +110,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from acupressure_desktop.app import build_gui
 gui = build_gui(["--home", {str(tmp_path / "home")!r}])
 assert "pydantic" not in sys.modules, "the first window imported pydantic"
+assert os.environ["QT_NO_GUI_THREADPOOL"] == "1", "fills go to a thread pool"
 assert gui.learn.map.markers, "the first window shows no body map"
 assert gui.load() and gui.shell is not None and "pydantic" in sys.modules
 assert gui.learn.results.count() == sum(p.self_care for p in gui.catalog.points.values())  # the default filter
