@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # Qt is imported only once a GUI is really wanted
 
 
 T = TypeVar("T")
-PREVIEW_SELF_CARE_R = 9.0  # the hotspot radius of self-care points (docs/data-format.md, Tiers)
 log = logging.getLogger(__name__)
 
 
@@ -252,9 +251,10 @@ def _show_preview(learn: LearnPage, dirs: ResourceDirs, everything: bool = False
     """The first view's figure for the first paint; any problem is left for the validated load to report.
 
     Before the catalog says which points are self-care, the preview under the self-care filter draws
-    the hotspots of self-care size only (r 9; gentle and reference hotspots are r 6, docs/data-format.md),
-    so markers do not flash up and vanish when the catalog arrives; ``everything`` draws them all."""
-    from acupressure_desktop.catalog.bodymaps import BodyMapError, parse_bodymap
+    the hotspots of self-care size only (larger than the others', which the loader holds the data to),
+    so markers neither flash up and vanish nor pop in when the catalog arrives; ``everything`` draws
+    them all."""
+    from acupressure_desktop.catalog.bodymaps import MINOR_HOTSPOT_R, BodyMapError, parse_bodymap
     from acupressure_desktop.fileio import peek_json
 
     try:
@@ -262,7 +262,7 @@ def _show_preview(learn: LearnPage, dirs: ResourceDirs, everything: bool = False
         body_map = parse_bodymap(dirs.bodymaps / first["file"], None)
         learn.show_preview(first["id"], first["title"], body_map, first["file"])
         if not everything:
-            learn.map.set_shown({h.code for h in body_map.hotspots if h.r >= PREVIEW_SELF_CARE_R})
+            learn.map.set_shown({h.code for h in body_map.hotspots if h.r > MINOR_HOTSPOT_R})
     except (OSError, ValueError, KeyError, IndexError, TypeError, BodyMapError):
         return
 

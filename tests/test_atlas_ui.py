@@ -451,6 +451,35 @@ def test_the_first_paint_draws_only_self_care_sized_markers_under_the_self_care_
         assert {m.hotspot.element_id for m in learn.map.markers if not learn.map._drawn(m)} == hidden
 
 
+def test_the_first_paint_of_the_shipped_atlas_draws_the_first_views_self_care_markers(
+    qtbot: QtBot, atlas: Catalog, atlas_dirs: ResourceDirs
+) -> None:
+    """The whole-body views draw self-care points at r 7: the preview once looked for r 9, drew no
+    marker at all, and every marker popped in when the catalog arrived."""
+    from acupressure_desktop.app import _show_preview
+    from acupressure_desktop.ui.main_window import learn_window
+
+    window, learn = learn_window(atlas_dirs)
+    qtbot.addWidget(window)
+    _show_preview(learn, atlas_dirs)
+    first = atlas.maps[next(iter(atlas.views))]
+    drawn = {m.hotspot.element_id for m in learn.map.markers if learn.map._drawn(m)}
+    assert drawn and drawn == {h.element_id for h in first.hotspots if atlas.points[h.code].self_care}
+
+
+def test_a_marker_the_filter_hid_is_drawn_in_the_current_look_when_shown(page: LearnPage, atlas: Catalog) -> None:
+    """Hidden markers are not restyled while hidden (a keystroke restyled all 95 of the densest view):
+    they take the look of the moment they are drawn again."""
+    page.show_view("arm-inner")
+    hidden = [m for m in page.map.markers if not m.isVisible()]
+    assert hidden
+    page.search_box.setText(next(m for m in page.map.markers if m.isVisible()).hotspot.code)  # dims the rest
+    page.set_point_filter("all")
+    for marker in hidden:
+        assert marker.isVisible() and marker.state.dimmed
+        assert marker.brush().color().alphaF() == pytest.approx(0.22, abs=0.01)  # the dimmed fill
+
+
 def test_the_map_bar_has_its_own_backdrop_over_the_figure(page: LearnPage) -> None:
     """Its buttons' texts are measured against the window colour, not the skin they float over."""
     for colors in (LIGHT, DARK):

@@ -92,6 +92,24 @@ def test_overlapping_markers_are_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_hotspot_is_sized_for_its_tier(tmp_path: Path) -> None:
+    """Self-care hotspots are larger than the others' r 6: the first paint tells the tiers by size."""
+    small = HOTSPOTS.replace('id="pt-LI4-L" cx="40" cy="50" r="9"', 'id="pt-LI4-L" cx="40" cy="50" r="6"')
+    assert _problems(tmp_path / "small", svg(small)) == [
+        "assets/bodymaps/hand.svg: pt-LI4-L: r 6: a self-care point's hotspot needs r more than 6"
+    ]
+    dirs = write_minidata(tmp_path / "gentle")
+    points_file = next((dirs.data / "points").glob("*.json"))
+    points = json.loads(points_file.read_text(encoding="utf-8"))
+    gv20 = next(p for p in points if p["code"] == "GV20")
+    gv20["tier"] = "gentle"
+    gv20["cautions"] = [{"kind": "gentle", "text": "Thin skin over the skull: press lightly.", "sources": ["advice"]}]
+    points_file.write_text(json.dumps(points), encoding="utf-8")
+    assert [str(p) for p in load_catalog(dirs).view_problems] == [
+        "assets/bodymaps/hand.svg: pt-GV20: r 9: a gentle point's hotspot needs r 6"
+    ]
+
+
 @pytest.mark.parametrize(
     ("d", "message"),
     [

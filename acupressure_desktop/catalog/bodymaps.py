@@ -67,6 +67,10 @@ class RegionShape:
 
 
 Vec = tuple[float, float]
+# Gentle and reference hotspots are drawn at this radius, self-care ones larger (9, or 7 on the
+# crowded whole-body views): the loader holds the data to it, so the size alone tells the tiers apart
+# before the catalog is loaded (the first paint's preview draws the self-care markers only).
+MINOR_HOTSPOT_R = 6.0
 CURVE_PIECES = 8  # straight pieces per cubic curve when measuring distance along a channel
 
 

@@ -16,7 +16,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from acupressure_desktop.catalog.bodymaps import BodyMap, BodyMapError, ChannelPath, parse_bodymap
+from acupressure_desktop.catalog.bodymaps import (
+    MINOR_HOTSPOT_R,
+    BodyMap,
+    BodyMapError,
+    ChannelPath,
+    parse_bodymap,
+)
 from acupressure_desktop.catalog.guides import check_guide
 from acupressure_desktop.catalog.pictures import picture_problems
 from acupressure_desktop.catalog.resources import ResourceDirs
@@ -514,6 +520,15 @@ def _map_problems(view: View, body_map: BodyMap, catalog: Catalog, shown: str) -
         if point.bilateral != (hotspot.side is not None):
             want = "a -L/-R side" if point.bilateral else "no side (midline point)"
             problems.append(Problem(shown, hotspot.element_id, f"{point.code} hotspot needs {want}"))
+        # The size tells the tier before the catalog is loaded (the first paint): see MINOR_HOTSPOT_R.
+        sized = hotspot.r > MINOR_HOTSPOT_R if point.self_care else hotspot.r == MINOR_HOTSPOT_R
+        if not sized:
+            want = f"more than {MINOR_HOTSPOT_R:g}" if point.self_care else f"{MINOR_HOTSPOT_R:g}"
+            problems.append(
+                Problem(
+                    shown, hotspot.element_id, f"r {hotspot.r:g}: a {point.tier.value} point's hotspot needs r {want}"
+                )
+            )
     region_ids = {r.region_id for r in body_map.regions}
     for region in view.regions:
         if region.id not in region_ids:
