@@ -994,7 +994,8 @@ class BodyMapView(QGraphicsView):
                 marker.setVisible(drawn)
             state.focused = index == self._focus_index and self.hasFocus()
             state.flagged = code in self._flagged
-            marker.relayout(scale)
+            if drawn:  # a hidden marker takes its look when it is drawn again (which comes through here)
+                marker.relayout(scale)
             if listening and was != (state.selected, state.current):
                 changed = {"selected": was[0] != state.selected, "active": was[1] != state.current}
                 accessibility.notify_state(self.accessible_for(marker), **{k: v for k, v in changed.items() if v})
