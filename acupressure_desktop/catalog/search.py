@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from acupressure_desktop.catalog.loader import Catalog
@@ -52,6 +52,7 @@ SUGGESTIONS = 5
 _Ranked = TypeVar("_Ranked", "Hit", "RankedItem")
 
 
+@lru_cache(maxsize=8192)  # every keystroke folds the same titles again: routines, benefits, techniques
 def fold(text: str) -> str:
     """Lower case, tone marks and punctuation removed: 'Hégǔ' -> 'hegu'."""
     decomposed = unicodedata.normalize("NFKD", text)
