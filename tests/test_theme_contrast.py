@@ -69,3 +69,30 @@ def test_a_focused_primary_button_shows_a_ring_in_the_focus_colour(qtbot: QtBot,
         assert middle == colors.primary_focus_bg.upper()
     finally:
         app.setStyleSheet(before)
+
+
+def test_buttons_and_tabs_get_one_focus_ring_and_list_items_keep_theirs(qtbot: QtBot) -> None:
+    """The style sheet's ":focus" border marks a focused button or tab; the style's own focus frame
+    around its text came on top, a second ring that crossed the letters of the "Learn" tab."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QCheckBox, QListWidget, QStyle, QStyleFactory, QStyleOptionFocusRect, QTabBar
+
+    style = theme._Style(QStyleFactory.create("Fusion"))
+    tabs, box, items = QTabBar(), QCheckBox("Remind me"), QListWidget()
+    for widget in (tabs, box, items):
+        qtbot.addWidget(widget)
+
+    def painted(widget: QWidget) -> bool:
+        image = QImage(60, 30, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        option = QStyleOptionFocusRect()
+        option.initFrom(widget)
+        option.rect = image.rect().adjusted(6, 6, -6, -6)
+        painter = QPainter(image)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, option, painter, widget)
+        painter.end()
+        return any(image.pixel(x, y) for x in range(60) for y in range(30))
+
+    assert not painted(tabs) and not painted(box)
+    assert painted(items)  # the current row's ring: how the keyboard shows where it is in a list

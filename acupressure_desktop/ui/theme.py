@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QProxyStyle,
     QStyle,
     QStyleFactory,
     QStyleOption,
+    QTabBar,
     QWidget,
 )
 
@@ -165,6 +167,8 @@ class _Style(QProxyStyle):
         """Fusion's radio and check box edges and focus rectangles all but vanish in the dark theme:
         draw a clear edge in the muted text colour, and the keyboard focus as an accent ring."""
         if element is QStyle.PrimitiveElement.PE_FrameFocusRect:
+            if isinstance(widget, (QAbstractButton, QTabBar)):
+                return  # their style sheet ":focus" border marks them; a second ring crossed "Learn"
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 1.5))
