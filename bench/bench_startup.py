@@ -42,12 +42,8 @@ def peak_rss_mb():
     return 0.0
 """
 
-BARE = (
-    COMMON
-    + """
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-window = QMainWindow()
+# Shows a plain ``window`` of ``app`` and reports its first paint (the bare and the themed window).
+PLAIN_WINDOW = """
 window.resize(1280, 800)
 def finish():
     print(f"RSS {peak_rss_mb():.1f}", flush=True)
@@ -57,6 +53,15 @@ window.installEventFilter(spy)
 window.show()
 app.exec()
 """
+
+BARE = (
+    COMMON
+    + """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+"""
+    + PLAIN_WINDOW
 )
 
 # The floor under any window of this app: the bare window with the app's theme (Fusion proxy style,
@@ -73,15 +78,8 @@ theme.apply(app, theme.resolve("light"))
 window = QMainWindow()
 window.menuBar().addMenu("&App")
 window.statusBar().setSizeGripEnabled(True)
-window.resize(1280, 800)
-def finish():
-    print(f"RSS {peak_rss_mb():.1f}", flush=True)
-    app.quit()
-spy = FirstPaint(finish)
-window.installEventFilter(spy)
-window.show()
-app.exec()
 """
+    + PLAIN_WINDOW
 )
 
 APP = (
