@@ -270,17 +270,21 @@ class ChannelLayer(QGraphicsItem):
     Pens are cosmetic (pixels) and the codes keep their pixel size at any zoom.
     """
 
-    def __init__(self, runs: tuple[ChannelPath, ...], font: QFont, names: dict[str, str]) -> None:
+    def __init__(self, runs: tuple[ChannelPath, ...], font: QFont, names: dict[str, str], frame: QRectF) -> None:
+        """``frame`` is the drawing's own area (its view box): a close-up's runs go on past it, where
+        the SVG shows nothing, and are cut there rather than drawn across the empty canvas."""
         super().__init__()
         self.runs = runs
         self.shown: frozenset[str] = frozenset()
         self._font = font
-        self._paths = [(run.meridian, channel_path(run), run.polyline()) for run in runs]
+        self._frame = frame
+        self._paths = [(run.meridian, channel_path(run), _ends_within(run.polyline(), frame)) for run in runs]
         self._names = names
         bounds = QRectF()
-        for _meridian, path, _lines in self._paths:
+        for _meridian, path, _ends in self._paths:
             bounds = bounds.united(path.boundingRect())
-        self._bounds = bounds.adjusted(-CHANNEL_MARGIN, -CHANNEL_MARGIN, CHANNEL_MARGIN, CHANNEL_MARGIN)
+        margin = CHANNEL_MARGIN
+        self._bounds = bounds.intersected(frame).adjusted(-margin, -margin, margin, margin)
         self.setZValue(5)  # over the figure (0) and the region tint (0.5), under the markers (10+)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view picks channels (channel_at)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -298,7 +302,9 @@ class ChannelLayer(QGraphicsItem):
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        drawn = [(m, path, lines) for m, path, lines in self._paths if m in self.shown]
+        drawn = [(m, path, ends) for m, path, ends in self._paths if m in self.shown]
+        painter.save()
+        painter.setClipRect(self._frame, Qt.ClipOperation.IntersectClip)
         casing = QPen(QColor(CHANNEL_CASING), CHANNEL_CASING_PX)
         casing.setCosmetic(True)  # pixels, at any zoom
         casing.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -316,22 +322,27 @@ class ChannelLayer(QGraphicsItem):
                 pen.setDashPattern(list(dashes))
             painter.setPen(pen)
             painter.drawPath(path)
-        # Each run's code at both ends, in pixels beside the end (the zoom does not scale it).
+        painter.restore()
+        # Each run's code at both ends of what is drawn, in pixels beside the end (the zoom does not scale it).
         transform = painter.worldTransform()
         painter.save()
         painter.resetTransform()
         painter.setFont(self._font)
-        for meridian, _path, lines in drawn:
-            if not lines:
-                continue
+        for meridian, _path, ends in drawn:
             ink = QColor(CHANNEL_STYLES[meridian][0])
-            for x, y in (lines[0][0], lines[-1][-1]):
+            for x, y in ends:
                 at = transform.map(QPointF(x, y)) + QPointF(4, 4)
                 text = QPainterPath()
                 text.addText(at, self._font, meridian)
                 painter.strokePath(text, QPen(QColor(CHANNEL_CASING), 2.5))
                 painter.fillPath(text, ink)
         painter.restore()
+
+
+def _ends_within(lines: list[list[tuple[float, float]]], frame: QRectF) -> tuple[tuple[float, float], ...]:
+    """The first and last vertex of a run that lie inside ``frame`` (none if it never enters it)."""
+    inside = [(x, y) for line in lines for x, y in line if frame.contains(QPointF(x, y))]
+    return (inside[0], inside[-1]) if inside else ()
 
 
 class CodeLabel(QGraphicsSimpleTextItem):
@@ -638,7 +649,8 @@ class BodyMapView(QGraphicsView):
             font = self.font()
             font.setPixelSize(10)
             font.setBold(True)
-            built.channel_layer = ChannelLayer(built.body_map.channels or (), font, self._channel_names)
+            frame = QRectF(0, 0, built.body_map.width, built.body_map.height)
+            built.channel_layer = ChannelLayer(built.body_map.channels or (), font, self._channel_names, frame)
             built.scene.addItem(built.channel_layer)
         built.channel_layer.set_shown(self._channels)
 
@@ -648,6 +660,8 @@ class BodyMapView(QGraphicsView):
         if body_map is None or not self._channels:
             return None
         scene_pos = self.mapToScene(view_pos.toPoint())
+        if not QRectF(0, 0, body_map.width, body_map.height).contains(scene_pos):
+            return None  # past the drawing, where its runs are not drawn
         reach = CHANNEL_HIT_PX / self._scale()
         best: tuple[float, str] | None = None
         for run in body_map.channels or ():
