@@ -516,3 +516,16 @@ def test_the_map_bar_has_its_own_backdrop_over_the_figure(page: LearnPage) -> No
         image = bar.grab().toImage()
         edge = QColor(image.pixel(2, image.height() // 2))  # inside the border, beside the first button
         assert edge.name().upper() == colors.window.upper()
+
+
+def test_channel_codes_that_end_together_never_overlap(page: LearnPage, atlas: Catalog) -> None:
+    """At the leg's ankle ST, LR and SP end side by side: their codes were written over each other."""
+    page.set_channels(set(CHANNEL_STYLES))
+    for view_id in atlas.maps:
+        page.show_view(view_id)
+        layer = page.map.channel_layer()
+        if layer is None:
+            continue
+        boxes = [text.boundingRect() for _, text in layer.end_codes(page.map.viewportTransform())]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.intersects(b), view_id

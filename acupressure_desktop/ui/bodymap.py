@@ -323,20 +323,29 @@ class ChannelLayer(QGraphicsItem):
             painter.setPen(pen)
             painter.drawPath(path)
         painter.restore()
-        # Each run's code at both ends of what is drawn, in pixels beside the end (the zoom does not scale it).
         transform = painter.worldTransform()
         painter.save()
         painter.resetTransform()
-        painter.setFont(self._font)
-        for meridian, _path, ends in drawn:
-            ink = QColor(CHANNEL_STYLES[meridian][0])
-            for x, y in ends:
-                at = transform.map(QPointF(x, y)) + QPointF(4, 4)
-                text = QPainterPath()
-                text.addText(at, self._font, meridian)
-                painter.strokePath(text, QPen(QColor(CHANNEL_CASING), 2.5))
-                painter.fillPath(text, ink)
+        for meridian, text in self.end_codes(transform):
+            painter.strokePath(text, QPen(QColor(CHANNEL_CASING), 2.5))
+            painter.fillPath(text, QColor(CHANNEL_STYLES[meridian][0]))
         painter.restore()
+
+    def end_codes(self, transform: QTransform) -> list[tuple[str, QPainterPath]]:
+        """Each shown run's code at both ends of what is drawn, in pixels beside the end (the zoom
+        does not scale it); runs that end together (the leg's ST, LR and SP at the ankle) stack
+        their codes instead of writing them over each other."""
+        codes: list[tuple[str, QPainterPath]] = []
+        for meridian, _path, ends in self._paths:
+            if meridian not in self.shown:
+                continue
+            for x, y in ends:
+                text = QPainterPath()
+                text.addText(transform.map(QPointF(x, y)) + QPointF(4, 4), self._font, meridian)
+                while any(text.boundingRect().intersects(other.boundingRect()) for _, other in codes):
+                    text.translate(0, text.boundingRect().height() + 1)
+                codes.append((meridian, text))
+        return codes
 
 
 def _ends_within(lines: list[list[tuple[float, float]]], frame: QRectF) -> tuple[tuple[float, float], ...]:
