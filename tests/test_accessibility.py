@@ -197,8 +197,11 @@ def _tree(iface: QAccessibleInterface) -> list[tuple[QAccessible.Role, str, int]
 
 def test_point_details_expose_headings_numbered_steps_and_links(page: LearnPage) -> None:
     page.open_point("LI4")
-    iface = QAccessible.queryAccessibleInterface(page.panel.browser)
+    # The browser keeps Qt's own text interface (read line by line, issue 19's Orca run); the structure
+    # is its child, on the viewport.
+    iface = QAccessible.queryAccessibleInterface(page.panel.browser.viewport())
     assert iface is not None
+    assert iface.parent() is not None and iface.parent().object() is page.panel.browser
     assert iface.role() == QAccessible.Role.Document
     assert iface.text(QAccessible.Text.Name) == "Point details"
     tree = _tree(iface)

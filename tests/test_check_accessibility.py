@@ -53,3 +53,8 @@ def test_the_accessible_tree_has_every_hotspot_and_no_unnamed_control(tmp_path: 
     assert counts["main_window"]["unnamed"] == 0
     assert counts["welcome"]["unnamed"] == 0
     assert counts["press_checked"]
+    # The Orca run's classes of bug (issue 19): every focusable text object has a text interface
+    # (the point details too), a focused list says a selected item.
+    assert counts["main_window"]["textless"] == 0
+    assert counts["details_textless"] == 0
+    assert counts["lists_focused"] >= 1

@@ -82,6 +82,9 @@ class GioCaller:
         glib.g_variant_get_type_string.argtypes = [ctypes.c_void_p]
         glib.g_variant_get_type_string.restype = ctypes.c_char_p
         glib.g_variant_unref.argtypes = [ctypes.c_void_p]
+        glib.g_variant_print.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        glib.g_variant_print.restype = ctypes.c_void_p
+        glib.g_free.argtypes = [ctypes.c_void_p]
         glib.g_error_free.argtypes = [gerror]
         gio.g_object_unref.argtypes = [ctypes.c_void_p]
         self._gio, self._glib, self._timeout = gio, glib, timeout_ms
@@ -103,8 +106,35 @@ class GioCaller:
         self._glib.g_error_free(error)
         return message
 
+    def call_printed(self, service: str, path: str, interface: str, method: str, arguments: str) -> str:
+        """Call ``method``; the whole reply in GVariant text ("([(':1.5', 'Focus::')],)")."""
+        reply = self._call(service, path, interface, method, arguments)
+        try:
+            printed = self._glib.g_variant_print(reply, 0)
+            try:
+                return ctypes.string_at(printed).decode("utf-8", "replace")
+            finally:
+                self._glib.g_free(printed)
+        finally:
+            self._glib.g_variant_unref(reply)
+
     def call(self, service: str, path: str, interface: str, method: str, arguments: str) -> int | None:
         """Call ``method`` with arguments in GVariant text; the reply's first value when it is a uint32."""
+        reply = self._call(service, path, interface, method, arguments)
+        try:
+            if self._glib.g_variant_n_children(reply) == 0:
+                return None
+            first = self._glib.g_variant_get_child_value(reply, 0)
+            try:
+                if self._glib.g_variant_get_type_string(first) != b"u":
+                    return None
+                return int(self._glib.g_variant_get_uint32(first))
+            finally:
+                self._glib.g_variant_unref(first)
+        finally:
+            self._glib.g_variant_unref(reply)
+
+    def _call(self, service: str, path: str, interface: str, method: str, arguments: str) -> int:
         gerror = ctypes.POINTER(_GError)
         error = gerror()
         parameters = self._glib.g_variant_parse(None, arguments.encode(), None, None, ctypes.byref(error))
@@ -127,18 +157,7 @@ class GioCaller:
         self._glib.g_variant_unref(parameters)  # a parsed value is not floating: the call did not take it
         if not reply:
             raise OSError(f"{interface}.{method}: {self._take(error)}")
-        try:
-            if self._glib.g_variant_n_children(reply) == 0:
-                return None
-            first = self._glib.g_variant_get_child_value(reply, 0)
-            try:
-                if self._glib.g_variant_get_type_string(first) != b"u":
-                    return None
-                return int(self._glib.g_variant_get_uint32(first))
-            finally:
-                self._glib.g_variant_unref(first)
-        finally:
-            self._glib.g_variant_unref(reply)
+        return int(reply)
 
     def close(self) -> None:
         if self._connection:

@@ -11,12 +11,15 @@ Accessible texts are computed when assistive technology asks, never while painti
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, QUrl
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QRect, QRectF, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleActionInterface,
@@ -30,7 +33,7 @@ from PySide6.QtGui import (
     QTextListFormat,
     QWindow,
 )
-from PySide6.QtWidgets import QAccessibleWidget, QLabel, QTextBrowser, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QAccessibleWidget, QLabel, QTextBrowser, QWidget
 
 if TYPE_CHECKING:
     from acupressure_desktop.ui.bodymap import BodyMapView, HotspotItem
@@ -233,7 +236,12 @@ class RegionAccessible(_ChildAccessible):
 
     def state(self) -> QAccessible.State:
         state = QAccessible.State()
-        state.invalid = not self.isValid()
+        if not self.isValid():
+            state.invalid = True
+            return state
+        # As a hotspot: reached by R / Shift+R on the map, so focusable, and focused when it is.
+        state.focusable = True
+        state.focused = self._view.focused_region == self.region_id and self._view.hasFocus()
         return state
 
     def rect(self) -> QRect:
@@ -241,12 +249,17 @@ class RegionAccessible(_ChildAccessible):
             return QRect()
         return self._screen_rect(self._view.region_rect(self.view_id, self.region_id))
 
-    def actionNames(self) -> list[str]:
-        return [PRESS]
-
     def doAction(self, name: str) -> None:
-        if self.isValid() and name == PRESS:
+        if not self.isValid():
+            return
+        if name == PRESS:
             self._view.regionActivated.emit(self.view_id, self.region_id)
+        elif name == QAccessibleActionInterface.setFocusAction():
+            ids = [r.region_id for r in self._view.accessible_regions()]
+            if self.region_id in ids:
+                self._view.setFocus()
+                while self._view.focused_region != self.region_id:
+                    self._view.focus_region(1)
 
     def _press_description(self) -> str:
         return "List this region's points"
@@ -297,6 +310,9 @@ class BodyMapAccessible(QAccessibleWidget):
         marker = self._map.focused_marker
         if marker is not None and self._map.hasFocus():
             return self._map.accessible_for(marker)
+        region = self._map.focused_region
+        if region is not None and self._map.hasFocus():
+            return next((r for r in self._map.accessible_regions() if r.region_id == region), None)
         return None
 
     def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
@@ -308,7 +324,8 @@ class BodyMapAccessible(QAccessibleWidget):
     def text(self, t: QAccessible.Text) -> str:
         if t == QAccessible.Text.Description:
             return self._map.accessibleDescription() or (
-                "Arrow keys move between points, Return shows a point's details, plus and minus zoom."
+                "Arrow keys move between points, R and Shift+R between regions, Return shows a point's details"
+                " or lists a region's points, plus and minus zoom."
             )
         return str(super().text(t))
 
@@ -318,8 +335,15 @@ def _factory(key: str, obj: QObject) -> QAccessibleInterface | None:
 
     if isinstance(obj, BodyMapView):
         return BodyMapAccessible(obj)
-    if isinstance(obj, (QLabel, QTextBrowser)) and obj.property(STRUCTURED):
+    if isinstance(obj, QLabel) and obj.property(STRUCTURED):
         return StructuredTextAccessible(obj)
+    browser = obj.parent()
+    if isinstance(obj, QWidget) and isinstance(browser, QTextBrowser) and obj.property(STRUCTURED):
+        return StructuredTextAccessible(browser, obj)  # the browser's viewport
+    if isinstance(obj, QLabel) and obj.property(NOTICE):
+        return NoticeAccessible(obj)
+    if isinstance(obj, QWidget) and obj.property(QUIET):
+        return _SilentAccessible(obj)
     if isinstance(obj, QLabel) and obj.property(READ_ON_DEMAND):
         return TimeLeftAccessible(obj)
     return None
@@ -522,9 +546,11 @@ class PartAccessible(_ObjectlessAccessible):
 class StructuredTextAccessible(QAccessibleWidget):
     """A rich-text label or browser whose headings, paragraphs, lists and links are children."""
 
-    def __init__(self, widget: QWidget) -> None:
+    def __init__(self, widget: QWidget, host: QWidget | None = None) -> None:
+        """``widget``: the label or browser whose text is read; ``host``: the widget this interface is
+        for when it is not ``widget`` itself (a browser's viewport)."""
         role = QAccessible.Role.Document if isinstance(widget, QTextBrowser) else QAccessible.Role.StaticText
-        super().__init__(widget, role, "")
+        super().__init__(host or widget, role, "")
         self._widget = widget
         self._key: object = None
         self._kids: list[PartAccessible] = []
@@ -563,6 +589,8 @@ class StructuredTextAccessible(QAccessibleWidget):
     def text(self, t: QAccessible.Text) -> str:
         if t == QAccessible.Text.Description:
             return self._widget.accessibleDescription()
+        if t == QAccessible.Text.Name and self.object() is not self._widget:
+            return self._widget.accessibleName()
         return str(super().text(t))
 
     def follow(self, href: str) -> None:
@@ -570,11 +598,55 @@ class StructuredTextAccessible(QAccessibleWidget):
             self._widget.anchorClicked.emit(QUrl(href))
 
 
+def where_in_structure(block: QTextBlock) -> str:
+    """What the caret's block is, in words: "heading level 3", "list item 2 of 4", "link: Stress relief"."""
+    words = []
+    level = block.blockFormat().headingLevel()
+    if level:
+        words.append(f"heading level {level}")
+    text_list = block.textList()
+    if text_list is not None:
+        words.append(f"list item {text_list.itemNumber(block) + 1} of {text_list.count()}")
+    links = [link.text for link in _links(block)]
+    if links:
+        words.append(("link: " if len(links) == 1 else f"{len(links)} links: ") + ", ".join(links))
+    return "; ".join(words)
+
+
+class _CaretWatch(QObject):
+    """The browser's description says what the caret's line is (a heading, a list item, a link) and
+    changes as the caret moves, which Orca reads after the line."""
+
+    def __init__(self, browser: QTextBrowser) -> None:
+        super().__init__(browser)
+        self._browser = browser
+        self._base = browser.accessibleDescription()
+        browser.cursorPositionChanged.connect(self._moved)
+
+    def _moved(self) -> None:
+        where = where_in_structure(self._browser.textCursor().block())
+        wanted = where or self._base
+        if self._browser.accessibleDescription() != wanted:
+            self._browser.setAccessibleDescription(wanted)
+
+
 def expose_structure(widget: QLabel | QTextBrowser) -> None:
-    """Give assistive technology the widget's headings, paragraphs, lists and links as children."""
+    """Give assistive technology the widget's headings, paragraphs, lists and links as children.
+
+    A browser keeps Qt's own interface, whose text interface (caret, lines, attributes) a screen
+    reader reads line by line as the arrow keys move the caret; PySide6 cannot implement a full one
+    (no attributes, no selection ranges), and Orca 43 said nothing with a partial one. The structure
+    hangs under it, on the browser's viewport (role document, named as the browser)."""
     install()
-    widget.setProperty(STRUCTURED, True)
-    iface = QAccessible.queryAccessibleInterface(widget)
+    target: QWidget = widget
+    if isinstance(widget, QTextBrowser):
+        widget.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        _CaretWatch(widget)
+        target = widget.viewport()
+    target.setProperty(STRUCTURED, True)
+    iface = QAccessible.queryAccessibleInterface(target)
     if iface is not None and not isinstance(iface, StructuredTextAccessible):
         QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(iface))
 
@@ -590,8 +662,9 @@ class SessionAnnouncer:
     receives each message as a ``QAccessibleAnnouncementEvent``).
     """
 
-    def __init__(self, source: QObject) -> None:
+    def __init__(self, source: QWidget, hears_announcements: Callable[[], bool] | None = None) -> None:
         self._source = source
+        self.hears_announcements = hears_announcements or screen_reader_hears_announcements
         self._last: tuple[object, ...] | None = None
         self._halfway = False
         self.spoken: list[str] = []
@@ -651,6 +724,10 @@ class SessionAnnouncer:
     def _say(self, message: str, assertive: bool = False) -> None:
         self.spoken.append(message)
         announce(self._source, message, assertive)
+        # Orca 43 ignores announcement events but speaks a notification that appears; a screen
+        # reader that listens for announcements gets only those (never the same words twice).
+        if not self.hears_announcements():
+            show_notice(self._source, message)
 
 
 class TimeLeftAccessible(QAccessibleWidget):
@@ -699,3 +776,198 @@ def focus_first(container: QWidget | None) -> QWidget | None:
             return widget
         widget = widget.nextInFocusChain()
     return None
+
+
+# -- what Orca 43 speaks: a notification that appears ---------------------------------------------
+
+NOTICE = "accessibleLiveNotice"  # dynamic property: a label exposed as a notification
+_NOTICE_NAME = "a11y-live-notice"
+
+
+class NoticeAccessible(QAccessibleWidget):
+    """A notification whose name is the message: Orca speaks a notification when it becomes showing."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label, QAccessible.Role.Notification, "")
+        self._label = label
+
+    def text(self, t: QAccessible.Text) -> str:
+        if t == QAccessible.Text.Name:
+            return self._label.text()
+        return ""
+
+
+NOTICE_DELAY_MS = 300  # after the burst of events a step change makes, which Orca prunes as a flood
+
+
+class LiveNotice(QObject):
+    """A window's notification: messages said within NOTICE_DELAY_MS are shown together, once."""
+
+    def __init__(self, host: QWidget) -> None:
+        super().__init__(host)
+        self.setObjectName(_NOTICE_NAME)
+        install()
+        self.label = QLabel(host)
+        self.label.setProperty(NOTICE, True)
+        self.label.setFixedSize(0, 0)  # for assistive technology only: never painted, never clicked
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.label.hide()
+        self.pending: list[str] = []
+        self.shown: list[str] = []  # what was shown, in order (tests)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(NOTICE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def say(self, message: str) -> None:
+        self.pending.append(message)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        self._timer.stop()
+        if not self.pending:
+            return
+        text = " ".join(self.pending)
+        self.pending.clear()
+        self.label.hide()  # hidden, then shown again: "showing" is what Orca presents
+        self.label.setText(text)
+        self.label.show()
+        self.shown.append(text)
+
+
+def notice_of(source: QWidget) -> LiveNotice | None:
+    """The notification of ``source``'s window, made on first use."""
+    host = source.window() if isinstance(source, QWidget) else None
+    if host is None:
+        return None
+    notice = host.findChild(LiveNotice, _NOTICE_NAME)
+    return notice if notice is not None else LiveNotice(host)
+
+
+def show_notice(source: QWidget, message: str) -> None:
+    """Show ``message`` as a notification in ``source``'s window, shortly (see LiveNotice)."""
+    notice = notice_of(source)
+    if notice is not None:
+        notice.say(message)
+
+
+_heard: tuple[float, bool] | None = None  # (when asked, the answer): the registry is asked at most every 30 s
+
+
+def screen_reader_hears_announcements() -> bool:
+    """Whether a screen reader listens for announcement events (AT-SPI's Object:Announcement).
+
+    Orca 43 registers no listener for them; newer screen readers do. No assistive technology, or no
+    AT-SPI registry to ask (other systems): True, so nothing else is shown.
+    """
+    global _heard
+    if not QAccessible.isActive():
+        return True
+    now = time.monotonic()
+    if _heard is not None and now - _heard[0] < 30:
+        return _heard[1]
+    answer = True
+    try:
+        answer = "Object:Announcement" in _registered_events()
+    except Exception:  # no D-Bus, no registry, not Linux: keep to the announcement event
+        answer = True
+    _heard = (now, answer)
+    return answer
+
+
+def _registered_events() -> str:
+    import os
+    import re
+
+    from acupressure_desktop.platform.gdbus import GioCaller
+
+    address = os.environ.get("AT_SPI_BUS_ADDRESS")
+    if not address:
+        session = GioCaller(timeout_ms=300)
+        try:
+            printed = session.call_printed("org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", "()")
+        finally:
+            session.close()
+        found = re.search(r"'([^']+)'", printed)
+        if found is None:
+            return ""
+        address = found.group(1)
+    registry = GioCaller(address, timeout_ms=300)
+    try:
+        return registry.call_printed(
+            "org.a11y.atspi.Registry",
+            "/org/a11y/atspi/registry",
+            "org.a11y.atspi.Registry",
+            "GetRegisteredEvents",
+            "()",
+        )
+    finally:
+        registry.close()
+
+
+# -- changes the user did not make: not read out ------------------------------------------------------
+
+QUIET = "accessibleQuiet"
+
+
+class _SilentAccessible(QAccessibleWidget):
+    """Stands in for a widget while it changes quietly: Qt drops the events of an invalid interface."""
+
+    def isValid(self) -> bool:
+        return False
+
+
+def _drop_interface(widget: QWidget) -> None:
+    iface = QAccessible.queryAccessibleInterface(widget)
+    if iface is not None:
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(iface))
+
+
+@contextmanager
+def quietly(*widgets: QWidget) -> Iterator[None]:
+    """Change ``widgets`` (tab bars that follow a routine's step) without telling assistive technology:
+    Orca 43 read every programmatic tab change out and moved its focus there. A widget with the
+    keyboard focus is left out (what changes there, the user did)."""
+    hushed = [w for w in widgets if not w.hasFocus()] if QAccessible.isActive() else []
+    install()
+    for widget in hushed:
+        widget.setProperty(QUIET, True)
+        _drop_interface(widget)
+    try:
+        yield
+    finally:
+        for widget in hushed:
+            _drop_interface(widget)  # the silent one; Qt's own interface comes back when asked
+            widget.setProperty(QUIET, False)
+
+
+# -- lists: a current item when they get focus ---------------------------------------------------------
+
+
+class _CurrentOnFocus(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QAbstractItemView):
+            ensure_current_item(watched)
+        return False
+
+
+def ensure_current_item(view: QAbstractItemView) -> None:
+    """Make the first row current and selected when there is none: a screen reader says the list's
+    selected item as the list gets focus (Orca 43 said only "List with 27 items")."""
+    model = view.model()
+    selection = view.selectionModel()
+    if model is None or selection is None or model.rowCount() == 0:
+        return
+    current = view.currentIndex()
+    if current.isValid() and selection.isSelected(current):
+        return
+    index = current if current.isValid() else model.index(0, 0)
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    selection.setCurrentIndex(index, flags)
+
+
+def current_item_on_focus(view: QAbstractItemView) -> None:
+    """Whenever ``view`` gets focus it has a current, selected item."""
+    view.installEventFilter(_CurrentOnFocus(view))

@@ -405,6 +405,8 @@ class BodyMapView(QGraphicsView):
         self._region_titles: dict[tuple[str, str], str] = {}  # (view, region) -> "Face and head"
         self._accessibles: dict[int, HotspotAccessible] = {}  # id(marker) -> its accessible child
         self._region_accessibles: dict[tuple[str, str], RegionAccessible] = {}
+        self._focus_region: str | None = None  # a region focused by R / Shift+R (its points: Return)
+        self._region_tint_is_focus = False  # the tint shows the focused region, not an opened one
         self._scenes: dict[str, _ViewScene] = {}
         self._view_id = ""
         self._colors = LIGHT
@@ -847,6 +849,7 @@ class BodyMapView(QGraphicsView):
         built = self._scenes[view_id]
         self._view_id = view_id
         self._focus_index = -1
+        self._focus_region = None
         self.setScene(built.scene)
         self.setBackgroundBrush(QBrush(QColor(self._colors.canvas)))
         self._zoom = 1.0
@@ -1174,6 +1177,10 @@ class BodyMapView(QGraphicsView):
         markers = self.markers
         if not markers:
             return
+        if self._focus_region is not None:  # back from a region to the points
+            if self._region_tint_is_focus:
+                self.set_region_outline(None)
+            self._focus_region = None
         self._focus_index = index % len(markers)
         marker = markers[self._focus_index]
         self.ensureVisible(marker, 40, 40)
@@ -1182,6 +1189,27 @@ class BodyMapView(QGraphicsView):
         self.hotspotFocused.emit(marker.title)
         if self.hasFocus():
             accessibility.notify_focus(self, self.accessible_for(marker))
+
+    @property
+    def focused_region(self) -> str | None:
+        return self._focus_region
+
+    def focus_region(self, step: int) -> None:
+        """R / Shift+R: the next / previous region of the view (issue 19: regions were mouse-only)."""
+        regions = self.accessible_regions()
+        if not regions:
+            return
+        ids = [r.region_id for r in regions]
+        here = ids.index(self._focus_region) if self._focus_region in ids else (-1 if step > 0 else 0)
+        region = regions[(here + step) % len(ids)]
+        self._focus_region = region.region_id
+        self._focus_index = -1
+        self._restyle_all()
+        self.set_region_outline(region.region_id)  # the region's tint shows where focus is
+        self._region_tint_is_focus = True
+        self.hotspotFocused.emit(region.text(QAccessible.Text.Name))  # the status line; the focus event speaks it
+        if self.hasFocus():
+            accessibility.notify_focus(self, region)
 
     @property
     def focused_marker(self) -> HotspotItem | None:
@@ -1235,6 +1263,13 @@ class BodyMapView(QGraphicsView):
             self.focus_marker(order[0 if key == Qt.Key.Key_Home else -1])
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.focused_marker:
             self.pointActivated.emit(self.focused_marker.hotspot.code)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self._focus_region is not None:
+            self._region_tint_is_focus = False  # now the opened region's: the page keeps it
+            self.regionActivated.emit(self._view_id, self._focus_region)
+        elif key == Qt.Key.Key_R and not event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.focus_region(-1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
         elif key == Qt.Key.Key_D and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.detailsRequested.emit()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
@@ -1258,6 +1293,10 @@ class BodyMapView(QGraphicsView):
         self._restyle_all()
         if self.focused_marker is not None:
             accessibility.notify_focus(self, self.accessible_for(self.focused_marker))
+        elif self._focus_region is not None:
+            region = next((r for r in self.accessible_regions() if r.region_id == self._focus_region), None)
+            if region is not None:
+                accessibility.notify_focus(self, region)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop.catalog.bodymaps import BodyMap
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.ui.accessibility import announce
+from acupressure_desktop.ui.accessibility import announce, current_item_on_focus
 from acupressure_desktop.ui.bodymap import SIDE_CONVENTION, BodyMapView
 from acupressure_desktop.ui.channel_box import ChannelBox, ChannelRow
 from acupressure_desktop.ui.texts import FLAG_MARK, PANEL_HINT
@@ -105,6 +105,7 @@ class LearnPage(QWidget):
         self.results_label.setObjectName("muted")
         self.results = QListWidget()
         self.results.setAccessibleName("Matching points")
+        current_item_on_focus(self.results)  # a screen reader says a row as the list gets focus
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setWordWrap(True)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from acupressure_desktop.catalog.loader import Catalog
 from acupressure_desktop.domain.models import Routine, Side
 from acupressure_desktop.domain.safety import RoutineOffer
+from acupressure_desktop.ui.accessibility import current_item_on_focus
 from acupressure_desktop.ui.pictures import picture_for_step, thumbnail_tag
 from acupressure_desktop.ui.point_panel import cap_reading_width
 from acupressure_desktop.ui.session_dock import clock_text
@@ -43,6 +44,7 @@ class RoutinesPage(QWidget):
         self._custom: set[str] = set()
 
         self.list = QListWidget()
+        current_item_on_focus(self.list)  # a screen reader says a row as the list gets focus
         self.list.setAccessibleName("Routines")
         self.list.currentItemChanged.connect(self._on_current)
         self.list.itemActivated.connect(lambda item: self.startRequested.emit(item.data(Qt.ItemDataRole.UserRole)))

@@ -40,6 +40,7 @@ from acupressure_desktop.domain.safety import CONDITIONS, FLAGGED_MEANS, SafetyP
 from acupressure_desktop.domain.validation import error_message, field_path
 from acupressure_desktop.reminders import FixedReminder, ReminderSchedule, describe_days
 from acupressure_desktop.settings import BreathingPacer, Settings, SoundSettings
+from acupressure_desktop.ui.accessibility import quietly
 from acupressure_desktop.ui.dialogs import ask
 from acupressure_desktop.ui.voice import VoiceSettingsBox
 
@@ -127,11 +128,14 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Settings sections")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self._appearance_page(), "&Appearance")
-        self.tabs.addTab(self._practice_page(), "&Practice")
-        self.tabs.addTab(self._reminders_page(), "&Reminders")
-        self.tabs.addTab(self._safety_page(settings.safety), "&Safety")
-        self.tabs.addTab(self._general_page(), "&General")
+        # Built quietly: Orca 43 took the first tab's selection event for a focus move and, getting it
+        # before the window's activation, never said "Settings dialog".
+        with quietly(self.tabs, self.tabs.tabBar()):
+            self.tabs.addTab(self._appearance_page(), "&Appearance")
+            self.tabs.addTab(self._practice_page(), "&Practice")
+            self.tabs.addTab(self._reminders_page(), "&Reminders")
+            self.tabs.addTab(self._safety_page(settings.safety), "&Safety")
+            self.tabs.addTab(self._general_page(), "&General")
 
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton("Restore de&faults", QDialogButtonBox.ButtonRole.ResetRole)

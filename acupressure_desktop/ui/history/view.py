@@ -52,6 +52,7 @@ from acupressure_desktop.storage.history import (
     week_start,
 )
 from acupressure_desktop.streaks import EVERY_DAY
+from acupressure_desktop.ui.accessibility import current_item_on_focus
 from acupressure_desktop.ui.dialogs import modal, warn
 from acupressure_desktop.ui.history.charts import HEAT_WEEKS, HeatMap, WeeklyChart, minutes_text, mix
 from acupressure_desktop.ui.history.checkin import EditSessionDialog
@@ -381,6 +382,7 @@ class HistoryView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Sessions")
+        current_item_on_focus(self.table)  # a screen reader says a row as the table gets focus
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.STARTED, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
