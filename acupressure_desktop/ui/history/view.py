@@ -87,6 +87,9 @@ class StatCard(QFrame):
         self.value_label.setFont(font)
         self.caption_label = QLabel(caption)
         self.caption_label.setObjectName("muted")
+        # Wraps: an unwrapped caption ("no planned days in the last 4 weeks") set the page's minimum width.
+        self.caption_label.setWordWrap(True)
+        self.caption_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
         layout.setSpacing(0)
@@ -107,6 +110,7 @@ def _section(title: str, *widgets: QWidget, grow: QWidget | None = None) -> QFra
     card.setFrameShape(QFrame.Shape.StyledPanel)
     heading = QLabel(title)
     heading.setObjectName("subtitle")
+    heading.setWordWrap(True)  # three cards side by side: their titles must not set the page's width
     layout = QVBoxLayout(card)
     layout.setContentsMargins(16, 12, 16, 14)
     layout.setSpacing(8)
@@ -425,6 +429,7 @@ class HistoryView(QWidget):
             "○ before → ● after (the arrow points the way it went) · averages on the 0–10 scale"
         )
         self.changes_legend.setObjectName("muted")
+        self.changes_legend.setWordWrap(True)  # one unwrapped line made the page 1,100 px wide at least
         self.changes_empty = QLabel("Rate a session before and after it to see here how much each routine helps you.")
         self.changes_empty.setObjectName("muted")
         self.changes_empty.setWordWrap(True)
