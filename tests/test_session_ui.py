@@ -437,7 +437,8 @@ def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) 
     shell.controller.update()
     assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
     assert dock.end_box.isVisible() and not dock.running_controls.isVisible()
-    assert dock.summary.text().startswith("Well done")
+    # Steps 1 and 2 were skipped: the summary says so (it said "Well done: all 3 steps" here)
+    assert dock.summary.text().startswith("Finished with 1 of 3 steps pressed to the end (the rest skipped)")
     assert dock.side_label.isHidden()  # no stale "Right side"
     assert dock.repeat_button.isVisible() and dock.close_button.isVisible()
     assert dock.features() & dock.DockWidgetFeature.DockWidgetClosable  # ended: × puts it away
@@ -1109,3 +1110,84 @@ def test_with_reduced_motion_the_pacer_stays_still_and_counts_the_seconds(
     moving = SessionDock(SessionController(None, clock=FakeClock()), catalog)
     qtbot.addWidget(moving)
     assert not moving.pacer.reduced_motion
+
+
+# A 1280x720 or 1366x768 screen less the panel and the title bar: what the window really gets.
+@pytest.mark.parametrize("size", [(1177, 640), (1256, 700)])
+def test_the_dock_never_lays_its_picture_over_the_text_and_keeps_its_controls_in_sight(
+    shell: Shell, qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    """At 1280x720 the shoulder-rolls drawing was painted over the instruction under it (the dock's
+    layout asked for more height than the window had); now the text scrolls and the controls stay."""
+    from PySide6.QtCore import QRect
+
+    window = shell.window
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")  # step 1: a technique with a long instruction
+    QApplication.processEvents()
+    assert window.height() <= size[1]  # the dock's own minimum never makes the window taller than the screen
+    dock = shell.dock
+    parts = [dock.title, dock.progress_label, dock.step_label, dock.countdown, dock.picture, dock.instruction]
+    parts += [dock.guide_button, dock.steps]
+    shown = [w for w in parts if w.isVisible()]
+    assert dock.picture in shown and dock.instruction in shown
+    boxes = [QRect(w.mapTo(dock, w.rect().topLeft()), w.size()) for w in shown]
+    for index, box in enumerate(boxes):
+        for other, later in zip(shown[index + 1 :], boxes[index + 1 :], strict=True):
+            assert not box.intersects(later), (shown[index].objectName() or type(shown[index]).__name__, other)
+    assert dock.instruction.height() >= dock.instruction.heightForWidth(dock.instruction.width())  # no cut lines
+    for button in (dock.play, dock.pain, dock.stop, dock.next, dock.previous):
+        assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+        assert dock.rect().contains(QRect(button.mapTo(dock, button.rect().topLeft()), button.size()))
+    shell.controller.stop()
+
+
+def test_the_summary_tells_a_skipped_end_from_a_finished_routine(shell: Shell) -> None:
+    """Next on the last step ends the routine: the dock said "Well done: all 1 steps" after nothing
+    was pressed to the end, above "0 of 1 steps done"."""
+    shell.window.show()
+    shell.ask_checkins = False
+    clock = shell.clock  # type: ignore[attr-defined]
+    assert shell.start_routine("quick-reset")
+    clock.now += 6
+    shell.controller.update()
+    shell.controller.next_step()
+    shell.controller.next_step()
+    shell.controller.next_step()  # skips the last step: the routine is at its end
+    dock = shell.dock
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
+    assert not dock.summary.text().startswith("Well done")
+    assert "0 of 3 steps pressed to the end" in dock.summary.text()
+    assert dock.progress_label.text() == "0 of 3 steps done"
+
+
+def test_one_step_is_one_step_in_the_dock() -> None:
+    from dataclasses import replace
+
+    from acupressure_desktop.session.runner import Outcome, Phase, Snapshot
+    from acupressure_desktop.ui.session_dock import steps_done_text, summary_text
+
+    snap = Snapshot(
+        state=RunnerState.FINISHED,
+        step_index=0,
+        step_count=1,
+        side=Side.CENTER,
+        phase=Phase.PRESS,
+        segment_remaining=0,
+        segment_duration=60,
+        step_remaining=0,
+        total_remaining=0,
+        total_duration=65,
+        practised_seconds=60,
+        steps_done=1,
+        painful_steps=(),
+        switching_sides=False,
+    )
+    assert summary_text(snap, Outcome.COMPLETED) == "Well done: the step, 1:00 of pressing."
+    assert steps_done_text(snap) == "1 of 1 step done"
+    three = replace(snap, step_count=3, steps_done=3)
+    assert summary_text(three, Outcome.COMPLETED) == "Well done: all 3 steps, 1:00 of pressing."
+    assert steps_done_text(three) == "3 of 3 steps done"

@@ -22,13 +22,16 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -246,12 +249,21 @@ def step_text(snap: Snapshot) -> str:
     return text
 
 
+def steps_done_text(snap: Snapshot) -> str:
+    """'2 of 3 steps done', '0 of 1 step done'."""
+    return f"{snap.steps_done} of {snap.step_count} {'step' if snap.step_count == 1 else 'steps'} done"
+
+
 def summary_text(snap: Snapshot, outcome: Outcome | None) -> str:
-    """The end of a session in one short paragraph."""
+    """The end of a session in one short paragraph, true to what was pressed: a routine reaches its
+    end also when its last steps are skipped (Next), and that is no "all steps"."""
     pressed = clock_text(snap.practised_seconds)
     steps = f"{snap.steps_done} of {snap.step_count} {'step' if snap.step_count == 1 else 'steps'}"
+    if outcome is Outcome.COMPLETED and snap.steps_done >= snap.step_count:
+        every = "the step" if snap.step_count == 1 else f"all {snap.step_count} steps"
+        return f"Well done: {every}, {pressed} of pressing."
     if outcome is Outcome.COMPLETED:
-        return f"Well done: all {snap.step_count} steps, {pressed} of pressing."
+        return f"Finished with {steps} pressed to the end (the rest skipped), {pressed} of pressing."
     if outcome is Outcome.PAIN:
         return f"Stopped because it hurt, after {pressed} of pressing ({steps}).\n\n{PAIN_ADVICE}"
     return f"Stopped after {pressed} of pressing ({steps})."
@@ -275,6 +287,18 @@ class _TextFieldGuard(QObject):
             return False
         # Not accepted by the field, so the shortcut runs; but in "neck pain" a space is text.
         return not (event.key() == Qt.Key.Key_Space and isinstance(watched, QLineEdit) and bool(watched.text()))
+
+
+class _TallScroll(QScrollArea):
+    """Scrolls up and down only: as wide as its content needs (a plain scroll area could be
+    squeezed to a sliver, and with no horizontal bar the text would be cut), as short as needed."""
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().minimumSizeHint()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(content.minimumSizeHint().width() + bar, 120)
 
 
 class CompactTimer(QWidget):
@@ -493,9 +517,12 @@ class SessionDock(QDockWidget):
         end_layout.addLayout(end_buttons)
         self.end_box.hide()
 
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(12, 8, 12, 12)
+        # What the session shows scrolls when the window is short (1280x720: a long instruction
+        # under the picture); the controls below it never do, so Pause and Stop, this hurts are always
+        # in reach and no widget is laid over another by an overfull layout.
+        shown = QWidget()
+        layout = QVBoxLayout(shown)
+        layout.setContentsMargins(12, 8, 12, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.step_label)
@@ -510,8 +537,23 @@ class SessionDock(QDockWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.routine_progress)
         layout.addWidget(self.steps, 1)
-        layout.addWidget(self.end_box)
-        layout.addWidget(self.running_controls)
+        self.steps.setMinimumHeight(60)  # two rows at least: where you are in the routine
+        self.content_scroll = _TallScroll()
+        self.content_scroll.setWidgetResizable(True)
+        self.content_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.content_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.content_scroll.setWidget(shown)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.content_scroll, 1)
+        pinned = QVBoxLayout()
+        pinned.setContentsMargins(12, 4, 12, 12)
+        pinned.addWidget(self.end_box)
+        pinned.addWidget(self.running_controls)
+        outer.addLayout(pinned)
         self.setWidget(body)
 
         controller.snapshotChanged.connect(self.show_snapshot)
@@ -684,7 +726,7 @@ class SessionDock(QDockWidget):
             self.summary.setObjectName("danger" if outcome is Outcome.PAIN else "")  # the advice stands out
             self.summary.style().unpolish(self.summary)
             self.summary.style().polish(self.summary)
-            self.progress_label.setText(f"{snap.steps_done} of {snap.step_count} steps done")
+            self.progress_label.setText(steps_done_text(snap))
             self.notice.hide()  # the pain advice is in the summary
             if outcome is Outcome.PAIN:  # the advice must be read: the full panel, the window up
                 self.set_compact(False)
