@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QColor,
     QFocusEvent,
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -208,21 +209,37 @@ class HeatMap(QWidget):
             painter.drawRoundedRect(self._cell_rect(self._cursor).adjusted(-2, -2, 2, 2), radius + 2, radius + 2)
 
         # Legend: less ■■■■■ more
+        less, swatches, more = self.legend_layout(metrics, len(shades))
+        painter.setPen(muted)
+        centred = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        painter.drawText(less, centred, "Less")
+        painter.setPen(Qt.PenStyle.NoPen)
+        for shade, swatch in zip(shades, swatches, strict=True):
+            painter.setBrush(shade)
+            painter.drawRoundedRect(swatch, 2, 2)
+        painter.setPen(muted)
+        painter.drawText(more, centred, "More")
+        painter.end()
+
+    def legend_layout(self, metrics: QFontMetrics, count: int) -> tuple[QRectF, list[QRectF], QRectF]:
+        """Where "Less", the ``count`` swatches and "More" go under the grid. The words get a line of
+        their own height (a rectangle as tall as the small swatches cut them off at the bottom)."""
+        cell = self._cell()
         legend_y = self._top() + 7 * cell + 6
         size = min(cell - 2, 11.0)
+        line = float(metrics.height())
+        middle = legend_y + max(size, line) / 2
         right = self._label_width() + HEAT_WEEKS * cell - 2
         more_width = metrics.horizontalAdvance("More")
-        x = right - more_width - 4 - len(shades) * (size + 3)
-        painter.setPen(muted)
-        painter.drawText(QRectF(x - metrics.horizontalAdvance("Less") - 6, legend_y, 60, size + 2), "Less")
-        painter.setPen(Qt.PenStyle.NoPen)
-        for shade in shades:
-            painter.setBrush(shade)
-            painter.drawRoundedRect(QRectF(x, legend_y + 1, size, size), 2, 2)
+        less_width = metrics.horizontalAdvance("Less")
+        x = right - more_width - 4 - count * (size + 3)
+        less = QRectF(x - less_width - 6, middle - line / 2, less_width + 4, line)
+        swatches = []
+        for _ in range(count):
+            swatches.append(QRectF(x, middle - size / 2, size, size))
             x += size + 3
-        painter.setPen(muted)
-        painter.drawText(QRectF(x + 3, legend_y, more_width + 4, size + 2), "More")
-        painter.end()
+        more = QRectF(x + 3, middle - line / 2, more_width + 4, line)
+        return less, swatches, more
 
     # -- interaction ---------------------------------------------------------------------
 
