@@ -487,3 +487,19 @@ def test_a_double_click_opens_the_edit_dialog_once_and_the_dialog_is_deleted(
     assert len(opened) == 1  # it opened twice: doubleClicked and activated both fired
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert view.findChildren(EditSessionDialog) == []
+
+
+def test_the_stat_cards_line_up_when_a_caption_wraps(view: HistoryView, qtbot: QtBot) -> None:
+    """Narrow (the session dock open): "Last 4 weeks · …" wraps to two lines; the other cards kept
+    their one-line height and sat centred beside it, tops and bottoms out of line."""
+    view.resize(700, 820)
+    qtbot.waitUntil(lambda: view.width() == 700)
+    QApplication.processEvents()
+    cards = [view.week_card, view.current_card, view.consistency_card, view.longest_card, view.sessions_card]
+    assert any(card.caption_label.height() > card.caption_label.fontMetrics().height() * 1.5 for card in cards)
+    assert len({card.geometry().top() for card in cards}) == 1
+    assert len({card.height() for card in cards}) == 1
+    for card in cards:  # each caption whole
+        label = card.caption_label
+        assert label.height() >= label.heightForWidth(label.width())
+    assert view.minimumSizeHint().width() <= 700

@@ -95,7 +95,10 @@ class StatCard(QFrame):
         layout.setSpacing(0)
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout.addStretch(1)
+        # As tall as the row: a card whose caption wraps to two lines must not leave the others
+        # shorter and centred beside it (their tops and bottoms no longer lined up).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set_value(self, value: str, detail: str = "") -> None:
         self.value_label.setText(value)
