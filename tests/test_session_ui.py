@@ -1191,3 +1191,19 @@ def test_one_step_is_one_step_in_the_dock() -> None:
     three = replace(snap, step_count=3, steps_done=3)
     assert summary_text(three, Outcome.COMPLETED) == "Well done: all 3 steps, 1:00 of pressing."
     assert steps_done_text(three) == "3 of 3 steps done"
+
+
+def test_the_first_focus_is_in_the_page_so_ctrl_f_searches_at_once(shell: Shell, qtbot: QtBot) -> None:
+    """At first launch the focus sat on the Learn page tab, above the page: Ctrl+F (the page's key)
+    did nothing and the typed words went nowhere."""
+    from PySide6.QtCore import Qt
+
+    window = shell.window
+    _activate(qtbot, window)
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is not None and QApplication.focusWidget() is not window.page_tabs
+    )
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.pages.currentWidget().isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is shell.learn.search_box
