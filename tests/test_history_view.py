@@ -503,3 +503,20 @@ def test_the_stat_cards_line_up_when_a_caption_wraps(view: HistoryView, qtbot: Q
         label = card.caption_label
         assert label.height() >= label.heightForWidth(label.width())
     assert view.minimumSizeHint().width() <= 700
+
+
+def test_a_newcomers_consistency_card_says_it_counts_from_the_first_session(qtbot: QtBot, tmp_path: Path) -> None:
+    """Before any session the card read "– · Last 4 weeks · no planned days in the last 4 weeks",
+    though every day is planned: nothing had been practised yet."""
+    empty = HistoryRepository(open_database(tmp_path / "empty.sqlite3"), clock=Clock(), tz=TZ)
+    try:
+        view = HistoryView(empty)
+        qtbot.addWidget(view)
+        view.refresh()
+        _settled(qtbot, view)
+        caption = view.consistency_card.caption_label.text()
+        assert "no planned days" not in caption
+        assert caption == "Last 4 weeks · counts from your first session"
+        assert view.consistency_card.value_label.text() == "–"
+    finally:
+        empty.db.close()

@@ -546,7 +546,9 @@ class HistoryView(QWidget):
         self.week_card.set_value(minutes_text(summary.week_seconds / 60))
         planned = "planned days" if self._weekdays != EVERY_DAY or self._rest_days else ""
         self.current_card.set_value(_plural(summary.streaks.current, "day"), planned)
-        self.consistency_card.set_value("–" if kept.ratio is None else f"{kept.ratio:.0%}", kept.describe())
+        # Before the first session there is nothing to measure: "no planned days" read as a fault.
+        kept_text = kept.describe() if summary.sessions else "counts from your first session"
+        self.consistency_card.set_value("–" if kept.ratio is None else f"{kept.ratio:.0%}", kept_text)
         self.rest_button.blockSignals(True)
         self.rest_button.setChecked(today in self._rest_days)
         self.rest_button.blockSignals(False)
