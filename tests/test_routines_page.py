@@ -54,3 +54,25 @@ def test_one_hidden_routine_is_one_routine(qtbot: QtBot, catalog: Catalog) -> No
     assert page.hidden_note.text().startswith("1 routine is hidden or replaced")
     page = _page(qtbot, catalog, 1000, 700, hide=3)
     assert page.hidden_note.text().startswith("3 routines are hidden or replaced")
+
+
+def test_a_one_sided_step_says_its_side_on_the_page_and_in_the_dock(qtbot: QtBot, catalog: Catalog) -> None:
+    """The editor said "0:30 · left only"; the Routines page and the session dock said nothing of the
+    side, and "(left, then right)" on the page but nothing in the dock for both sides."""
+    from acupressure_desktop.domain.models import Routine, Side, Step
+    from acupressure_desktop.ui.session_controller import SessionController, SessionPlan
+    from acupressure_desktop.ui.session_dock import SessionDock
+
+    steps = [Step(point="LI4", seconds=30, side=Side.LEFT), Step(point="PC6", seconds=60, side=Side.BOTH)]
+    routine = Routine(id="mine", title="Mine", purpose="Test.", benefits=["stress"], steps=steps)
+    page = RoutinesPage(catalog)
+    qtbot.addWidget(page)
+    page.details.setHtml(page._html(routine, None))
+    text = page.details.toPlainText()
+    assert "0:30 · left only" in text and "1:00 · left, then right" in text
+    controller = SessionController(None, clock=lambda: 0.0)
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    controller.load(SessionPlan("mine", "Mine", steps, "Stress"))
+    rows = [dock.steps.item(row).text() for row in range(dock.steps.count())]
+    assert rows[0].endswith("0:30 · left only") and rows[1].endswith("1:00 · left, then right")

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.domain.models import Routine, Side
+from acupressure_desktop.domain.models import Routine
 from acupressure_desktop.domain.safety import RoutineOffer
 from acupressure_desktop.ui.pictures import picture_for_step, thumbnail_tag
 from acupressure_desktop.ui.point_panel import cap_reading_width
-from acupressure_desktop.ui.session_dock import clock_text
+from acupressure_desktop.ui.session_dock import clock_text, step_time_text
 
 LIST_MAX_WIDTH = 460  # the routine list: titles of a few words and "6:15 · 6 steps"
 
@@ -196,13 +196,12 @@ class RoutinesPage(QWidget):
             if step.point:
                 english = escape(self.catalog.points[step.point].english)
                 name = f"{name} <span>· {english}</span>"
-            sides = " (left, then right)" if step.side is Side.BOTH else ""
             note = f"<br><i>{escape(step.note)}</i>" if step.note else ""
             picture = picture_for_step(self.catalog, step)
             thumb = thumbnail_tag(self.details.document(), picture, 48, self.devicePixelRatioF())
             rows.append(
                 f"<tr><td valign='top' width='24'>{index}.</td><td valign='top'>{thumb}</td><td>{name}{note}</td>"
-                f"<td valign='top' align='right'>{clock_text(step.seconds)}{sides}</td></tr>"
+                f"<td valign='top' align='right'>{escape(step_time_text(step.seconds, step.side))}</td></tr>"
             )
         parts.append(f"<table cellpadding='5' width='100%'>{''.join(rows)}</table>")
         parts.extend(benefit_html(self.catalog, b) for b in routine.benefits if b in self.catalog.benefits)

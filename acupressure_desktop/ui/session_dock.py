@@ -73,6 +73,16 @@ def clock_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+# One wording for a step's sides wherever a step is listed (the editor, the Routines page, the dock).
+STEP_SIDE_WORDS = {Side.BOTH: "left, then right", Side.LEFT: "left only", Side.RIGHT: "right only", Side.CENTER: ""}
+
+
+def step_time_text(seconds: float, side: Side) -> str:
+    """'1:00 · left, then right', '0:30 · left only', '0:30'."""
+    words = STEP_SIDE_WORDS[side]
+    return clock_text(seconds) + (f" · {words}" if words else "")
+
+
 class BreathingPacer(QWidget):
     """A circle that grows while you breathe in and shrinks while you breathe out.
 
@@ -621,7 +631,7 @@ class SessionDock(QDockWidget):
         self.title.setText(plan.title)
         for index, step in enumerate(plan.steps):
             name = self.catalog.step_title(step.target)
-            self.steps.addItem(f"{index + 1}. {name} · {clock_text(step.seconds)}")
+            self.steps.addItem(f"{index + 1}. {name} · {step_time_text(step.seconds, step.side)}")
         self.notice.hide()
 
     @Slot(object)
