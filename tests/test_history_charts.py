@@ -197,3 +197,16 @@ def test_the_heat_map_legend_words_are_never_cut_off_in_a_narrow_card(qtbot: QtB
     drawn = rows[-1] - rows[0] + 1
     whole = QFontMetrics(_small_font(widget)).tightBoundingRect("Less").height()
     assert drawn >= whole - 1, (drawn, whole)
+
+
+def test_on_a_wide_card_the_heat_map_grid_is_centred_and_clicks_still_land(qtbot: QtBot, heat: HeatMap) -> None:
+    """At 2560 px the grid kept to the card's left edge with half the card empty beside it."""
+    heat.resize(1200, 200)
+    qtbot.waitUntil(lambda: heat.width() == 1200)
+    first, last = heat._cell_rect(heat.first_day), heat._cell_rect(LAST)
+    left_gap, right_gap = first.left(), heat.width() - (first.left() + HEAT_WEEKS * heat._cell())
+    assert left_gap > 300 and abs(left_gap - heat._label_width() - right_gap) <= 2  # centred, labels to its left
+    days: list[date] = []
+    heat.dayActivated.connect(days.append)
+    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=last.center().toPoint())
+    assert days == [LAST]

@@ -520,3 +520,15 @@ def test_a_newcomers_consistency_card_says_it_counts_from_the_first_session(qtbo
         assert view.consistency_card.value_label.text() == "–"
     finally:
         empty.db.close()
+
+
+def test_on_a_tall_screen_the_charts_grow_with_the_table(view: HistoryView, qtbot: QtBot) -> None:
+    """At 2560x1440 the sessions table took all the spare height; the charts stayed a strip."""
+    view.resize(1180, 820)
+    QApplication.processEvents()
+    short = view.heat_map.height()
+    view.resize(2500, 1350)
+    qtbot.waitUntil(lambda: view.height() == 1350)
+    QApplication.processEvents()
+    assert view.heat_map.height() > short + 100
+    assert view.table.height() > view.heat_map.height()  # the table still gets the most

@@ -125,6 +125,12 @@ class HeatMap(QWidget):
         down = (self.height() - self._top() - self._legend_height()) / 7
         return max(8.0, min(20.0, across, down))
 
+    def _left(self) -> float:
+        """Where the grid starts: the weekday labels' width, and the grid centred when the cells
+        reach their largest size (on a wide screen it sat at the card's left, half of it empty)."""
+        grid = self._label_width() + HEAT_WEEKS * self._cell()
+        return self._label_width() + max(0.0, (self.width() - grid) / 2)
+
     def _top(self) -> float:
         return float(self.fontMetrics().height() + 4)
 
@@ -133,7 +139,7 @@ class HeatMap(QWidget):
         gap = max(2.0, round(cell / 5))
         column = (day - self.first_day).days // 7
         return QRectF(
-            self._label_width() + column * cell,
+            self._left() + column * cell,
             self._top() + day.weekday() * cell,
             cell - gap,
             cell - gap,
@@ -141,7 +147,7 @@ class HeatMap(QWidget):
 
     def _day_at(self, point: QPoint) -> date | None:
         cell = self._cell()
-        column = math.floor((point.x() - self._label_width()) / cell)
+        column = math.floor((point.x() - self._left()) / cell)
         row = math.floor((point.y() - self._top()) / cell)
         if not (0 <= column < HEAT_WEEKS and 0 <= row < 7):
             return None
@@ -176,7 +182,12 @@ class HeatMap(QWidget):
         for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
             # Centred on the row and never clipped, however small the cells ("Fri", not "Fr").
             middle = self._top() + row * cell + (cell - 2) / 2
-            rect = QRectF(0, middle - metrics.height() / 2, self._label_width() - 6, metrics.height())
+            rect = QRectF(
+                self._left() - self._label_width(),
+                middle - metrics.height() / 2,
+                self._label_width() - 6,
+                metrics.height(),
+            )
             flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip
             painter.drawText(rect, int(flags), name)
 
@@ -188,7 +199,7 @@ class HeatMap(QWidget):
             )
             if column == 0 or first_of_month is not None:
                 name = (first_of_month or monday).strftime("%b")
-                left = label_left(self._label_width() + column * cell, metrics.horizontalAdvance(name), self.width())
+                left = label_left(self._left() + column * cell, metrics.horizontalAdvance(name), self.width())
                 if left > month_right:
                     painter.drawText(QRectF(left, 0, 60, self._top() - 2), int(Qt.AlignmentFlag.AlignBottom), name)
                     month_right = left + metrics.horizontalAdvance(name) + 6
@@ -229,7 +240,7 @@ class HeatMap(QWidget):
         size = min(cell - 2, 11.0)
         line = float(metrics.height())
         middle = legend_y + max(size, line) / 2
-        right = self._label_width() + HEAT_WEEKS * cell - 2
+        right = self._left() + HEAT_WEEKS * cell - 2
         more_width = metrics.horizontalAdvance("More")
         less_width = metrics.horizontalAdvance("Less")
         x = right - more_width - 4 - count * (size + 3)

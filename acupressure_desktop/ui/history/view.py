@@ -451,8 +451,10 @@ class HistoryView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.warning)
         layout.addLayout(cards)
-        layout.addLayout(charts)
-        layout.addWidget(sessions, 1)
+        # On a tall screen the charts grow too (a third of the spare height): the sessions table alone
+        # took it, and the heat map stayed a strip of small cells above 600 px of empty table.
+        layout.addLayout(charts, 1)
+        layout.addWidget(sessions, 2)
 
         self.delete_action = QAction("Delete session", self)
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
