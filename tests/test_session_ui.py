@@ -1207,3 +1207,34 @@ def test_the_first_focus_is_in_the_page_so_ctrl_f_searches_at_once(shell: Shell,
     assert focused is not None and window.pages.currentWidget().isAncestorOf(focused)
     qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is shell.learn.search_box
+
+
+# A 1280x720 or 1366x768 screen less the panel and the title bar, and a tall one.
+@pytest.mark.parametrize("size", [(1177, 640), (1256, 700), (1800, 1000)])
+def test_the_current_step_stays_in_sight_in_the_dock(
+    shell: Shell, qtbot: QtBot, qapp: Any, size: tuple[int, int]
+) -> None:
+    """At 1280x720 the dock's content scrolled and its step list was cut to its top edge: on step 3
+    of 3 no step of the list was in sight. The picture now gives way first (down to half)."""
+    from PySide6.QtCore import QRect
+
+    theme.apply(qapp, theme.LIGHT)  # the real style sheet: its list rows are twice the bare height
+    window = shell.window
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    dock = shell.dock
+    for step in range(3):
+        QApplication.processEvents()
+        viewport, content = dock.content_scroll.viewport(), dock.content_scroll.widget()
+        assert content is not None
+        row = dock.steps.visualItemRect(dock.steps.item(step))
+        top_left = dock.steps.viewport().mapTo(content, row.topLeft())  # where it is before any scrolling
+        assert QRect(0, 0, viewport.width(), viewport.height()).contains(QRect(top_left, row.size())), (step, size)
+        assert dock.picture.height() >= 90  # half its size at the least
+        shell.controller.next_step()
+    if size[1] >= 1000:
+        assert dock.picture.height() == 180  # room enough: the full picture
+    shell.controller.stop()

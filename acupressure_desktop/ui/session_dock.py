@@ -73,6 +73,10 @@ def clock_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+PICTURE_HEIGHT = 180  # the dock's picture at full size; it shrinks to half in a short window
+STEPS_IN_SIGHT = 72  # the step list's height with the current step and the next in sight
+
+
 # One wording for a step's sides wherever a step is listed (the editor, the Routines page, the dock).
 STEP_SIDE_WORDS = {Side.BOTH: "left, then right", Side.LEFT: "left only", Side.RIGHT: "right only", Side.CENTER: ""}
 
@@ -539,7 +543,7 @@ class SessionDock(QDockWidget):
         layout.addWidget(self.side_label)
         layout.addWidget(self.countdown)
         layout.addWidget(self.step_progress)
-        self.picture = PictureView(catalog, 180)  # the current step's hands at work
+        self.picture = PictureView(catalog, PICTURE_HEIGHT)  # the current step's hands at work
         layout.addWidget(self.picture)
         layout.addWidget(self.instruction)
         layout.addWidget(self.guide_button)
@@ -547,13 +551,17 @@ class SessionDock(QDockWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.routine_progress)
         layout.addWidget(self.steps, 1)
-        self.steps.setMinimumHeight(60)  # two rows at least: where you are in the routine
+        # The list takes the height left over, two rows at the least (its size hint of six rows made
+        # the content taller than a short window, so the list sat below the fold, current step and all).
+        self.steps.setMinimumHeight(STEPS_IN_SIGHT)
+        self.steps.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.content_scroll = _TallScroll()
         self.content_scroll.setWidgetResizable(True)
         self.content_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.content_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.content_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.content_scroll.setWidget(shown)
+        self.content_scroll.viewport().installEventFilter(self)  # resized: fit the picture again
         body = QWidget()
         outer = QVBoxLayout(body)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -568,6 +576,23 @@ class SessionDock(QDockWidget):
 
         controller.snapshotChanged.connect(self.show_snapshot)
         controller.eventHappened.connect(self._on_event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.content_scroll.viewport():
+            self._fit_picture()
+        return super().eventFilter(watched, event)
+
+    def _fit_picture(self) -> None:
+        """In a short window the picture gives way first, down to half its height, so that the
+        step list (where you are in the routine) stays in sight before anything has to scroll."""
+        viewport = self.content_scroll.viewport()
+        shown = self.content_scroll.widget()
+        if shown is None or not self.picture.isVisibleTo(self):
+            return
+        others = shown.heightForWidth(viewport.width()) - self.picture.height()  # the list counts as 0 there
+        height = max(PICTURE_HEIGHT // 2, min(PICTURE_HEIGHT, viewport.height() - others - STEPS_IN_SIGHT))
+        if height != self.picture.height():
+            self.picture.setFixedHeight(height)
 
     def _key_action(self, action: str) -> Callable[[], None]:
         def run() -> None:
@@ -714,6 +739,9 @@ class SessionDock(QDockWidget):
         self.routine_progress.setMaximum(snap.step_count)
         self.routine_progress.setValue(snap.steps_done)
         self.steps.setCurrentRow(snap.step_index)
+        current = self.steps.currentItem()
+        if current is not None:  # step 3 of 3 was below the list's edge, the list still showed 1 and 2
+            self.steps.scrollToItem(current)
         self.play.setText({RunnerState.RUNNING: "Pause", RunnerState.PAUSED: "Resume"}.get(snap.state, "Start"))
         for button in (self.previous, self.next, self.stop, self.pain):
             button.setEnabled(not finished and snap.state is not RunnerState.READY)
@@ -744,6 +772,7 @@ class SessionDock(QDockWidget):
                 if host is not None and host.isMinimized():
                     host.showNormal()
             # Otherwise a compact timer stays compact and says how it ended; Expand shows Repeat and Close.
+        self._fit_picture()  # another instruction, side line or summary: another height left for it
         self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
         if self._compact:
