@@ -415,6 +415,22 @@ def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
     assert "Sharp or severe pain" in shell.dock.announcer.spoken[-1]
     assert shell.dock.summary.accessibleDescription() == shell.dock.summary.text()
     assert QApplication.focusWidget() is shell.dock.summary
+    # "Do not press that spot again today": Close is the highlighted answer, not Repeat.
+    assert shell.dock.close_button.property("primary") and shell.dock.close_button.isDefault()
+    assert not shell.dock.repeat_button.property("primary") and not shell.dock.repeat_button.isDefault()
+
+
+def test_after_a_finished_routine_repeat_is_the_highlighted_answer_again(shell: Shell) -> None:
+    shell.window.show()
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    shell.controller.report_pain()
+    assert shell.dock.close_button.property("primary")
+    shell.dock.repeat_button.click()
+    for _ in range(3):
+        shell.controller.next_step()  # to the end
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
+    assert shell.dock.repeat_button.property("primary") and not shell.dock.close_button.property("primary")
 
 
 def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) -> None:

@@ -766,6 +766,9 @@ class SessionDock(QDockWidget):
             self.summary.style().polish(self.summary)
             self.progress_label.setText(steps_done_text(snap))
             self.notice.hide()  # the pain advice is in the summary
+            # After "this hurts" the advice is not to press that spot again today: Close is the
+            # highlighted answer then, not Repeat.
+            self._set_primary(self.close_button if outcome is Outcome.PAIN else self.repeat_button)
             if outcome is Outcome.PAIN:  # the advice must be read: the full panel, the window up
                 self.set_compact(False)
                 host = self.parentWidget()
@@ -777,6 +780,15 @@ class SessionDock(QDockWidget):
         self.pacer.update()
         if self._compact:
             self._show_compact()
+
+    def _set_primary(self, button: QPushButton) -> None:
+        for candidate in (self.repeat_button, self.close_button):
+            primary = candidate is button
+            if bool(candidate.property("primary")) != primary:
+                candidate.setProperty("primary", primary)
+                candidate.style().unpolish(candidate)
+                candidate.style().polish(candidate)
+            candidate.setDefault(primary)
 
     @Slot()
     def _on_guide(self) -> None:
