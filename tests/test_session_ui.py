@@ -1254,3 +1254,18 @@ def test_the_current_step_stays_in_sight_in_the_dock(
     if size[1] >= 1000:
         assert dock.picture.height() == 180  # room enough: the full picture
     shell.controller.stop()
+
+
+def test_an_unknown_routine_id_names_the_likeliest_one_and_where_ids_are(
+    shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--routine neck-and-shoulder-break` said only "There is no routine called …"."""
+    from acupressure_desktop.ui import shell as shell_module
+
+    said: list[str] = []
+    monkeypatch.setattr(shell_module, "warn", lambda _parent, _title, text: said.append(text))
+    assert not shell.start_routine("neck-and-shoulder-break")
+    assert "Did you mean 'neck-shoulder-break'?" in said[-1]
+    assert "Routines page" in said[-1]
+    assert not shell.start_routine("zzzz")
+    assert "Did you mean" not in said[-1] and "Routines page" in said[-1]
