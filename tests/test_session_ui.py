@@ -1269,3 +1269,30 @@ def test_an_unknown_routine_id_names_the_likeliest_one_and_where_ids_are(
     assert "Routines page" in said[-1]
     assert not shell.start_routine("zzzz")
     assert "Did you mean" not in said[-1] and "Routines page" in said[-1]
+
+
+def test_after_the_first_notice_the_focus_is_in_the_page_so_ctrl_f_searches(shell: Shell, qtbot: QtBot) -> None:
+    """At first launch the notice comes before any focus; when it closed, the focus went to the
+    window's first control, the page tabs, where Ctrl+F did nothing (seen under Xvfb and openbox)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    from acupressure_desktop.ui.dialogs import modal
+    from acupressure_desktop.ui.welcome import WelcomeDialog
+
+    window = shell.window
+    window.show()  # as the start-up does: the window, then at once the notice
+    qtbot.waitExposed(window)
+
+    def accept() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, WelcomeDialog)
+        dialog.accept()
+
+    QTimer.singleShot(100, window, accept)
+    with modal(WelcomeDialog(shell.settings.safety, window)) as dialog:
+        dialog.exec()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    focused = QApplication.focusWidget()
+    assert focused is not window.page_tabs and window.pages.currentWidget().isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is shell.learn.search_box

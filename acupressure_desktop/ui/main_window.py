@@ -106,7 +106,12 @@ class MainWindow(QMainWindow):
     def _focus_page(self) -> None:
         focused = self.focusWidget()
         if focused is None or focused is self.page_tabs or not self.pages.isAncestorOf(focused):
-            focus_first(self.pages.currentWidget())
+            self.focus_home()
+
+    def focus_home(self) -> None:
+        """Where the focus goes when there is nowhere to give it back (after the first notice):
+        the page's first control, where the page's keys work."""
+        focus_first(self.pages.currentWidget())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_guard():
