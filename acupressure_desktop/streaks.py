@@ -64,7 +64,7 @@ class Consistency:
     def describe(self) -> str:
         if self.planned == 0:
             return "no planned days in the last 4 weeks"
-        return f"{self.practised} of {self.planned} planned days"
+        return f"{self.practised} of {self.planned} planned {'day' if self.planned == 1 else 'days'}"
 
 
 def is_planned(day: date, weekdays: tuple[int, ...], rest_days: frozenset[date] | set[date]) -> bool:

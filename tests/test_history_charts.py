@@ -165,3 +165,48 @@ def test_an_empty_chart_paints_a_friendly_line(qtbot: QtBot) -> None:
 def test_mix_blends_colours() -> None:
     assert mix(QColor("#000000"), QColor("#ffffff"), 0.5).name() in ("#7f7f7f", "#808080")
     assert mix(QColor("#123456"), QColor("#ffffff"), 0).name() == "#123456"
+
+
+def test_the_heat_map_legend_words_are_never_cut_off_in_a_narrow_card(qtbot: QtBot) -> None:
+    """With the session dock open the card is narrow and the cells small: "Less" and "More" were drawn
+    in a box as tall as the small swatches and lost their lower half."""
+    from PySide6.QtGui import QFontMetrics
+
+    from acupressure_desktop.ui.history.charts import _small_font
+
+    widget = HeatMap()
+    palette = _palette("#00aa00")
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#ff0000"))  # only the muted words are red
+    widget.setPalette(palette)
+    font = widget.font()
+    font.setPointSize(14)  # a font as tall as the desktop's (the offscreen one is smaller)
+    widget.setFont(font)
+    widget.set_days({}, LAST)
+    _shown(qtbot, widget, 258, 160)
+    image = widget.grab().toImage()
+    grid_bottom = widget._top() + 7 * widget._cell()  # the legend is what lies below the grid
+    rows = [
+        y
+        for y in range(int(grid_bottom) + 2, image.height())
+        if any(
+            (c := image.pixelColor(x, y)).red() > 150 and c.green() < 110 and c.blue() < 110
+            for x in range(image.width())
+        )
+    ]
+    assert rows, "no legend words drawn"
+    drawn = rows[-1] - rows[0] + 1
+    whole = QFontMetrics(_small_font(widget)).tightBoundingRect("Less").height()
+    assert drawn >= whole - 1, (drawn, whole)
+
+
+def test_on_a_wide_card_the_heat_map_grid_is_centred_and_clicks_still_land(qtbot: QtBot, heat: HeatMap) -> None:
+    """At 2560 px the grid kept to the card's left edge with half the card empty beside it."""
+    heat.resize(1200, 200)
+    qtbot.waitUntil(lambda: heat.width() == 1200)
+    first, last = heat._cell_rect(heat.first_day), heat._cell_rect(LAST)
+    left_gap, right_gap = first.left(), heat.width() - (first.left() + HEAT_WEEKS * heat._cell())
+    assert left_gap > 300 and abs(left_gap - heat._label_width() - right_gap) <= 2  # centred, labels to its left
+    days: list[date] = []
+    heat.dayActivated.connect(days.append)
+    qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=last.center().toPoint())
+    assert days == [LAST]

@@ -487,3 +487,48 @@ def test_a_double_click_opens_the_edit_dialog_once_and_the_dialog_is_deleted(
     assert len(opened) == 1  # it opened twice: doubleClicked and activated both fired
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert view.findChildren(EditSessionDialog) == []
+
+
+def test_the_stat_cards_line_up_when_a_caption_wraps(view: HistoryView, qtbot: QtBot) -> None:
+    """Narrow (the session dock open): "Last 4 weeks · …" wraps to two lines; the other cards kept
+    their one-line height and sat centred beside it, tops and bottoms out of line."""
+    view.resize(700, 820)
+    qtbot.waitUntil(lambda: view.width() == 700)
+    QApplication.processEvents()
+    cards = [view.week_card, view.current_card, view.consistency_card, view.longest_card, view.sessions_card]
+    assert any(card.caption_label.height() > card.caption_label.fontMetrics().height() * 1.5 for card in cards)
+    assert len({card.geometry().top() for card in cards}) == 1
+    assert len({card.height() for card in cards}) == 1
+    for card in cards:  # each caption whole
+        label = card.caption_label
+        assert label.height() >= label.heightForWidth(label.width())
+    assert view.minimumSizeHint().width() <= 700
+
+
+def test_a_newcomers_consistency_card_says_it_counts_from_the_first_session(qtbot: QtBot, tmp_path: Path) -> None:
+    """Before any session the card read "– · Last 4 weeks · no planned days in the last 4 weeks",
+    though every day is planned: nothing had been practised yet."""
+    empty = HistoryRepository(open_database(tmp_path / "empty.sqlite3"), clock=Clock(), tz=TZ)
+    try:
+        view = HistoryView(empty)
+        qtbot.addWidget(view)
+        view.refresh()
+        _settled(qtbot, view)
+        caption = view.consistency_card.caption_label.text()
+        assert "no planned days" not in caption
+        assert caption == "Last 4 weeks · counts from your first session"
+        assert view.consistency_card.value_label.text() == "–"
+    finally:
+        empty.db.close()
+
+
+def test_on_a_tall_screen_the_charts_grow_with_the_table(view: HistoryView, qtbot: QtBot) -> None:
+    """At 2560x1440 the sessions table took all the spare height; the charts stayed a strip."""
+    view.resize(1180, 820)
+    QApplication.processEvents()
+    short = view.heat_map.height()
+    view.resize(2500, 1350)
+    qtbot.waitUntil(lambda: view.height() == 1350)
+    QApplication.processEvents()
+    assert view.heat_map.height() > short + 100
+    assert view.table.height() > view.heat_map.height()  # the table still gets the most

@@ -415,6 +415,22 @@ def test_stop_this_hurts_stops_records_pain_and_shows_the_advice(
     assert "Sharp or severe pain" in shell.dock.announcer.spoken[-1]
     assert shell.dock.summary.accessibleDescription() == shell.dock.summary.text()
     assert QApplication.focusWidget() is shell.dock.summary
+    # "Do not press that spot again today": Close is the highlighted answer, not Repeat.
+    assert shell.dock.close_button.property("primary") and shell.dock.close_button.isDefault()
+    assert not shell.dock.repeat_button.property("primary") and not shell.dock.repeat_button.isDefault()
+
+
+def test_after_a_finished_routine_repeat_is_the_highlighted_answer_again(shell: Shell) -> None:
+    shell.window.show()
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    shell.controller.report_pain()
+    assert shell.dock.close_button.property("primary")
+    shell.dock.repeat_button.click()
+    for _ in range(3):
+        shell.controller.next_step()  # to the end
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
+    assert shell.dock.repeat_button.property("primary") and not shell.dock.close_button.property("primary")
 
 
 def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) -> None:
@@ -437,7 +453,8 @@ def test_the_dock_says_step_n_of_m_paused_and_ends_with_a_summary(shell: Shell) 
     shell.controller.update()
     assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
     assert dock.end_box.isVisible() and not dock.running_controls.isVisible()
-    assert dock.summary.text().startswith("Well done")
+    # Steps 1 and 2 were skipped: the summary says so (it said "Well done: all 3 steps" here)
+    assert dock.summary.text().startswith("Finished with 1 of 3 steps pressed to the end (the rest skipped)")
     assert dock.side_label.isHidden()  # no stale "Right side"
     assert dock.repeat_button.isVisible() and dock.close_button.isVisible()
     assert dock.features() & dock.DockWidgetFeature.DockWidgetClosable  # ended: × puts it away
@@ -865,11 +882,14 @@ def test_every_view_with_both_sides_labels_them_from_the_hotspots(shell: Shell) 
 # -- fits the screen (issue 12) --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
-def test_every_control_is_reachable_with_the_dock_open(shell: Shell, qtbot: QtBot, size: tuple[int, int]) -> None:
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 720), (1366, 768)])
+def test_every_control_is_reachable_with_the_dock_open(
+    shell: Shell, qtbot: QtBot, app_paths: AppPaths, size: tuple[int, int]
+) -> None:
     from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QAbstractButton
 
+    _history_shell(shell, app_paths)  # the History page too: its minimum once widened the window to 1388 px
     window = shell.window
     window.resize(*size)
     window.show()
@@ -880,9 +900,11 @@ def test_every_control_is_reachable_with_the_dock_open(shell: Shell, qtbot: QtBo
     QApplication.processEvents()
     assert window.width() <= size[0] and window.height() <= size[1]  # the window never grows past the screen
     inside = QRect(0, 0, window.width(), window.height())
-    for page in (shell.page_learn, shell.page_routines):
+    assert shell.page_history is not None
+    for page in (shell.page_learn, shell.page_routines, shell.page_history):
         window.show_page(page)
         QApplication.processEvents()
+        assert window.width() <= size[0] and window.height() <= size[1], (page, window.size())
         for button in window.findChildren(QAbstractButton):
             if not button.isVisible() or button.window() is not window or not button.text():
                 continue
@@ -1104,3 +1126,173 @@ def test_with_reduced_motion_the_pacer_stays_still_and_counts_the_seconds(
     moving = SessionDock(SessionController(None, clock=FakeClock()), catalog)
     qtbot.addWidget(moving)
     assert not moving.pacer.reduced_motion
+
+
+# A 1280x720 or 1366x768 screen less the panel and the title bar: what the window really gets.
+@pytest.mark.parametrize("size", [(1177, 640), (1256, 700)])
+def test_the_dock_never_lays_its_picture_over_the_text_and_keeps_its_controls_in_sight(
+    shell: Shell, qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    """At 1280x720 the shoulder-rolls drawing was painted over the instruction under it (the dock's
+    layout asked for more height than the window had); now the text scrolls and the controls stay."""
+    from PySide6.QtCore import QRect
+
+    window = shell.window
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")  # step 1: a technique with a long instruction
+    QApplication.processEvents()
+    assert window.height() <= size[1]  # the dock's own minimum never makes the window taller than the screen
+    dock = shell.dock
+    parts = [dock.title, dock.progress_label, dock.step_label, dock.countdown, dock.picture, dock.instruction]
+    parts += [dock.guide_button, dock.steps]
+    shown = [w for w in parts if w.isVisible()]
+    assert dock.picture in shown and dock.instruction in shown
+    boxes = [QRect(w.mapTo(dock, w.rect().topLeft()), w.size()) for w in shown]
+    for index, box in enumerate(boxes):
+        for other, later in zip(shown[index + 1 :], boxes[index + 1 :], strict=True):
+            assert not box.intersects(later), (shown[index].objectName() or type(shown[index]).__name__, other)
+    assert dock.instruction.height() >= dock.instruction.heightForWidth(dock.instruction.width())  # no cut lines
+    for button in (dock.play, dock.pain, dock.stop, dock.next, dock.previous):
+        assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+        assert dock.rect().contains(QRect(button.mapTo(dock, button.rect().topLeft()), button.size()))
+    shell.controller.stop()
+
+
+def test_the_summary_tells_a_skipped_end_from_a_finished_routine(shell: Shell) -> None:
+    """Next on the last step ends the routine: the dock said "Well done: all 1 steps" after nothing
+    was pressed to the end, above "0 of 1 steps done"."""
+    shell.window.show()
+    shell.ask_checkins = False
+    clock = shell.clock  # type: ignore[attr-defined]
+    assert shell.start_routine("quick-reset")
+    clock.now += 6
+    shell.controller.update()
+    shell.controller.next_step()
+    shell.controller.next_step()
+    shell.controller.next_step()  # skips the last step: the routine is at its end
+    dock = shell.dock
+    assert shell.controller.runner is not None and shell.controller.runner.state is RunnerState.FINISHED
+    assert not dock.summary.text().startswith("Well done")
+    assert "0 of 3 steps pressed to the end" in dock.summary.text()
+    assert dock.progress_label.text() == "0 of 3 steps done"
+
+
+def test_one_step_is_one_step_in_the_dock() -> None:
+    from dataclasses import replace
+
+    from acupressure_desktop.session.runner import Outcome, Phase, Snapshot
+    from acupressure_desktop.ui.session_dock import steps_done_text, summary_text
+
+    snap = Snapshot(
+        state=RunnerState.FINISHED,
+        step_index=0,
+        step_count=1,
+        side=Side.CENTER,
+        phase=Phase.PRESS,
+        segment_remaining=0,
+        segment_duration=60,
+        step_remaining=0,
+        total_remaining=0,
+        total_duration=65,
+        practised_seconds=60,
+        steps_done=1,
+        painful_steps=(),
+        switching_sides=False,
+    )
+    assert summary_text(snap, Outcome.COMPLETED) == "Well done: the step, 1:00 of pressing."
+    assert steps_done_text(snap) == "1 of 1 step done"
+    three = replace(snap, step_count=3, steps_done=3)
+    assert summary_text(three, Outcome.COMPLETED) == "Well done: all 3 steps, 1:00 of pressing."
+    assert steps_done_text(three) == "3 of 3 steps done"
+
+
+def test_the_first_focus_is_in_the_page_so_ctrl_f_searches_at_once(shell: Shell, qtbot: QtBot) -> None:
+    """At first launch the focus sat on the Learn page tab, above the page: Ctrl+F (the page's key)
+    did nothing and the typed words went nowhere."""
+    from PySide6.QtCore import Qt
+
+    window = shell.window
+    _activate(qtbot, window)
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is not None and QApplication.focusWidget() is not window.page_tabs
+    )
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.pages.currentWidget().isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is shell.learn.search_box
+
+
+# A 1280x720 or 1366x768 screen less the panel and the title bar, and a tall one.
+@pytest.mark.parametrize("size", [(1177, 640), (1256, 700), (1800, 1000)])
+def test_the_current_step_stays_in_sight_in_the_dock(
+    shell: Shell, qtbot: QtBot, qapp: Any, size: tuple[int, int]
+) -> None:
+    """At 1280x720 the dock's content scrolled and its step list was cut to its top edge: on step 3
+    of 3 no step of the list was in sight. The picture now gives way first (down to half)."""
+    from PySide6.QtCore import QRect
+
+    theme.apply(qapp, theme.LIGHT)  # the real style sheet: its list rows are twice the bare height
+    window = shell.window
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    shell.ask_checkins = False
+    assert shell.start_routine("quick-reset")
+    dock = shell.dock
+    for step in range(3):
+        QApplication.processEvents()
+        viewport, content = dock.content_scroll.viewport(), dock.content_scroll.widget()
+        assert content is not None
+        row = dock.steps.visualItemRect(dock.steps.item(step))
+        top_left = dock.steps.viewport().mapTo(content, row.topLeft())  # where it is before any scrolling
+        assert QRect(0, 0, viewport.width(), viewport.height()).contains(QRect(top_left, row.size())), (step, size)
+        assert dock.picture.height() >= 90  # half its size at the least
+        shell.controller.next_step()
+    if size[1] >= 1000:
+        assert dock.picture.height() == 180  # room enough: the full picture
+    shell.controller.stop()
+
+
+def test_an_unknown_routine_id_names_the_likeliest_one_and_where_ids_are(
+    shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--routine neck-and-shoulder-break` said only "There is no routine called …"."""
+    from acupressure_desktop.ui import shell as shell_module
+
+    said: list[str] = []
+    monkeypatch.setattr(shell_module, "warn", lambda _parent, _title, text: said.append(text))
+    assert not shell.start_routine("neck-and-shoulder-break")
+    assert "Did you mean 'neck-shoulder-break'?" in said[-1]
+    assert "Routines page" in said[-1]
+    assert not shell.start_routine("zzzz")
+    assert "Did you mean" not in said[-1] and "Routines page" in said[-1]
+
+
+def test_after_the_first_notice_the_focus_is_in_the_page_so_ctrl_f_searches(shell: Shell, qtbot: QtBot) -> None:
+    """At first launch the notice comes before any focus; when it closed, the focus went to the
+    window's first control, the page tabs, where Ctrl+F did nothing (seen under Xvfb and openbox)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    from acupressure_desktop.ui.dialogs import modal
+    from acupressure_desktop.ui.welcome import WelcomeDialog
+
+    window = shell.window
+    window.show()  # as the start-up does: the window, then at once the notice
+    qtbot.waitExposed(window)
+
+    def accept() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, WelcomeDialog)
+        dialog.accept()
+
+    QTimer.singleShot(100, window, accept)
+    with modal(WelcomeDialog(shell.settings.safety, window)) as dialog:
+        dialog.exec()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    focused = QApplication.focusWidget()
+    assert focused is not window.page_tabs and window.pages.currentWidget().isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is shell.learn.search_box

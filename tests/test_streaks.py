@@ -117,6 +117,11 @@ def test_consistency_with_nothing_planned() -> None:
     assert kept.ratio is None and kept.describe() == "no planned days in the last 4 weeks"
 
 
+def test_one_planned_day_is_one_day() -> None:
+    kept = consistency(days(MONDAY, 0), MONDAY, WORKDAYS, since=MONDAY)
+    assert kept.describe() == "1 of 1 planned day"  # the first day practised: not "1 of 1 planned days"
+
+
 def test_rest_days_are_kept_sorted_and_toggle() -> None:
     plan = PracticeDays(rest_days=(MONDAY, FRIDAY, MONDAY))
     assert plan.rest_days == (FRIDAY, MONDAY)

@@ -258,3 +258,14 @@ def test_a_single_point_session_is_not_called_a_routine() -> None:
     clock.now += 10
     [end] = guide.handle(runner.update(), runner.snapshot())
     assert isinstance(end, Say) and end.utterance.text == "Done. Well done."
+
+
+def test_skipping_to_the_end_is_no_well_done() -> None:
+    """Next on the last step ends the routine; the voice said "Well done" with nothing pressed."""
+    clock = FakeClock()
+    runner = SessionRunner([Step(point="LI4", seconds=10, side=Side.LEFT)], title="t", clock=clock)
+    guide = VoiceGuide(SCRIPTS[:1], clock=clock)
+    guide.handle(runner.start(), runner.snapshot())
+    clock.now += 2
+    [end] = [a for a in guide.handle(runner.next_step(), runner.snapshot()) if isinstance(a, Say)]
+    assert end.utterance.text == "Done."

@@ -196,7 +196,9 @@ class VoiceGuide:
                     self._pending.insert(0, intro)
             elif isinstance(event, Finished):
                 self._pending.clear()
-                words = "That is the end of the routine. Well done." if len(self.scripts) > 1 else "Done. Well done."
+                words = "That is the end of the routine." if len(self.scripts) > 1 else "Done."
+                if snapshot.steps_done >= snapshot.step_count:  # not when the steps were skipped (Next)
+                    words += " Well done."
                 actions.append(self._say(Utterance(words, Cue.END, event.at), interrupt=True))
         return actions + self.poll()
 

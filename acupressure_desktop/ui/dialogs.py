@@ -30,8 +30,15 @@ def focus_returns(parent: QWidget | None) -> Iterator[None]:
             before.window().activateWindow()
             before.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
         elif _alive(parent):
-            parent.window().activateWindow()
-            focus_first(parent.window())
+            window = parent.window()
+            window.activateWindow()
+            # The main window names its home (the page, not the page tabs above it, where Ctrl+F did
+            # nothing after the first notice); any other window gets its first control.
+            home = getattr(window, "focus_home", None)
+            if callable(home):
+                home()
+            else:
+                focus_first(window)
 
 
 def _alive(widget: QWidget | None) -> TypeGuard[QWidget]:

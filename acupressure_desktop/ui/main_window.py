@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.quit_action = quit_action
         self.close_guard: Callable[[], bool] = lambda: True  # the shell asks before a running routine is quit
+        self._focus_placed = False
 
     def add_page(self, title: str, widget: QWidget, shortcut: str) -> int:
         if self.pages.count():
@@ -92,6 +93,25 @@ class MainWindow(QMainWindow):
             if page is not None:
                 page.setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first focus goes into the page on show, not to the page tabs above it: the page's own
+        keys (Ctrl+F to search, Escape, Alt+D) belong to the page and did nothing from the tabs."""
+        super().showEvent(event)
+        if not self._focus_placed:
+            self._focus_placed = True
+            QTimer.singleShot(0, self, self._focus_page)
+
+    @Slot()
+    def _focus_page(self) -> None:
+        focused = self.focusWidget()
+        if focused is None or focused is self.page_tabs or not self.pages.isAncestorOf(focused):
+            self.focus_home()
+
+    def focus_home(self) -> None:
+        """Where the focus goes when there is nowhere to give it back (after the first notice):
+        the page's first control, where the page's keys work."""
+        focus_first(self.pages.currentWidget())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_guard():

@@ -52,7 +52,7 @@ from acupressure_desktop.domain.models import ROUTINE_STEPS, STEP_SECONDS, Routi
 from acupressure_desktop.domain.safety import SafetyProfile, target_flag_reasons
 from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.ui.dialogs import warn
-from acupressure_desktop.ui.session_dock import clock_text
+from acupressure_desktop.ui.session_dock import clock_text, step_time_text
 from acupressure_desktop.ui.texts import FLAG_MARK
 
 OFFER_LIMIT = 12  # entries in the add-step popup
@@ -73,7 +73,6 @@ POINT_SIDE_LABELS = {
     Side.CENTER: "Centre (midline point)",
 }
 TECHNIQUE_SIDE_LABELS = {Side.CENTER: "No sides (one pass)", Side.BOTH: "Both sides (left, then right)"}
-SIDE_WORDS = {Side.BOTH: "left, then right", Side.LEFT: "left only", Side.RIGHT: "right only", Side.CENTER: ""}
 
 ROUTINE_FILTER = "Routine files (*.json);;All files (*)"
 OpenFileName = Callable[[QWidget | None, str, str, str], tuple[str, str]]
@@ -558,8 +557,7 @@ class RoutineEditor(QDialog):
             name = self._catalog.step_title(target)
             if target in self._catalog.points:
                 name = f"{name} · {self._catalog.points[target].english}"
-            side_words = SIDE_WORDS[Side(item.data(SIDE_ROLE))]
-            detail = clock_text(item.data(SECONDS_ROLE)) + (f" · {side_words}" if side_words else "")
+            detail = step_time_text(item.data(SECONDS_ROLE), Side(item.data(SIDE_ROLE)))
             flag = self._flags.get(target)
             mark = f"{FLAG_MARK} " if flag else ""
             item.setData(NAME_ROLE, f"{row + 1}.  {mark}{name}")

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from acupressure_desktop.catalog.loader import Catalog
-from acupressure_desktop.domain.models import Routine, Side
+from acupressure_desktop.domain.models import Routine
 from acupressure_desktop.domain.safety import RoutineOffer
 from acupressure_desktop.ui.accessibility import current_item_on_focus
 from acupressure_desktop.ui.pictures import picture_for_step, thumbnail_tag
 from acupressure_desktop.ui.point_panel import cap_reading_width
-from acupressure_desktop.ui.session_dock import clock_text
+from acupressure_desktop.ui.session_dock import clock_text, step_time_text
+
+LIST_MAX_WIDTH = 460  # the routine list: titles of a few words and "6:15 · 6 steps"
 
 
 class RoutinesPage(QWidget):
@@ -91,11 +93,14 @@ class RoutinesPage(QWidget):
             (self.import_button, "Import a routine from a file"),
         ):
             button.setAccessibleName(name)
+        # The buttons stay together under the text they act on: with the reading width capped, a
+        # stretch before Edit… put them 1,700 px from Start routine on a 2560 px screen.
         actions = QHBoxLayout()
         actions.addWidget(self.start_button)
-        actions.addStretch(1)
+        actions.addSpacing(12)
         for button in (self.edit_button, self.duplicate_button, self.export_button, self.delete_button):
             actions.addWidget(button)
+        actions.addStretch(1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 12, 12, 12)
@@ -108,6 +113,10 @@ class RoutinesPage(QWidget):
         splitter.addWidget(right)
         splitter.setSizes([340, 700])
         splitter.setChildrenCollapsible(False)
+        # A wider window widens the details, not the list of short names (820 px of it at 2560 px).
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        left.setMaximumWidth(LIST_MAX_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -144,8 +153,9 @@ class RoutinesPage(QWidget):
             self.list.setCurrentRow(0)
         hidden = sum(1 for routine_id in routines if routine_id not in {o.routine.id for o in offers})
         self.hidden_note.setVisible(hidden > 0)
+        routines_are = "1 routine is" if hidden == 1 else f"{hidden} routines are"
         self.hidden_note.setText(
-            f"{hidden} routines are hidden or replaced by gentler versions because of your safety profile."
+            f"{routines_are} hidden or replaced by gentler versions because of your safety profile."
         )
 
     def select(self, routine_id: str) -> None:
@@ -188,13 +198,12 @@ class RoutinesPage(QWidget):
             if step.point:
                 english = escape(self.catalog.points[step.point].english)
                 name = f"{name} <span>· {english}</span>"
-            sides = " (left, then right)" if step.side is Side.BOTH else ""
             note = f"<br><i>{escape(step.note)}</i>" if step.note else ""
             picture = picture_for_step(self.catalog, step)
             thumb = thumbnail_tag(self.details.document(), picture, 48, self.devicePixelRatioF())
             rows.append(
                 f"<tr><td valign='top' width='24'>{index}.</td><td valign='top'>{thumb}</td><td>{name}{note}</td>"
-                f"<td valign='top' align='right'>{clock_text(step.seconds)}{sides}</td></tr>"
+                f"<td valign='top' align='right'>{escape(step_time_text(step.seconds, step.side))}</td></tr>"
             )
         parts.append(f"<table cellpadding='5' width='100%'>{''.join(rows)}</table>")
         parts.extend(benefit_html(self.catalog, b) for b in routine.benefits if b in self.catalog.benefits)

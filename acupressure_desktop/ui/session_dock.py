@@ -22,13 +22,16 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -68,6 +71,20 @@ STILL_INTERVAL_MS = 250  # reduced motion: the seconds left change within a quar
 def clock_text(seconds: float) -> str:
     whole = max(0, math.ceil(seconds - 1e-6))
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+PICTURE_HEIGHT = 180  # the dock's picture at full size; it shrinks to half in a short window
+STEPS_IN_SIGHT = 72  # the step list's height with the current step and the next in sight
+
+
+# One wording for a step's sides wherever a step is listed (the editor, the Routines page, the dock).
+STEP_SIDE_WORDS = {Side.BOTH: "left, then right", Side.LEFT: "left only", Side.RIGHT: "right only", Side.CENTER: ""}
+
+
+def step_time_text(seconds: float, side: Side) -> str:
+    """'1:00 · left, then right', '0:30 · left only', '0:30'."""
+    words = STEP_SIDE_WORDS[side]
+    return clock_text(seconds) + (f" · {words}" if words else "")
 
 
 class BreathingPacer(QWidget):
@@ -246,12 +263,21 @@ def step_text(snap: Snapshot) -> str:
     return text
 
 
+def steps_done_text(snap: Snapshot) -> str:
+    """'2 of 3 steps done', '0 of 1 step done'."""
+    return f"{snap.steps_done} of {snap.step_count} {'step' if snap.step_count == 1 else 'steps'} done"
+
+
 def summary_text(snap: Snapshot, outcome: Outcome | None) -> str:
-    """The end of a session in one short paragraph."""
+    """The end of a session in one short paragraph, true to what was pressed: a routine reaches its
+    end also when its last steps are skipped (Next), and that is no "all steps"."""
     pressed = clock_text(snap.practised_seconds)
     steps = f"{snap.steps_done} of {snap.step_count} {'step' if snap.step_count == 1 else 'steps'}"
+    if outcome is Outcome.COMPLETED and snap.steps_done >= snap.step_count:
+        every = "the step" if snap.step_count == 1 else f"all {snap.step_count} steps"
+        return f"Well done: {every}, {pressed} of pressing."
     if outcome is Outcome.COMPLETED:
-        return f"Well done: all {snap.step_count} steps, {pressed} of pressing."
+        return f"Finished with {steps} pressed to the end (the rest skipped), {pressed} of pressing."
     if outcome is Outcome.PAIN:
         return f"Stopped because it hurt, after {pressed} of pressing ({steps}).\n\n{PAIN_ADVICE}"
     return f"Stopped after {pressed} of pressing ({steps})."
@@ -275,6 +301,18 @@ class _TextFieldGuard(QObject):
             return False
         # Not accepted by the field, so the shortcut runs; but in "neck pain" a space is text.
         return not (event.key() == Qt.Key.Key_Space and isinstance(watched, QLineEdit) and bool(watched.text()))
+
+
+class _TallScroll(QScrollArea):
+    """Scrolls up and down only: as wide as its content needs (a plain scroll area could be
+    squeezed to a sliver, and with no horizontal bar the text would be cut), as short as needed."""
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().minimumSizeHint()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(content.minimumSizeHint().width() + bar, 120)
 
 
 class CompactTimer(QWidget):
@@ -493,16 +531,19 @@ class SessionDock(QDockWidget):
         end_layout.addLayout(end_buttons)
         self.end_box.hide()
 
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(12, 8, 12, 12)
+        # What the session shows scrolls when the window is short (1280x720: a long instruction
+        # under the picture); the controls below it never do, so Pause and Stop, this hurts are always
+        # in reach and no widget is laid over another by an overfull layout.
+        shown = QWidget()
+        layout = QVBoxLayout(shown)
+        layout.setContentsMargins(12, 8, 12, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.step_label)
         layout.addWidget(self.side_label)
         layout.addWidget(self.countdown)
         layout.addWidget(self.step_progress)
-        self.picture = PictureView(catalog, 180)  # the current step's hands at work
+        self.picture = PictureView(catalog, PICTURE_HEIGHT)  # the current step's hands at work
         layout.addWidget(self.picture)
         layout.addWidget(self.instruction)
         layout.addWidget(self.guide_button)
@@ -510,12 +551,48 @@ class SessionDock(QDockWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.routine_progress)
         layout.addWidget(self.steps, 1)
-        layout.addWidget(self.end_box)
-        layout.addWidget(self.running_controls)
+        # The list takes the height left over, two rows at the least (its size hint of six rows made
+        # the content taller than a short window, so the list sat below the fold, current step and all).
+        self.steps.setMinimumHeight(STEPS_IN_SIGHT)
+        self.steps.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.content_scroll = _TallScroll()
+        self.content_scroll.setWidgetResizable(True)
+        self.content_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.content_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.content_scroll.setWidget(shown)
+        self.content_scroll.viewport().installEventFilter(self)  # resized: fit the picture again
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.content_scroll, 1)
+        pinned = QVBoxLayout()
+        pinned.setContentsMargins(12, 4, 12, 12)
+        pinned.addWidget(self.end_box)
+        pinned.addWidget(self.running_controls)
+        outer.addLayout(pinned)
         self.setWidget(body)
 
         controller.snapshotChanged.connect(self.show_snapshot)
         controller.eventHappened.connect(self._on_event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.content_scroll.viewport():
+            self._fit_picture()
+        return super().eventFilter(watched, event)
+
+    def _fit_picture(self) -> None:
+        """In a short window the picture gives way first, down to half its height, so that the
+        step list (where you are in the routine) stays in sight before anything has to scroll."""
+        viewport = self.content_scroll.viewport()
+        shown = self.content_scroll.widget()
+        if shown is None or not self.picture.isVisibleTo(self):
+            return
+        others = shown.heightForWidth(viewport.width()) - self.picture.height()  # the list counts as 0 there
+        height = max(PICTURE_HEIGHT // 2, min(PICTURE_HEIGHT, viewport.height() - others - STEPS_IN_SIGHT))
+        if height != self.picture.height():
+            self.picture.setFixedHeight(height)
 
     def _key_action(self, action: str) -> Callable[[], None]:
         def run() -> None:
@@ -579,7 +656,7 @@ class SessionDock(QDockWidget):
         self.title.setText(plan.title)
         for index, step in enumerate(plan.steps):
             name = self.catalog.step_title(step.target)
-            self.steps.addItem(f"{index + 1}. {name} · {clock_text(step.seconds)}")
+            self.steps.addItem(f"{index + 1}. {name} · {step_time_text(step.seconds, step.side)}")
         self.notice.hide()
 
     @Slot(object)
@@ -662,6 +739,9 @@ class SessionDock(QDockWidget):
         self.routine_progress.setMaximum(snap.step_count)
         self.routine_progress.setValue(snap.steps_done)
         self.steps.setCurrentRow(snap.step_index)
+        current = self.steps.currentItem()
+        if current is not None:  # step 3 of 3 was below the list's edge, the list still showed 1 and 2
+            self.steps.scrollToItem(current)
         self.play.setText({RunnerState.RUNNING: "Pause", RunnerState.PAUSED: "Resume"}.get(snap.state, "Start"))
         for button in (self.previous, self.next, self.stop, self.pain):
             button.setEnabled(not finished and snap.state is not RunnerState.READY)
@@ -684,18 +764,31 @@ class SessionDock(QDockWidget):
             self.summary.setObjectName("danger" if outcome is Outcome.PAIN else "")  # the advice stands out
             self.summary.style().unpolish(self.summary)
             self.summary.style().polish(self.summary)
-            self.progress_label.setText(f"{snap.steps_done} of {snap.step_count} steps done")
+            self.progress_label.setText(steps_done_text(snap))
             self.notice.hide()  # the pain advice is in the summary
+            # After "this hurts" the advice is not to press that spot again today: Close is the
+            # highlighted answer then, not Repeat.
+            self._set_primary(self.close_button if outcome is Outcome.PAIN else self.repeat_button)
             if outcome is Outcome.PAIN:  # the advice must be read: the full panel, the window up
                 self.set_compact(False)
                 host = self.parentWidget()
                 if host is not None and host.isMinimized():
                     host.showNormal()
             # Otherwise a compact timer stays compact and says how it ended; Expand shows Repeat and Close.
+        self._fit_picture()  # another instruction, side line or summary: another height left for it
         self.pacer.running = snap.state is RunnerState.RUNNING
         self.pacer.update()
         if self._compact:
             self._show_compact()
+
+    def _set_primary(self, button: QPushButton) -> None:
+        for candidate in (self.repeat_button, self.close_button):
+            primary = candidate is button
+            if bool(candidate.property("primary")) != primary:
+                candidate.setProperty("primary", primary)
+                candidate.style().unpolish(candidate)
+                candidate.style().polish(candidate)
+            candidate.setDefault(primary)
 
     @Slot()
     def _on_guide(self) -> None:

@@ -6,6 +6,7 @@ routes requests between widgets and those services and asks the person when need
 
 from __future__ import annotations
 
+import difflib
 import logging
 import sys
 import time
@@ -474,6 +475,17 @@ class Shell(QObject):
             box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             return box.exec() == QMessageBox.StandardButton.Yes
 
+    def _unknown_routine_text(self, routine_id: str) -> str:
+        """Say where the ids are, and the likeliest one meant ('neck-and-shoulder-break' for
+        'neck-shoulder-break'): a bare "no routine called" left a person guessing."""
+        ids = [routine.id for routine in self.library.all()]
+        close = difflib.get_close_matches(routine_id, ids, n=1, cutoff=0.6)
+        guess = f" Did you mean '{close[0]}'?" if close else ""
+        return (
+            f"There is no routine called '{routine_id}'.{guess} "
+            "Each routine's id is shown on the Routines page, above its steps."
+        )
+
     @Slot(str)
     def start_routine(self, routine_id: str) -> bool:
         """Start a routine, or its safe variant under the profile; False if it cannot be offered."""
@@ -481,7 +493,7 @@ class Shell(QObject):
         if offer is None:
             known = self.library.get(routine_id)
             message = (
-                f"There is no routine called '{routine_id}'."
+                self._unknown_routine_text(routine_id)
                 if known is None
                 else f"'{known.title}' uses points your safety profile flags, and it has no gentler version."
             )

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QColor,
     QFocusEvent,
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -124,6 +125,12 @@ class HeatMap(QWidget):
         down = (self.height() - self._top() - self._legend_height()) / 7
         return max(8.0, min(20.0, across, down))
 
+    def _left(self) -> float:
+        """Where the grid starts: the weekday labels' width, and the grid centred when the cells
+        reach their largest size (on a wide screen it sat at the card's left, half of it empty)."""
+        grid = self._label_width() + HEAT_WEEKS * self._cell()
+        return self._label_width() + max(0.0, (self.width() - grid) / 2)
+
     def _top(self) -> float:
         return float(self.fontMetrics().height() + 4)
 
@@ -132,7 +139,7 @@ class HeatMap(QWidget):
         gap = max(2.0, round(cell / 5))
         column = (day - self.first_day).days // 7
         return QRectF(
-            self._label_width() + column * cell,
+            self._left() + column * cell,
             self._top() + day.weekday() * cell,
             cell - gap,
             cell - gap,
@@ -140,7 +147,7 @@ class HeatMap(QWidget):
 
     def _day_at(self, point: QPoint) -> date | None:
         cell = self._cell()
-        column = math.floor((point.x() - self._label_width()) / cell)
+        column = math.floor((point.x() - self._left()) / cell)
         row = math.floor((point.y() - self._top()) / cell)
         if not (0 <= column < HEAT_WEEKS and 0 <= row < 7):
             return None
@@ -175,7 +182,12 @@ class HeatMap(QWidget):
         for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
             # Centred on the row and never clipped, however small the cells ("Fri", not "Fr").
             middle = self._top() + row * cell + (cell - 2) / 2
-            rect = QRectF(0, middle - metrics.height() / 2, self._label_width() - 6, metrics.height())
+            rect = QRectF(
+                self._left() - self._label_width(),
+                middle - metrics.height() / 2,
+                self._label_width() - 6,
+                metrics.height(),
+            )
             flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip
             painter.drawText(rect, int(flags), name)
 
@@ -187,7 +199,7 @@ class HeatMap(QWidget):
             )
             if column == 0 or first_of_month is not None:
                 name = (first_of_month or monday).strftime("%b")
-                left = label_left(self._label_width() + column * cell, metrics.horizontalAdvance(name), self.width())
+                left = label_left(self._left() + column * cell, metrics.horizontalAdvance(name), self.width())
                 if left > month_right:
                     painter.drawText(QRectF(left, 0, 60, self._top() - 2), int(Qt.AlignmentFlag.AlignBottom), name)
                     month_right = left + metrics.horizontalAdvance(name) + 6
@@ -208,21 +220,37 @@ class HeatMap(QWidget):
             painter.drawRoundedRect(self._cell_rect(self._cursor).adjusted(-2, -2, 2, 2), radius + 2, radius + 2)
 
         # Legend: less ■■■■■ more
+        less, swatches, more = self.legend_layout(metrics, len(shades))
+        painter.setPen(muted)
+        centred = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        painter.drawText(less, centred, "Less")
+        painter.setPen(Qt.PenStyle.NoPen)
+        for shade, swatch in zip(shades, swatches, strict=True):
+            painter.setBrush(shade)
+            painter.drawRoundedRect(swatch, 2, 2)
+        painter.setPen(muted)
+        painter.drawText(more, centred, "More")
+        painter.end()
+
+    def legend_layout(self, metrics: QFontMetrics, count: int) -> tuple[QRectF, list[QRectF], QRectF]:
+        """Where "Less", the ``count`` swatches and "More" go under the grid. The words get a line of
+        their own height (a rectangle as tall as the small swatches cut them off at the bottom)."""
+        cell = self._cell()
         legend_y = self._top() + 7 * cell + 6
         size = min(cell - 2, 11.0)
-        right = self._label_width() + HEAT_WEEKS * cell - 2
+        line = float(metrics.height())
+        middle = legend_y + max(size, line) / 2
+        right = self._left() + HEAT_WEEKS * cell - 2
         more_width = metrics.horizontalAdvance("More")
-        x = right - more_width - 4 - len(shades) * (size + 3)
-        painter.setPen(muted)
-        painter.drawText(QRectF(x - metrics.horizontalAdvance("Less") - 6, legend_y, 60, size + 2), "Less")
-        painter.setPen(Qt.PenStyle.NoPen)
-        for shade in shades:
-            painter.setBrush(shade)
-            painter.drawRoundedRect(QRectF(x, legend_y + 1, size, size), 2, 2)
+        less_width = metrics.horizontalAdvance("Less")
+        x = right - more_width - 4 - count * (size + 3)
+        less = QRectF(x - less_width - 6, middle - line / 2, less_width + 4, line)
+        swatches = []
+        for _ in range(count):
+            swatches.append(QRectF(x, middle - size / 2, size, size))
             x += size + 3
-        painter.setPen(muted)
-        painter.drawText(QRectF(x + 3, legend_y, more_width + 4, size + 2), "More")
-        painter.end()
+        more = QRectF(x + 3, middle - line / 2, more_width + 4, line)
+        return less, swatches, more
 
     # -- interaction ---------------------------------------------------------------------
 

@@ -88,12 +88,18 @@ class StatCard(QFrame):
         self.value_label.setFont(font)
         self.caption_label = QLabel(caption)
         self.caption_label.setObjectName("muted")
+        # Wraps: an unwrapped caption ("no planned days in the last 4 weeks") set the page's minimum width.
+        self.caption_label.setWordWrap(True)
+        self.caption_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
         layout.setSpacing(0)
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout.addStretch(1)
+        # As tall as the row: a card whose caption wraps to two lines must not leave the others
+        # shorter and centred beside it (their tops and bottoms no longer lined up).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set_value(self, value: str, detail: str = "") -> None:
         self.value_label.setText(value)
@@ -108,6 +114,7 @@ def _section(title: str, *widgets: QWidget, grow: QWidget | None = None) -> QFra
     card.setFrameShape(QFrame.Shape.StyledPanel)
     heading = QLabel(title)
     heading.setObjectName("subtitle")
+    heading.setWordWrap(True)  # three cards side by side: their titles must not set the page's width
     layout = QVBoxLayout(card)
     layout.setContentsMargins(16, 12, 16, 14)
     layout.setSpacing(8)
@@ -427,6 +434,7 @@ class HistoryView(QWidget):
             "○ before → ● after (the arrow points the way it went) · averages on the 0–10 scale"
         )
         self.changes_legend.setObjectName("muted")
+        self.changes_legend.setWordWrap(True)  # one unwrapped line made the page 1,100 px wide at least
         self.changes_empty = QLabel("Rate a session before and after it to see here how much each routine helps you.")
         self.changes_empty.setObjectName("muted")
         self.changes_empty.setWordWrap(True)
@@ -445,8 +453,10 @@ class HistoryView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.warning)
         layout.addLayout(cards)
-        layout.addLayout(charts)
-        layout.addWidget(sessions, 1)
+        # On a tall screen the charts grow too (a third of the spare height): the sessions table alone
+        # took it, and the heat map stayed a strip of small cells above 600 px of empty table.
+        layout.addLayout(charts, 1)
+        layout.addWidget(sessions, 2)
 
         self.delete_action = QAction("Delete session", self)
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
@@ -540,7 +550,9 @@ class HistoryView(QWidget):
         self.week_card.set_value(minutes_text(summary.week_seconds / 60))
         planned = "planned days" if self._weekdays != EVERY_DAY or self._rest_days else ""
         self.current_card.set_value(_plural(summary.streaks.current, "day"), planned)
-        self.consistency_card.set_value("–" if kept.ratio is None else f"{kept.ratio:.0%}", kept.describe())
+        # Before the first session there is nothing to measure: "no planned days" read as a fault.
+        kept_text = kept.describe() if summary.sessions else "counts from your first session"
+        self.consistency_card.set_value("–" if kept.ratio is None else f"{kept.ratio:.0%}", kept_text)
         self.rest_button.blockSignals(True)
         self.rest_button.setChecked(today in self._rest_days)
         self.rest_button.blockSignals(False)
