@@ -96,3 +96,36 @@ def test_buttons_and_tabs_get_one_focus_ring_and_list_items_keep_theirs(qtbot: Q
 
     assert not painted(tabs) and not painted(box)
     assert painted(items)  # the current row's ring: how the keyboard shows where it is in a list
+
+
+@pytest.mark.parametrize("name", ["", "groups"], ids=["page tabs", "group tabs"])
+def test_a_focused_tab_keeps_room_for_its_text(qtbot: QtBot, name: str) -> None:
+    """The focus border is 2 px where the resting tab has none (or 1 px): without padding that makes
+    up for it, the focused tab's text had less room than the text needs ("Learn" was cut)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionTab, QTabBar
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(theme.style_sheet(LIGHT))
+    try:
+        tabs = QTabBar()
+        tabs.setObjectName(name)
+        qtbot.addWidget(tabs)
+        tabs.addTab("Learn")
+        tabs.show()
+        qtbot.waitExposed(tabs)
+
+        def text_room(focused: bool) -> tuple[int, int]:
+            option = QStyleOptionTab()
+            tabs.initStyleOption(option, 0)
+            if focused:
+                option.state |= QStyle.StateFlag.State_HasFocus
+            else:
+                option.state &= ~QStyle.StateFlag.State_HasFocus
+            room = tabs.style().subElementRect(QStyle.SubElement.SE_TabBarTabText, option, tabs)
+            return room.width(), room.height()
+
+        assert text_room(focused=True) == text_room(focused=False)
+    finally:
+        app.setStyleSheet(before)

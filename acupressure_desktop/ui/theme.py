@@ -247,7 +247,7 @@ def style_sheet(c: Colors) -> str:
     QToolButton {{ border: 1px solid transparent; border-radius: 6px; padding: 4px 8px; }}
     QToolButton:hover {{ border-color: {c.control_border}; background: {c.surface}; }}
     QToolButton:checked {{ background: {c.info_bg}; border-color: {c.accent}; }}
-    QToolButton:focus {{ border: 2px solid {c.focus}; }}
+    QToolButton:focus {{ border: 2px solid {c.focus}; padding: 3px 7px; }}
     QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 4px; padding: 1px 3px; }}
     QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {c.focus}; }}
     QListWidget, QListView, QTableView, QTreeView, QTextBrowser {{
@@ -260,10 +260,11 @@ def style_sheet(c: Colors) -> str:
     QListWidget::item:selected {{ background: {c.info_bg}; color: {c.text}; border: 2px solid {c.accent}; }}
     QTabBar::tab {{ padding: 6px 12px; border: none; border-bottom: 2px solid transparent; color: {c.muted}; }}
     QTabBar::tab:selected {{ color: {c.text}; border-bottom: 2px solid {c.accent}; }}
-    QTabBar::tab:focus {{ border: 2px solid {c.focus}; border-radius: 4px; }}
+    QTabBar::tab:focus {{ border: 2px solid {c.focus}; border-radius: 4px; padding: 4px 10px 6px 10px; }}
     QTabBar::tab:hover {{ color: {c.text}; }}
     QTabBar#groups::tab {{ border: 1px solid transparent; border-radius: 6px; margin-right: 1px; padding: 5px 7px; }}
     QTabBar#groups::tab:selected {{ background: {c.info_bg}; border-color: {c.accent}; }}
+    QTabBar#groups::tab:focus {{ border: 2px solid {c.focus}; padding: 4px 6px; }}
     QDockWidget::title {{ padding: 6px 10px; background: {c.window}; }}
     QFrame#card {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 10px; }}
     QLabel#muted {{ color: {c.muted}; }}
