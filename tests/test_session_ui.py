@@ -1026,6 +1026,20 @@ def test_the_dock_announces_steps_sides_halfway_and_the_end_once_each(qtbot: QtB
     ]
 
 
+def test_a_routine_skipped_to_its_end_is_announced_without_praise(qtbot: QtBot, catalog: Catalog) -> None:
+    """A screen reader heard "Routine finished. Well done." after Next skipped every step, as the dock
+    and the voice once said; all three now follow Snapshot.every_step_pressed."""
+    clock = FakeClock()
+    controller = SessionController(None, clock=clock)
+    dock = SessionDock(controller, catalog)
+    qtbot.addWidget(dock)
+    controller.load(PLAN)
+    controller.start()
+    while controller.runner.snapshot().state is RunnerState.RUNNING:
+        controller.next_step()
+    assert dock.announcer.spoken[-1] == "Routine finished. 0 of 2 steps pressed to the end."
+
+
 def test_focus_goes_to_the_session_then_somewhere_sensible_and_to_a_page_s_first_control(
     shell: Shell, qtbot: QtBot
 ) -> None:

@@ -161,6 +161,12 @@ class Snapshot:
     painful_steps: tuple[int, ...]
     switching_sides: bool  # the first seconds of a step's second side: time to say "switch sides"
 
+    @property
+    def every_step_pressed(self) -> bool:
+        """Every step pressed to its end: a routine also reaches its end when steps are skipped
+        (Next), and only this earns a "well done" (the dock, the voice, the screen reader)."""
+        return self.steps_done >= self.step_count
+
 
 def build_segments(steps: Sequence[Step], prepare_seconds: float) -> tuple[Segment, ...]:
     segments: list[Segment] = []

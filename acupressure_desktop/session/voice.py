@@ -197,7 +197,7 @@ class VoiceGuide:
             elif isinstance(event, Finished):
                 self._pending.clear()
                 words = "That is the end of the routine." if len(self.scripts) > 1 else "Done."
-                if snapshot.steps_done >= snapshot.step_count:  # not when the steps were skipped (Next)
+                if snapshot.every_step_pressed:
                     words += " Well done."
                 actions.append(self._say(Utterance(words, Cue.END, event.at), interrupt=True))
         return actions + self.poll()

@@ -695,7 +695,8 @@ class SessionAnnouncer:
         if state is RunnerState.READY:
             self._halfway = False
         elif state is RunnerState.FINISHED:
-            self._say("Routine finished. Well done.", assertive=True)
+            pressed = f"{snap.steps_done} of {snap.step_count} steps pressed to the end."
+            self._say(f"Routine finished. {'Well done.' if snap.every_step_pressed else pressed}", assertive=True)
         elif state is RunnerState.STOPPED:
             self._say(ending or "Routine stopped.", assertive=True)
         elif was is RunnerState.RUNNING and state is RunnerState.PAUSED:

@@ -273,7 +273,7 @@ def summary_text(snap: Snapshot, outcome: Outcome | None) -> str:
     end also when its last steps are skipped (Next), and that is no "all steps"."""
     pressed = clock_text(snap.practised_seconds)
     steps = f"{snap.steps_done} of {snap.step_count} {'step' if snap.step_count == 1 else 'steps'}"
-    if outcome is Outcome.COMPLETED and snap.steps_done >= snap.step_count:
+    if outcome is Outcome.COMPLETED and snap.every_step_pressed:
         every = "the step" if snap.step_count == 1 else f"all {snap.step_count} steps"
         return f"Well done: {every}, {pressed} of pressing."
     if outcome is Outcome.COMPLETED:
