@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -653,7 +654,11 @@ def test_the_learn_search_understands_complaints_and_says_when_nothing_matches(s
     assert shell.routines.current_id() == "menstrual-cramp-relief"
     learn.search_box.setText("insomia")
     assert learn.results_label.text() == "Nothing matches “insomia”. Try:"
-    assert learn.results.item(0).text() == "🔍 insomnia"
+    assert learn.results.item(0).text() == "→ insomnia"
+    # Every row is drawn in the list's own font: "🔍" came out as a missing-glyph box without an emoji font.
+    metrics = QFontMetrics(learn.results.font())
+    for row in range(learn.results.count()):
+        assert all(metrics.inFontUcs4(ord(ch)) for ch in learn.results.item(row).text() if not ch.isspace())
     learn.results.itemActivated.emit(learn.results.item(0))
     assert learn.search_box.text() == "insomnia" and learn.results.count() > 3
     learn.search_box.setText("GV20")

@@ -639,7 +639,7 @@ class LearnPage(QWidget):
         self._rows = [("", "", "")]  # the list holds suggestions now: rebuild it next time
         self.results_label.setText(f"Nothing matches “{query}”." + (" Try:" if tries else ""))
         for word in tries:
-            item = QListWidgetItem(f"🔍 {word}")
+            item = QListWidgetItem(f"→ {word}")  # a glyph every desktop font has (an emoji showed as a box)
             item.setData(Qt.ItemDataRole.UserRole + 1, word)
             item.setToolTip(f"Search for “{word}”")
             self.results.addItem(item)
