@@ -1315,3 +1315,24 @@ def test_after_the_first_notice_the_focus_is_in_the_page_so_ctrl_f_searches(shel
     assert focused is not window.page_tabs and window.pages.currentWidget().isAncestorOf(focused)
     qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is shell.learn.search_box
+
+
+def test_ctrl_f_searches_from_anywhere_in_the_window(shell: Shell, qtbot: QtBot) -> None:
+    """Ctrl+F was the Learn page's key: from the Routines page, the page tabs or the session panel it
+    did nothing; and with the panel open on a narrow window the search list was put away."""
+    from PySide6.QtCore import Qt
+
+    window = shell.window
+    window.resize(1200, 700)
+    _activate(qtbot, window)
+    shell.start_routine("quick-reset")
+    qtbot.waitUntil(lambda: not shell.learn.sidebar.isVisibleTo(shell.learn))  # narrow: the list gives way
+    window.show_page(shell.page_routines)
+    for start in (window.page_tabs, shell.dock.play):
+        start.setFocus()
+        qtbot.waitUntil(start.hasFocus)
+        qtbot.keyClick(start, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert window.pages.currentIndex() == shell.page_learn
+        assert QApplication.focusWidget() is shell.learn.search_box and shell.learn.search_box.isVisible()
+        window.show_page(shell.page_routines)
+    assert shell.controller.active  # the routine goes on

@@ -32,8 +32,8 @@ def focus_returns(parent: QWidget | None) -> Iterator[None]:
         elif _alive(parent):
             window = parent.window()
             window.activateWindow()
-            # The main window names its home (the page, not the page tabs above it, where Ctrl+F did
-            # nothing after the first notice); any other window gets its first control.
+            # The main window names its home (the page, not the page tabs above it, where the page's
+            # keys did nothing after the first notice); any other window gets its first control.
             home = getattr(window, "focus_home", None)
             if callable(home):
                 home()

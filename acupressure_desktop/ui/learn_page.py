@@ -320,8 +320,6 @@ class LearnPage(QWidget):
         self.view_choice.activated.connect(lambda i: self.show_view(self.view_choice.itemData(i)))
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.clear)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.search_box.setFocus)
         details = QShortcut(QKeySequence("Alt+D"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         details.activated.connect(self.focus_details)
         self._build_order: list[str] = [v for v in catalog.views if v in catalog.maps]

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         """The first focus goes into the page on show, not to the page tabs above it: the page's own
-        keys (Ctrl+F to search, Escape, Alt+D) belong to the page and did nothing from the tabs."""
+        keys (Escape, Alt+D, the arrows on the map) belong to the page and did nothing from the tabs."""
         super().showEvent(event)
         if not self._focus_placed:
             self._focus_placed = True

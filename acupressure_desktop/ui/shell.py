@@ -172,6 +172,11 @@ class Shell(QObject):
         self.window.close_guard = self.confirm_close
         self._add_help_menu()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
+        # Ctrl+F from anywhere in the window, not only from inside the Learn page (the menu bar, the
+        # dock or a page tab had it do nothing).
+        self.search_action = self.window.menu_app.addAction("Search &points")
+        self.search_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Find))
+        self.search_action.triggered.connect(self.search_points)
         self.settings_action = self.window.menu_app.addAction("&Settings…")
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
@@ -182,6 +187,15 @@ class Shell(QObject):
         self.set_colors(colors)
         self.apply_settings()
         QTimer.singleShot(0, self, self.search.warm)  # the search index, off the first keystroke
+
+    @Slot()
+    def search_points(self) -> None:
+        """The Learn page's search box, with its list shown even where a narrow window with the
+        session panel open had put it away (until the window next fits itself)."""
+        self.window.show_page(self.page_learn)
+        self.learn.set_sidebar_visible(True)
+        self.learn.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.learn.search_box.selectAll()
 
     # -- fitting the screen ------------------------------------------------------------------------
 
