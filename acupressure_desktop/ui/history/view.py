@@ -126,19 +126,28 @@ def _section(title: str, *widgets: QWidget, grow: QWidget | None = None) -> QFra
     return card
 
 
+MARK_RADIUS, HEAD_LENGTH = 5, 7  # the before ring and after dot; the arrowhead
+TRACK_INSET = MARK_RADIUS + 2 + HEAD_LENGTH  # room at both ends for a head past a mark
+CHANGE_WIDTH = 2 * TRACK_INSET + 100  # 10 px a point on the 0–10 scale
+
+
 def change_arrow(before: float, after: float, left: float, right: float) -> tuple[float, int] | None:
-    """Where the arrowhead of a before → after change sits on a 0–10 track from ``left`` to ``right``,
-    and which way it points (-1 left, +1 right); None when nothing changed. The head sits midway, so
-    the direction reads at a glance whichever end "after" is at."""
+    """Where the arrowhead of a before → after change is centred on a 0–10 track from ``left`` to
+    ``right``, and which way it points (-1 left, +1 right); None when nothing changed. Midway between
+    the marks when there is room for it; else just past the "after" dot, pointing on, so the
+    direction reads at a glance even for a small change (the usual one: a point or so)."""
     if abs(after - before) < 0.05:
         return None
-    middle = left + (right - left) * (before + after) / 20
-    return middle, 1 if after > before else -1
+    way = 1 if after > before else -1
+    x_before, x_after = (left + (right - left) * value / 10 for value in (before, after))
+    if abs(x_after - x_before) > 2 * MARK_RADIUS + HEAD_LENGTH + 2:
+        return (x_before + x_after) / 2, way
+    return x_after + way * (MARK_RADIUS + 2 + HEAD_LENGTH / 2), way
 
 
 class ChangeDelegate(QStyledItemDelegate):
     """Draws before → after on a 0–10 track: a ring for before, a dot for after, an arrowhead
-    between them pointing the way the rating went."""
+    pointing the way the rating went."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -153,13 +162,14 @@ class ChangeDelegate(QStyledItemDelegate):
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         accent = palette.color(QPalette.ColorRole.Highlight)
-        left, right = rect.left() + 10, rect.right() - 10
+        left, right = rect.left() + TRACK_INSET, rect.right() - TRACK_INSET
         y = rect.center().y()
 
         def x_of(value: float) -> float:
             return left + (right - left) * value / 10
 
         round_cap = (Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        r = MARK_RADIUS
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(mix(base, text, 0.15), 2, *round_cap))
@@ -168,21 +178,19 @@ class ChangeDelegate(QStyledItemDelegate):
         painter.drawLine(int(x_of(before)), y, int(x_of(after)), y)
         painter.setPen(QPen(accent, 2))
         painter.setBrush(base)
-        painter.drawEllipse(QRect(int(x_of(before)) - 5, y - 5, 10, 10))
+        painter.drawEllipse(QRect(int(x_of(before)) - r, y - r, 2 * r, 2 * r))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(accent)
-        painter.drawEllipse(QRect(int(x_of(after)) - 5, y - 5, 10, 10))
+        painter.drawEllipse(QRect(int(x_of(after)) - r, y - r, 2 * r, 2 * r))
         arrow = change_arrow(before, after, left, right)
-        if arrow is not None and abs(x_of(after) - x_of(before)) > 16:  # room for a head between the marks
-            tip, way = arrow
-            tip += 3 * way
-            painter.drawPolygon(
-                QPolygonF([QPointF(tip, y), QPointF(tip - 7 * way, y - 5), QPointF(tip - 7 * way, y + 5)])
-            )
+        if arrow is not None:
+            centre, way = arrow
+            tip, back = centre + way * HEAD_LENGTH / 2, centre - way * HEAD_LENGTH / 2
+            painter.drawPolygon(QPolygonF([QPointF(tip, y), QPointF(back, y - 5), QPointF(back, y + 5)]))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(92, 26)
+        return QSize(CHANGE_WIDTH, 26)
 
 
 class RoutineChangeTable(QTableWidget):
@@ -205,7 +213,7 @@ class RoutineChangeTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, 92)
+        header.resizeSection(1, CHANGE_WIDTH)
         for column in (2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
