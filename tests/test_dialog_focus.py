@@ -42,7 +42,7 @@ def test_focus_goes_back_to_where_it_was(qtbot: QtBot) -> None:
         dialog.exec()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is second)
     _answer_soon(window, 0)
-    assert ask(window, "Stop?", "Stop the routine?") is False
+    assert ask(window, "Stop?", "Stop the routine?", action="Stop") is False
     qtbot.waitUntil(lambda: QApplication.focusWidget() is second)
 
 

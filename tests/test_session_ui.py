@@ -314,14 +314,7 @@ def test_quitting_mid_routine_records_it_as_stopped_and_closes_the_history(
 
 
 def test_closing_the_window_during_a_routine_asks_first(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
-    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes])
-    asked: list[str] = []
-
-    def question(_parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return next(answers)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
     shell.window.show()
     assert shell.window.close()  # nothing runs: no question
     assert asked == []
@@ -345,12 +338,17 @@ def _activate(qtbot: QtBot, window: Any) -> None:
 
 
 def _answer(monkeypatch: pytest.MonkeyPatch, *answers: QMessageBox.StandardButton) -> list[str]:
-    """Answer the next message boxes (exec) in turn; returns their texts."""
+    """Answer the next message boxes (exec) in turn; returns their texts. A question's buttons must
+    say what they do, and the safe answer must be the default."""
     asked: list[str] = []
     queue = iter(answers)
 
     def exec_(self: QMessageBox) -> int:
         asked.append(self.text())
+        if self.icon() is QMessageBox.Icon.Question:
+            names = {b.text() for b in self.buttons()}
+            assert names.isdisjoint({"&Yes", "Yes", "&No", "No", "OK"}), names
+            assert self.defaultButton() is self.button(QMessageBox.StandardButton.Cancel)
         return int(next(queue).value)
 
     monkeypatch.setattr(QMessageBox, "exec", exec_)
@@ -546,13 +544,7 @@ def test_compact_mode_is_a_small_window_on_top_that_outlives_minimising(shell: S
 def test_ctrl_q_during_a_session_asks_first(shell: Shell, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import Qt
 
-    asked: list[str] = []
-
-    def question(_parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.Cancel
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel)
     _activate(qtbot, shell.window)
     shell.ask_checkins = False
     assert shell.start_routine("quick-reset")

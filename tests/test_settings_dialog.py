@@ -207,21 +207,23 @@ def test_values_beyond_the_offered_range_are_kept(qtbot: QtBot) -> None:
 
 
 class Confirm:
-    """Stands in for QMessageBox.question: gives ``reply`` and records each call's arguments."""
+    """Stands in for the question's exec: gives ``reply`` and records each question's text, its
+    default button and its buttons' names."""
 
     def __init__(self, reply: QMessageBox.StandardButton) -> None:
         self.reply = reply
-        self.calls: list[tuple[Any, ...]] = []
+        self.calls: list[tuple[str, QMessageBox.StandardButton, set[str]]] = []
 
-    def __call__(self, *args: Any) -> QMessageBox.StandardButton:
-        self.calls.append(args)
-        return self.reply
+    def __call__(self, box: QMessageBox) -> int:
+        default = box.standardButton(box.defaultButton())
+        self.calls.append((box.text(), default, {b.text() for b in box.buttons()}))
+        return int(self.reply.value)
 
 
 @pytest.fixture
 def confirm(monkeypatch: pytest.MonkeyPatch) -> Confirm:
     stand_in = Confirm(QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "question", stand_in)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: stand_in(box))
     return stand_in
 
 
@@ -238,8 +240,9 @@ def test_restore_defaults_keeps_the_profile_favourites_and_accepted_notice(qtbot
     )
     dialog, emitted = _dialog(qtbot, settings)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
-    [(*_, default)] = confirm.calls
+    [(_text, default, names)] = confirm.calls
     assert default == QMessageBox.StandardButton.Cancel  # Enter in the question keeps the settings
+    assert names == {"Restore defaults", "Cancel"}  # buttons that say what they do, not Yes
     expected = Settings(safety=profile, favourites=("LI4", "PC6"), disclaimer_accepted_version=1)
     assert emitted == [expected]
     assert dialog.theme_buttons["system"].isChecked()

@@ -45,17 +45,19 @@ def _alive(widget: QWidget | None) -> TypeGuard[QWidget]:
     return widget is not None and shiboken6.isValid(widget)
 
 
-def ask(parent: QWidget | None, title: str, text: str) -> bool:
-    """A Yes/Cancel question whose safe answer (Cancel) is the default; True for Yes."""
-    with focus_returns(parent):
-        answer = QMessageBox.question(
-            parent,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-    return answer == QMessageBox.StandardButton.Yes
+def ask(parent: QWidget | None, title: str, text: str, action: str, keep: str = "Cancel", detail: str = "") -> bool:
+    """A question whose buttons say what they do ("Delete", not "Yes"); the safe answer (``keep``)
+    is the default. True when the person chose ``action``."""
+    with modal(QMessageBox(parent)) as box:
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setInformativeText(detail)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText(action)
+        box.button(QMessageBox.StandardButton.Cancel).setText(keep)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

@@ -700,7 +700,10 @@ class SettingsDialog(QDialog):
     def restore_defaults(self) -> None:
         """Defaults for everything but the safety profile, favourites and the accepted notice."""
         if not ask(
-            self, "Restore defaults", "Restore the default settings? Your safety profile and favourite points are kept."
+            self,
+            "Restore defaults",
+            "Restore the default settings? Your safety profile and favourite points are kept.",
+            action="Restore defaults",
         ):
             return
         current = self._settings

@@ -352,6 +352,8 @@ class Shell(QObject):
             self.window,
             "Quit during a routine?",
             f"“{plan.title}” is still running. Stop it and quit? The time you practised is kept in your history.",
+            action="Stop and quit",
+            keep="Keep practising",
         )
 
     def tell(self, text: str) -> None:
@@ -563,16 +565,14 @@ class Shell(QObject):
         return True
 
     def _confirm_replace(self, current: SessionPlan, new: SessionPlan) -> bool:
-        with modal(QMessageBox(self.window)) as box:
-            box.setIcon(QMessageBox.Icon.Question)
-            box.setWindowTitle("Start another session?")
-            box.setText(f"Stop “{current.title}” and start “{new.title}”?")
-            box.setInformativeText("The time you have practised so far is kept in your history.")
-            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-            box.button(QMessageBox.StandardButton.Yes).setText(f"Start “{new.title}”")
-            box.button(QMessageBox.StandardButton.Cancel).setText(f"Keep “{current.title}”")
-            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            return box.exec() == QMessageBox.StandardButton.Yes
+        return ask(
+            self.window,
+            "Start another session?",
+            f"Stop “{current.title}” and start “{new.title}”?",
+            action=f"Start “{new.title}”",
+            keep=f"Keep “{current.title}”",
+            detail="The time you have practised so far is kept in your history.",
+        )
 
     @Slot()
     def repeat_session(self) -> None:
@@ -702,6 +702,7 @@ class Shell(QObject):
             self.window,
             "Delete routine",
             f"Delete your routine “{routine.title}”? Your practice history keeps its sessions.",
+            action="Delete",
         ):
             self.library.delete(routine_id)
             self.refresh_routines()
