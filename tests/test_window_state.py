@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 from pytestqt.qtbot import QtBot
 
-from acupressure_desktop.ui.window_state import SCREEN_SHARE, restore_geometry, restore_layout, save_window_state
+from acupressure_desktop.ui.window_state import (
+    SCREEN_SHARE,
+    first_size,
+    restore_geometry,
+    restore_layout,
+    save_window_state,
+)
 
 
 def _window(qtbot: QtBot) -> tuple[QMainWindow, QSplitter]:
@@ -50,6 +57,19 @@ def test_without_a_saved_state_the_window_fits_its_screen(qtbot: QtBot, tmp_path
     assert window.height() <= available.height() * SCREEN_SHARE + 1
     assert available.contains(window.frameGeometry().center())
     restore_layout(window, path)  # nothing to restore, nothing raised
+
+
+@pytest.mark.parametrize(
+    ("available", "size"),
+    [
+        ((1280, 690), (1177, 634)),  # a 1280 x 720 laptop less its panel: 92 % of it
+        ((1366, 738), (1256, 678)),
+        ((1920, 1050), (1440, 820)),  # the usual size, a little wider
+        ((2560, 1410), (1920, 1057)),  # three quarters, where 1280 x 820 once looked lost
+    ],
+)
+def test_the_first_window_takes_a_fair_share_of_the_screen(available: tuple[int, int], size: tuple[int, int]) -> None:
+    assert first_size(QSize(*available)) == QSize(*size)
 
 
 def test_a_state_that_cannot_be_written_is_only_logged(qtbot: QtBot, tmp_path: Path) -> None:

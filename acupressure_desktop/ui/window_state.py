@@ -22,6 +22,7 @@ STATE_FILE = "window.json"
 MAX_STATE_BYTES = 64_000
 DEFAULT_SIZE = QSize(1280, 820)
 SCREEN_SHARE = 0.92  # of the available screen, at most, for the first window
+LARGE_SCREEN_SHARE = 0.75  # on a large screen the first window takes this share (DEFAULT_SIZE at least)
 
 
 def _read(path: Path) -> dict[str, str]:
@@ -55,14 +56,23 @@ def restore_geometry(window: QMainWindow, path: Path) -> None:
     if geometry is not None and window.restoreGeometry(geometry):
         return
     screen = window.screen() or QGuiApplication.primaryScreen()
-    size = QSize(DEFAULT_SIZE)
     if screen is not None:
         available = screen.availableGeometry()
-        size = size.boundedTo(QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE)))
-        window.resize(size)
+        window.resize(first_size(available.size()))
         window.move(available.center() - window.rect().center())
     else:
-        window.resize(size)
+        window.resize(DEFAULT_SIZE)
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window's size on a screen with this much room: three quarters of a large screen
+    (1280 x 820 looked lost on 2560 x 1440), 1280 x 820 on a common one, and never more than
+    92 % of a small one (1366 x 768 and 1280 x 720 laptops)."""
+
+    def share(fraction: float) -> QSize:
+        return QSize(int(available.width() * fraction), int(available.height() * fraction))
+
+    return share(LARGE_SCREEN_SHARE).expandedTo(DEFAULT_SIZE).boundedTo(share(SCREEN_SHARE))
 
 
 def restore_layout(window: QMainWindow, path: Path) -> None:
