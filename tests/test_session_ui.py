@@ -135,13 +135,19 @@ def test_a_session_stopped_before_a_second_is_pressed_is_never_recorded(qtbot: Q
     assert recorder.before_rating == 6 and controller.recorded
 
 
-def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) -> None:
+def _running_dock(qtbot: QtBot, catalog: Catalog) -> tuple[FakeClock, SessionController, SessionDock]:
+    """A dock on PLAN, started, on a clock the test moves."""
     clock = FakeClock()
     controller = SessionController(None, clock=clock)
     dock = SessionDock(controller, catalog)
     qtbot.addWidget(dock)
     controller.load(PLAN)
     controller.start()
+    return clock, controller, dock
+
+
+def test_dock_shows_side_countdown_and_advice(qtbot: QtBot, catalog: Catalog) -> None:
+    clock, controller, dock = _running_dock(qtbot, catalog)
     assert dock.side_label.text() == "Left side"
     assert dock.countdown.text() == "0:30"
     clock.now += 12.5
@@ -984,12 +990,7 @@ def test_the_welcome_dialog_fits_its_text_and_opens_centred_on_the_window(shell:
 def test_the_dock_announces_steps_sides_halfway_and_the_end_once_each(qtbot: QtBot, catalog: Catalog) -> None:
     from PySide6.QtGui import QAccessible
 
-    clock = FakeClock()
-    controller = SessionController(None, clock=clock)
-    dock = SessionDock(controller, catalog)
-    qtbot.addWidget(dock)
-    controller.load(PLAN)
-    controller.start()
+    clock, controller, dock = _running_dock(qtbot, catalog)
     li4 = catalog.step_title("LI4")
     assert dock.announcer.spoken[0].startswith(f"Step 1 of 2: {li4}, left side.")
     assert dock.play.accessibleName() == "Pause the routine"
@@ -1026,12 +1027,7 @@ def test_the_dock_announces_steps_sides_halfway_and_the_end_once_each(qtbot: QtB
 def test_a_routine_skipped_to_its_end_is_announced_without_praise(qtbot: QtBot, catalog: Catalog) -> None:
     """A screen reader heard "Routine finished. Well done." after Next skipped every step, as the dock
     and the voice once said; all three now follow Snapshot.every_step_pressed."""
-    clock = FakeClock()
-    controller = SessionController(None, clock=clock)
-    dock = SessionDock(controller, catalog)
-    qtbot.addWidget(dock)
-    controller.load(PLAN)
-    controller.start()
+    _clock, controller, dock = _running_dock(qtbot, catalog)
     while controller.runner.snapshot().state is RunnerState.RUNNING:
         controller.next_step()
     assert dock.announcer.spoken[-1] == "Routine finished. 0 of 2 steps pressed to the end."
