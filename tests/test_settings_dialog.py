@@ -437,3 +437,26 @@ def test_unsaved_settings_are_written_at_quit(shell: tuple[Shell, list[Settings]
     built.update_settings(built.settings.model_copy(update={"prepare_seconds": 10}))
     built.shut_down()
     assert [s.prepare_seconds for s in saved] == [10]
+
+
+def test_the_dialog_takes_the_room_its_longest_page_needs_within_the_screen(qtbot: QtBot) -> None:
+    """In a fixed 600 x 560 dialog the Reminders page scrolled both ways, on a 1920 x 1080 screen too."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QScrollArea
+
+    from acupressure_desktop.ui.settings_dialog import dialog_size
+
+    assert dialog_size(QSize(614, 880), QSize(1920, 1050)) == QSize(614, 880)  # all of it: no scrolling
+    assert dialog_size(QSize(614, 880), QSize(1366, 738)) == QSize(614, 664)  # 90 % of a small screen
+    assert dialog_size(QSize(300, 200), QSize(1920, 1050)) == QSize(600, 560)  # never smaller than this
+    dialog, _emitted = _dialog(qtbot, START)
+    available = dialog.screen().availableGeometry()
+    assert dialog.width() <= available.width() * 0.9 and dialog.height() <= available.height() * 0.9
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        page = dialog.tabs.currentWidget()
+        if isinstance(page, QScrollArea):
+            QApplication.processEvents()
+            assert not page.horizontalScrollBar().isVisible(), dialog.tabs.tabText(index)

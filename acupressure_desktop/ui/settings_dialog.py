@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import time
 
 from pydantic import ValidationError
-from PySide6.QtCore import QLocale, Qt, QTime, Signal, Slot
+from PySide6.QtCore import QLocale, QSize, Qt, QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QButtonGroup,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSpinBox,
+    QStyle,
     QTabWidget,
     QTimeEdit,
     QVBoxLayout,
@@ -104,6 +105,16 @@ class SafetyProfileEditor(QGroupBox):
         self.profileChanged.emit(self.profile())
 
 
+SCREEN_SHARE = 0.9  # of the available screen, at most, for the dialog
+SMALLEST = QSize(600, 560)
+
+
+def dialog_size(needed: QSize, available: QSize) -> QSize:
+    """What the settings dialog needs, at least its smallest size, at most 90 % of the screen."""
+    most = QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+    return needed.expandedTo(SMALLEST).boundedTo(most)
+
+
 class SettingsDialog(QDialog):
     """Emits ``settingsChanged`` with a new, valid Settings after every change."""
 
@@ -120,7 +131,6 @@ class SettingsDialog(QDialog):
         self._reminder_note = reminder_note
         self.setWindowTitle("Settings")
         self.setModal(True)
-        self.resize(600, 560)
         self._settings = settings  # the last valid settings; fields we do not show are kept from it
         self._loading = False
         self._routines = list(routines)
@@ -159,6 +169,24 @@ class SettingsDialog(QDialog):
 
         self._load(settings)
         self._connect()
+        self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        """As large as the longest page needs, so no page scrolls where the screen has room (the
+        Reminders page scrolled both ways in a 600 x 560 dialog on a 1920 x 1080 screen), and never
+        larger than the screen (where a page scrolls instead)."""
+        self.ensurePolished()
+        needed = QSize()
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            inner = page.widget() if isinstance(page, QScrollArea) else page
+            if inner is not None:
+                needed = needed.expandedTo(inner.sizeHint())
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        chrome = self.sizeHint() - self.tabs.sizeHint() + QSize(0, self.tabs.tabBar().sizeHint().height())
+        needed += QSize(scroll_bar, 0) + chrome
+        screen = (self.parentWidget() or self).screen()
+        self.resize(dialog_size(needed, screen.availableGeometry().size()))
 
     # -- pages -----------------------------------------------------------------------------------
 
