@@ -230,7 +230,7 @@ def test_a_step_on_another_view_changes_the_tabs_quietly(shell: Shell, monkeypat
         with accessibility.quietly(*widgets):
             yield
 
-    monkeypatch.setattr("acupressure_desktop.ui.shell.quietly", recording)
+    monkeypatch.setattr("acupressure_desktop.ui.learn_page.quietly", recording)
     shell.learn.show_view("body-front")
     routine = next(r for r in CATALOG.routines.values() if r.steps[0].point and r.id == "headache-relief")
     assert shell.start_routine(routine.id)
@@ -238,6 +238,27 @@ def test_a_step_on_another_view_changes_the_tabs_quietly(shell: Shell, monkeypat
     learn = shell.learn
     assert hushed and all({learn.group_tabs, learn.view_tabs} <= set(w) for w in hushed)
     shell.controller.stop()
+
+
+def test_a_point_opened_from_the_list_changes_the_tabs_quietly(
+    page: LearnPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a point from the results list read out "Arms & hands page tab. Back of the hand page
+    tab." before its details: the view was the page's doing, not the person's."""
+    hushed: list[tuple[Any, ...]] = []
+
+    @contextmanager
+    def recording(*widgets: Any) -> Iterator[None]:
+        hushed.append(widgets)
+        with accessibility.quietly(*widgets):
+            yield
+
+    monkeypatch.setattr("acupressure_desktop.ui.learn_page.quietly", recording)
+    page.show_view("body-front")
+    assert not hushed  # the person's own choice of view is read out
+    page.open_point("LI4")  # drawn on the hand, not on the whole body
+    assert page.map.view_id != "body-front"
+    assert hushed and {page.group_tabs, page.view_tabs} <= set(hushed[0])
 
 
 def test_quietly_drops_the_events_of_a_change_unless_the_widget_has_focus(

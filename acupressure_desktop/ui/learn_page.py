@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from acupressure_desktop.catalog.bodymaps import BodyMap
 from acupressure_desktop.catalog.resources import ResourceDirs
-from acupressure_desktop.ui.accessibility import announce, current_item_on_focus
+from acupressure_desktop.ui.accessibility import announce, current_item_on_focus, quietly
 from acupressure_desktop.ui.bodymap import SIDE_CONVENTION, BodyMapView
 from acupressure_desktop.ui.channel_box import ChannelBox, ChannelRow
 from acupressure_desktop.ui.texts import FLAG_MARK, PANEL_HINT
@@ -359,7 +359,16 @@ class LearnPage(QWidget):
             len(self.catalog.guides)  # a cached catalog reads its guides on first use: now, not on a click
 
     @Slot(str)
-    def show_view(self, view_id: str) -> None:
+    def show_view(self, view_id: str, *, quiet: bool = False) -> None:
+        """Show a view; ``quiet`` when the page moves there itself (a routine's step, an opened point):
+        the tabs then change without being read out (Orca 43 read every such change and moved there)."""
+        if quiet:
+            with quietly(self.group_tabs, self.view_tabs, self.view_choice):
+                self._show_view(view_id)
+        else:
+            self._show_view(view_id)
+
+    def _show_view(self, view_id: str) -> None:
         if view_id not in self.catalog.maps:
             self.statusMessage.emit(f"The view {view_id!r} could not be loaded.")
             return
@@ -445,7 +454,7 @@ class LearnPage(QWidget):
         if code not in self.catalog.hotspot_codes(self.map.view_id):
             views = self.catalog.views_of(code)
             if views:
-                self.show_view(views[0].id)
+                self.show_view(views[0].id, quiet=True)
                 self.map.set_selected(code)
         self._follow_guide()
         self._note_hidden(code)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from acupressure_desktop import APP_TITLE, __version__
 from acupressure_desktop.catalog.loader import Catalog
@@ -36,7 +36,6 @@ from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.session.runner import SegmentStarted, Snapshot, point_step
 from acupressure_desktop.settings import Settings, SettingsError
 from acupressure_desktop.ui import theme
-from acupressure_desktop.ui.accessibility import quietly
 from acupressure_desktop.ui.dialogs import ask, inform, modal, warn
 from acupressure_desktop.ui.learn_page import LearnPage
 from acupressure_desktop.ui.main_window import MainWindow
@@ -627,21 +626,15 @@ class Shell(QObject):
         if step.point is None:
             views = [v for v in self.catalog.techniques[step.target].views if v in self.catalog.maps]
             if views and self.learn.map.view_id not in views:
-                with quietly(*self._map_tabs()):
-                    self.learn.show_view(views[0])
+                self.learn.show_view(views[0], quiet=True)  # the routine's doing, not the person's
             self.learn.map.set_current(None)
             return
         code = step.point
         if code not in {m.hotspot.code for m in self.learn.map.markers}:
             point_views = self.catalog.views_of(code)
             if point_views:
-                with quietly(*self._map_tabs()):
-                    self.learn.show_view(point_views[0].id)
+                self.learn.show_view(point_views[0].id, quiet=True)
         self.learn.map.set_current(code, SIDE_CODES.get(snapshot.side))
-
-    def _map_tabs(self) -> tuple[QWidget, ...]:
-        # A step's view is the routine's doing: its tabs change without being read out (issue 19).
-        return (self.learn.group_tabs, self.learn.view_tabs, self.learn.view_choice)
 
     @Slot(object)
     def _on_event(self, event: object) -> None:
