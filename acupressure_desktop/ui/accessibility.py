@@ -11,6 +11,8 @@ Accessible texts are computed when assistive technology asks, never while painti
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -255,11 +257,8 @@ class RegionAccessible(_ChildAccessible):
         if name == PRESS:
             self._view.regionActivated.emit(self.view_id, self.region_id)
         elif name == QAccessibleActionInterface.setFocusAction():
-            ids = [r.region_id for r in self._view.accessible_regions()]
-            if self.region_id in ids:
-                self._view.setFocus()
-                while self._view.focused_region != self.region_id:
-                    self._view.focus_region(1)
+            self._view.setFocus()
+            self._view.focus_region_id(self.region_id)
 
     def _press_description(self) -> str:
         return "List this region's points"
@@ -838,20 +837,16 @@ class LiveNotice(QObject):
         self.shown.append(text)
 
 
-def notice_of(source: QWidget) -> LiveNotice | None:
+def notice_of(source: QWidget) -> LiveNotice:
     """The notification of ``source``'s window, made on first use."""
-    host = source.window() if isinstance(source, QWidget) else None
-    if host is None:
-        return None
+    host = source.window()
     notice = host.findChild(LiveNotice, _NOTICE_NAME)
     return notice if notice is not None else LiveNotice(host)
 
 
 def show_notice(source: QWidget, message: str) -> None:
     """Show ``message`` as a notification in ``source``'s window, shortly (see LiveNotice)."""
-    notice = notice_of(source)
-    if notice is not None:
-        notice.say(message)
+    notice_of(source).say(message)
 
 
 _heard: tuple[float, bool] | None = None  # (when asked, the answer): the registry is asked at most every 30 s
@@ -879,10 +874,7 @@ def screen_reader_hears_announcements() -> bool:
 
 
 def _registered_events() -> str:
-    import os
-    import re
-
-    from acupressure_desktop.platform.gdbus import GioCaller
+    from acupressure_desktop.platform.gdbus import GioCaller  # ctypes and GLib: only when a reader asks
 
     address = os.environ.get("AT_SPI_BUS_ADDRESS")
     if not address:

@@ -348,6 +348,11 @@ class ChannelLayer(QGraphicsItem):
         return codes
 
 
+def _drawing_area(body_map: BodyMap) -> QRectF:
+    """The figure's own area in scene units (its view box): what lies past it the SVG does not show."""
+    return QRectF(0, 0, body_map.width, body_map.height)
+
+
 def _ends_within(lines: list[list[tuple[float, float]]], frame: QRectF) -> tuple[tuple[float, float], ...]:
     """The first and last vertex of a run that lie inside ``frame`` (none if it never enters it)."""
     inside = [(x, y) for line in lines for x, y in line if frame.contains(QPointF(x, y))]
@@ -660,8 +665,9 @@ class BodyMapView(QGraphicsView):
             font = self.font()
             font.setPixelSize(10)
             font.setBold(True)
-            frame = QRectF(0, 0, built.body_map.width, built.body_map.height)
-            built.channel_layer = ChannelLayer(built.body_map.channels or (), font, self._channel_names, frame)
+            built.channel_layer = ChannelLayer(
+                built.body_map.channels or (), font, self._channel_names, _drawing_area(built.body_map)
+            )
             built.scene.addItem(built.channel_layer)
         built.channel_layer.set_shown(self._channels)
 
@@ -671,7 +677,7 @@ class BodyMapView(QGraphicsView):
         if body_map is None or not self._channels:
             return None
         scene_pos = self.mapToScene(view_pos.toPoint())
-        if not QRectF(0, 0, body_map.width, body_map.height).contains(scene_pos):
+        if not _drawing_area(body_map).contains(scene_pos):
             return None  # past the drawing, where its runs are not drawn
         reach = CHANNEL_HIT_PX / self._scale()
         best: tuple[float, str] | None = None
@@ -1196,12 +1202,17 @@ class BodyMapView(QGraphicsView):
 
     def focus_region(self, step: int) -> None:
         """R / Shift+R: the next / previous region of the view (issue 19: regions were mouse-only)."""
-        regions = self.accessible_regions()
-        if not regions:
+        ids = [r.region_id for r in self.accessible_regions()]
+        if not ids:
             return
-        ids = [r.region_id for r in regions]
         here = ids.index(self._focus_region) if self._focus_region in ids else (-1 if step > 0 else 0)
-        region = regions[(here + step) % len(ids)]
+        self.focus_region_id(ids[(here + step) % len(ids)])
+
+    def focus_region_id(self, region_id: str) -> None:
+        """Focus this region of the view (R / Shift+R, or a screen reader's SetFocus)."""
+        region = next((r for r in self.accessible_regions() if r.region_id == region_id), None)
+        if region is None:
+            return
         self._focus_region = region.region_id
         self._focus_index = -1
         self._restyle_all()
