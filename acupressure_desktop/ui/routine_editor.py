@@ -54,6 +54,7 @@ from acupressure_desktop.session.library import RoutineError, RoutineLibrary
 from acupressure_desktop.ui.dialogs import warn
 from acupressure_desktop.ui.session_dock import clock_text, step_time_text
 from acupressure_desktop.ui.texts import FLAG_MARK
+from acupressure_desktop.ui.theme import repolish
 
 OFFER_LIMIT = 12  # entries in the add-step popup
 BENEFIT_COLUMNS = 3
@@ -666,9 +667,7 @@ class RoutineEditor(QDialog):
         self.message.setVisible(bool(text))
         if self.message.objectName() != style:
             self.message.setObjectName(style)
-            # The style sheet matches on the object name; re-polish to apply the new one.
-            self.message.style().unpolish(self.message)
-            self.message.style().polish(self.message)
+            repolish(self.message)  # the style sheet matches on the object name
 
     @Slot()
     def accept(self) -> None:

@@ -55,7 +55,7 @@ from acupressure_desktop.ui.chime import ChimePlayer
 from acupressure_desktop.ui.motion import prefers_reduced_motion
 from acupressure_desktop.ui.pictures import PictureView
 from acupressure_desktop.ui.session_controller import ANIMATED_INTERVAL_MS, SessionController
-from acupressure_desktop.ui.theme import LIGHT, Colors
+from acupressure_desktop.ui.theme import LIGHT, Colors, repolish
 
 SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.CENTER: "", Side.BOTH: "Both sides"}
 PAIN_ADVICE = (
@@ -762,8 +762,7 @@ class SessionDock(QDockWidget):
             self.summary.setText(summary_text(snap, outcome))
             self.summary.setAccessibleDescription(self.summary.text())
             self.summary.setObjectName("danger" if outcome is Outcome.PAIN else "")  # the advice stands out
-            self.summary.style().unpolish(self.summary)
-            self.summary.style().polish(self.summary)
+            repolish(self.summary)
             self.progress_label.setText(steps_done_text(snap))
             self.notice.hide()  # the pain advice is in the summary
             # After "this hurts" the advice is not to press that spot again today: Close is the
@@ -786,8 +785,7 @@ class SessionDock(QDockWidget):
             primary = candidate is button
             if bool(candidate.property("primary")) != primary:
                 candidate.setProperty("primary", primary)
-                candidate.style().unpolish(candidate)
-                candidate.style().polish(candidate)
+                repolish(candidate)
             candidate.setDefault(primary)
 
     @Slot()

@@ -224,6 +224,12 @@ def apply(app: QApplication, colors: Colors) -> None:
     app.setStyleSheet(style_sheet(colors))
 
 
+def repolish(widget: QWidget) -> None:
+    """Apply the style sheet again after a property or object name it matches on changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def style_sheet(c: Colors) -> str:
     return f"""
     * {{ dialogbuttonbox-buttons-have-icons: 0; }}
