@@ -23,14 +23,19 @@ CATALOG: Catalog = load_catalog()
 PRESS = QAccessibleActionInterface.pressAction()
 
 
-@pytest.fixture
-def page(qtbot: QtBot) -> LearnPage:
+def shown_learn_page(qtbot: QtBot) -> LearnPage:
+    """The Learn page on the shipped catalog, shown at 1280 x 800."""
     widget = LearnPage.loaded(CATALOG, PointSearch(CATALOG), ResourceDirs.locate())
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+@pytest.fixture
+def page(qtbot: QtBot) -> LearnPage:
+    return shown_learn_page(qtbot)
 
 
 def _children(iface: QAccessibleInterface) -> list[QAccessibleInterface]:

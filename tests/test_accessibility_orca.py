@@ -22,7 +22,6 @@ from PySide6.QtGui import QAccessible, QAccessibleEvent, QFocusEvent, QTextCurso
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from acupressure_desktop.catalog.loader import Catalog, load_catalog
 from acupressure_desktop.catalog.resources import ResourceDirs
 from acupressure_desktop.catalog.search import PointSearch
 from acupressure_desktop.domain.models import Side, Step
@@ -35,8 +34,12 @@ from acupressure_desktop.ui.main_window import learn_window
 from acupressure_desktop.ui.session_controller import SessionController, SessionPlan
 from acupressure_desktop.ui.session_dock import SessionDock
 from acupressure_desktop.ui.shell import Shell
+from tests.test_accessibility import CATALOG, shown_learn_page
 
-CATALOG: Catalog = load_catalog()
+
+@pytest.fixture
+def page(qtbot: QtBot) -> LearnPage:
+    return shown_learn_page(qtbot)
 
 
 class FakeClock:
@@ -45,16 +48,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def page(qtbot: QtBot) -> LearnPage:
-    widget = LearnPage.loaded(CATALOG, PointSearch(CATALOG), ResourceDirs.locate())
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 # -- 1. the point details, line by line ------------------------------------------------------------
@@ -221,16 +214,22 @@ def shell(qtbot: QtBot, tmp_path: Path) -> Iterator[Shell]:
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def test_a_step_on_another_view_changes_the_tabs_quietly(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
-    hushed: list[tuple[Any, ...]] = []
+@pytest.fixture
+def hushed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """The widgets of each change the Learn page makes quietly, in order."""
+    changes: list[tuple[Any, ...]] = []
 
     @contextmanager
     def recording(*widgets: Any) -> Iterator[None]:
-        hushed.append(widgets)
+        changes.append(widgets)
         with accessibility.quietly(*widgets):
             yield
 
     monkeypatch.setattr("acupressure_desktop.ui.learn_page.quietly", recording)
+    return changes
+
+
+def test_a_step_on_another_view_changes_the_tabs_quietly(shell: Shell, hushed: list[tuple[Any, ...]]) -> None:
     shell.learn.show_view("body-front")
     routine = next(r for r in CATALOG.routines.values() if r.steps[0].point and r.id == "headache-relief")
     assert shell.start_routine(routine.id)
@@ -240,20 +239,9 @@ def test_a_step_on_another_view_changes_the_tabs_quietly(shell: Shell, monkeypat
     shell.controller.stop()
 
 
-def test_a_point_opened_from_the_list_changes_the_tabs_quietly(
-    page: LearnPage, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_point_opened_from_the_list_changes_the_tabs_quietly(page: LearnPage, hushed: list[tuple[Any, ...]]) -> None:
     """Opening a point from the results list read out "Arms & hands page tab. Back of the hand page
     tab." before its details: the view was the page's doing, not the person's."""
-    hushed: list[tuple[Any, ...]] = []
-
-    @contextmanager
-    def recording(*widgets: Any) -> Iterator[None]:
-        hushed.append(widgets)
-        with accessibility.quietly(*widgets):
-            yield
-
-    monkeypatch.setattr("acupressure_desktop.ui.learn_page.quietly", recording)
     page.show_view("body-front")
     assert not hushed  # the person's own choice of view is read out
     page.open_point("LI4")  # drawn on the hand, not on the whole body
